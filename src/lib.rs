@@ -1,0 +1,26 @@
+//! accord: a static site generator for knowledge bases of guiding principles and practices.
+//!
+//! The build is one pipeline, each stage a function of the previous stage's output:
+//!
+//! ```text
+//! config::load → content::load → site::resolve → render::{fragments, pages} → search index → output::write_site
+//! ```
+//!
+//! [`build::build`] runs it and times each stage.
+
+pub mod build;
+pub mod config;
+pub mod content;
+pub mod countries;
+pub mod error;
+pub mod glossary;
+pub mod links;
+pub mod markdown;
+pub mod output;
+pub mod project;
+pub mod render;
+pub mod site;
+pub mod theme;
+pub mod views;
+
+pub use error::{Diagnostic, Error, Result};

@@ -1,0 +1,203 @@
+//! `book.toml`: the project's configuration, read strictly.
+//!
+//! Key names follow mdBook where the two overlap (`[book] title`, `src`, `[build] build-dir`), so
+//! editors who know mdBook feel at home. Unknown keys are errors: a misspelt key that is silently
+//! ignored is a bug nobody can see.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{did_you_mean, line_col, Diagnostic, Error, Result};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub book: BookConfig,
+    #[serde(default)]
+    pub build: BuildConfig,
+    #[serde(default)]
+    pub site: SiteConfig,
+    #[serde(default)]
+    pub glossary: GlossaryConfig,
+    #[serde(default)]
+    pub search: SearchConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BookConfig {
+    #[serde(default = "default_title")]
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub authors: Vec<String>,
+    #[serde(default = "default_language")]
+    pub language: String,
+    #[serde(default = "default_src")]
+    pub src: PathBuf,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct BuildConfig {
+    #[serde(default = "default_build_dir")]
+    pub build_dir: PathBuf,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    #[serde(default)]
+    pub allow_html: bool,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SiteConfig {
+    /// Only absolute URLs in sitemap.xml and the feed use it; pages link relatively.
+    #[serde(default)]
+    pub base_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LinkScope {
+    /// Link the first occurrence of a term on each page.
+    #[default]
+    Page,
+    /// Link the first occurrence of a term in each section (between headings).
+    Section,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct GlossaryConfig {
+    #[serde(default)]
+    pub link: LinkScope,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SearchConfig {
+    /// `accord check` warns when the search index grows past this many bytes.
+    #[serde(default = "default_index_budget")]
+    pub index_budget: u64,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig {
+            index_budget: default_index_budget(),
+        }
+    }
+}
+
+fn default_index_budget() -> u64 {
+    5 * 1024 * 1024
+}
+fn default_title() -> String {
+    "Untitled".into()
+}
+fn default_language() -> String {
+    "en".into()
+}
+fn default_src() -> PathBuf {
+    "content".into()
+}
+fn default_build_dir() -> PathBuf {
+    "site".into()
+}
+fn default_theme() -> String {
+    "default".into()
+}
+
+impl Default for BookConfig {
+    fn default() -> Self {
+        BookConfig {
+            title: default_title(),
+            description: String::new(),
+            authors: Vec::new(),
+            language: default_language(),
+            src: default_src(),
+        }
+    }
+}
+
+impl Default for BuildConfig {
+    fn default() -> Self {
+        BuildConfig {
+            build_dir: default_build_dir(),
+            theme: default_theme(),
+            allow_html: false,
+        }
+    }
+}
+
+impl Config {
+    /// Reads `book.toml` in `root`. A project without one gets the defaults.
+    pub fn load(root: &Path) -> Result<Config> {
+        let path = root.join("book.toml");
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Config::parse(&text, &path),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::parse("", &path)?),
+            Err(e) => Err(Error::io(&path, e)),
+        }
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<Config> {
+        toml::from_str(text).map_err(|e| Error::Content(vec![toml_diagnostic(&e, text, path)]))
+    }
+}
+
+fn toml_diagnostic(e: &toml::de::Error, text: &str, path: &Path) -> Diagnostic {
+    let (line, col) = e.span().map_or((0, 0), |s| line_col(text, s.start));
+    let message = e.message().trim().to_string();
+    let mut diag = Diagnostic::error(path, line, col, message.clone());
+    // serde's message is "unknown field `x`, expected one of `a`, `b`": turn it into a hint.
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        if let Some((key, allowed)) = rest.split_once('`') {
+            let allowed: Vec<&str> = allowed.split('`').skip(1).step_by(2).collect();
+            diag.message = format!("unknown key `{key}`");
+            let mut hint = format!("allowed keys here: {}", allowed.join(", "));
+            if let Some(near) = did_you_mean(key, &allowed) {
+                hint = format!("did you mean `{near}`? ({hint})");
+            }
+            diag.hint = Some(hint);
+        }
+    }
+    diag
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_apply_without_file_content() {
+        let c = Config::parse("", Path::new("book.toml")).unwrap();
+        assert_eq!(c.build.build_dir, PathBuf::from("site"));
+        assert_eq!(c.book.src, PathBuf::from("content"));
+        assert!(!c.build.allow_html);
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_allowed_keys() {
+        let text = "[book]\ntitle = \"x\"\ntitel = \"y\"\n";
+        let err = Config::parse(text, Path::new("book.toml")).unwrap_err();
+        let d = &err.diagnostics()[0];
+        assert_eq!((d.line, d.col), (3, 1));
+        assert_eq!(d.message, "unknown key `titel`");
+        let hint = d.hint.as_deref().unwrap();
+        assert!(hint.starts_with("did you mean `title`?"), "{hint}");
+        assert!(hint.contains("src"), "{hint}");
+    }
+
+    #[test]
+    fn mdbook_keys_are_accepted() {
+        let text = "[book]\ntitle = \"T\"\nauthors = [\"a\"]\nlanguage = \"fr\"\nsrc = \"docs\"\n[build]\nbuild-dir = \"out\"\n";
+        let c = Config::parse(text, Path::new("book.toml")).unwrap();
+        assert_eq!(c.book.src, PathBuf::from("docs"));
+        assert_eq!(c.build.build_dir, PathBuf::from("out"));
+        assert_eq!(c.book.language, "fr");
+    }
+}

@@ -1,0 +1,266 @@
+//! Link resolution: what a link in Markdown points at, and the relative href that reaches it.
+//!
+//! Every internal href is relative to the page that contains it, so the same site works at any
+//! base path and when opened from disk.
+
+use std::collections::HashMap;
+
+/// Where a Markdown link destination leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// Left untouched: another site, mail, phone.
+    External,
+    /// Another page (or this one), optionally at a heading.
+    Page { page: usize, anchor: Option<String> },
+    /// A non-Markdown file from the content directory, by its path relative to it.
+    Asset(String),
+    /// A glossary entry named by `glossary:slug`.
+    Term(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkError {
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+/// Lookup tables for resolution, built once per build.
+pub struct LinkIndex<'p> {
+    pub by_rel: HashMap<&'p str, usize>,
+    pub assets: &'p [String],
+}
+
+/// Joins a relative path onto a folder and removes `.` and `..` segments.
+/// `None` when the path climbs above the content directory.
+pub fn normalize(dir: &str, path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = if dir.is_empty() {
+        Vec::new()
+    } else {
+        dir.split('/').collect()
+    };
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() && s.is_char_boundary(i + 3) {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Resolves a link found in the page `from` (index `from_idx`, folder `from_dir`).
+pub fn resolve(
+    url: &str,
+    from_idx: usize,
+    from_dir: &str,
+    index: &LinkIndex<'_>,
+) -> Result<Target, LinkError> {
+    let url = url.trim();
+    let lower = url.to_ascii_lowercase();
+    if let Some(slug) = url.strip_prefix("glossary:") {
+        return Ok(Target::Term(slug.to_string()));
+    }
+    if lower.contains("://")
+        || lower.starts_with("mailto:")
+        || lower.starts_with("tel:")
+        || lower.starts_with("//")
+    {
+        return Ok(Target::External);
+    }
+    if lower.starts_with("javascript:")
+        || lower.starts_with("data:")
+        || lower.starts_with("vbscript:")
+    {
+        return Err(LinkError {
+            message: format!("link `{url}` uses a scheme that is not allowed"),
+            hint: Some("link to a page, a heading or an http(s) address".into()),
+        });
+    }
+    let (path, anchor) = match url.split_once('#') {
+        Some((p, a)) => (p, Some(a.to_string()).filter(|a| !a.is_empty())),
+        None => (url, None),
+    };
+    let path = path.split('?').next().unwrap_or("");
+    if path.is_empty() {
+        return Ok(Target::Page {
+            page: from_idx,
+            anchor,
+        });
+    }
+    if path.starts_with('/') {
+        return Err(LinkError {
+            message: format!("link `{url}` is absolute"),
+            hint: Some("use a path relative to this file (for example `../principles/trust.md`) so the site also works from disk".into()),
+        });
+    }
+    let path = percent_decode(path);
+    let Some(target) = normalize(from_dir, &path) else {
+        return Err(LinkError {
+            message: format!("link `{url}` points outside the content directory"),
+            hint: None,
+        });
+    };
+    let candidates = if path.ends_with('/') || target.is_empty() {
+        vec![format!(
+            "{}_index.md",
+            if target.is_empty() {
+                String::new()
+            } else {
+                format!("{target}/")
+            }
+        )]
+    } else {
+        vec![target.clone(), format!("{target}/_index.md")]
+    };
+    for c in &candidates {
+        if let Some(&page) = index.by_rel.get(c.as_str()) {
+            return Ok(Target::Page { page, anchor });
+        }
+    }
+    if index.assets.iter().any(|a| *a == target) {
+        return Ok(Target::Asset(target));
+    }
+    let hint = if target.ends_with(".html") {
+        Some(format!(
+            "link to the Markdown file instead: `{}`",
+            target.trim_end_matches(".html").to_string() + ".md"
+        ))
+    } else if !target.ends_with(".md") && index.by_rel.contains_key(format!("{target}.md").as_str())
+    {
+        Some(format!("add `.md`: `{path}.md`"))
+    } else {
+        nearest(&target, index).map(|n| format!("did you mean `{n}`?"))
+    };
+    Err(LinkError {
+        message: format!("link to missing page `{url}` (resolved to `{target}`)"),
+        hint,
+    })
+}
+
+fn nearest(target: &str, index: &LinkIndex<'_>) -> Option<String> {
+    let keys: Vec<&str> = index.by_rel.keys().copied().collect();
+    crate::error::did_you_mean(target, &keys).map(String::from)
+}
+
+/// The href that leads from the output file `from` to the output file `to`, both relative to
+/// the site root.
+pub fn relative_href(from: &str, to: &str) -> String {
+    let from_dirs: Vec<&str> = from.split('/').collect();
+    let from_dirs = &from_dirs[..from_dirs.len() - 1];
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dirs
+        .iter()
+        .zip(&to_parts[..to_parts.len() - 1])
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut out = "../".repeat(from_dirs.len() - common);
+    out.push_str(&to_parts[common..].join("/"));
+    out
+}
+
+/// `../` repeated once per folder level of `url`: the way back to the site root.
+pub fn root_of(url: &str) -> String {
+    "../".repeat(url.matches('/').count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_paths() {
+        assert_eq!(normalize("a/b", "../c.md").as_deref(), Some("a/c.md"));
+        assert_eq!(normalize("a", "./x/../y.md").as_deref(), Some("a/y.md"));
+        assert_eq!(normalize("", "../x.md"), None);
+    }
+
+    #[test]
+    fn relative_hrefs() {
+        assert_eq!(relative_href("a/b.html", "a/c.html"), "c.html");
+        assert_eq!(relative_href("a/b.html", "index.html"), "../index.html");
+        assert_eq!(relative_href("index.html", "x/y/z.html"), "x/y/z.html");
+        assert_eq!(relative_href("x/y/z.html", "x/q.html"), "../q.html");
+        assert_eq!(root_of("x/y/z.html"), "../../");
+        assert_eq!(root_of("index.html"), "");
+    }
+
+    #[test]
+    fn resolves_pages_anchors_and_reports_missing() {
+        let assets = vec!["img/map.png".to_string()];
+        let by_rel: HashMap<&str, usize> = [("a/b.md", 0), ("a/_index.md", 1), ("c.md", 2)]
+            .into_iter()
+            .collect();
+        let idx = LinkIndex {
+            by_rel,
+            assets: &assets,
+        };
+        assert_eq!(
+            resolve("b.md#x", 1, "a", &idx),
+            Ok(Target::Page {
+                page: 0,
+                anchor: Some("x".into())
+            })
+        );
+        assert_eq!(
+            resolve("../c.md", 0, "a", &idx),
+            Ok(Target::Page {
+                page: 2,
+                anchor: None
+            })
+        );
+        assert_eq!(
+            resolve("./", 0, "a", &idx),
+            Ok(Target::Page {
+                page: 1,
+                anchor: None
+            })
+        );
+        assert_eq!(
+            resolve("#top", 2, "", &idx),
+            Ok(Target::Page {
+                page: 2,
+                anchor: Some("top".into())
+            })
+        );
+        assert_eq!(resolve("https://x.org", 0, "a", &idx), Ok(Target::External));
+        assert_eq!(
+            resolve("../img/map.png", 0, "a", &idx),
+            Ok(Target::Asset("img/map.png".into()))
+        );
+        assert_eq!(
+            resolve("glossary:mou", 0, "a", &idx),
+            Ok(Target::Term("mou".into()))
+        );
+        let e = resolve("../b.md", 0, "a", &idx).unwrap_err();
+        assert!(e.message.contains("missing page"), "{e:?}");
+        assert!(resolve("/c.md", 0, "a", &idx)
+            .unwrap_err()
+            .message
+            .contains("absolute"));
+        assert!(resolve("javascript:alert(1)", 0, "a", &idx).is_err());
+        assert_eq!(
+            resolve("c.html", 0, "", &idx).unwrap_err().hint.as_deref(),
+            Some("link to the Markdown file instead: `c.md`")
+        );
+    }
+}

@@ -1,0 +1,453 @@
+//! Markdown: comrak's AST, heading anchors, link positions, and HTML.
+//!
+//! A page's Markdown is parsed twice: once at load time to learn its headings and links (so
+//! links can be checked against every page before anything is rendered), and once at render
+//! time, when links are rewritten and glossary terms linked in the AST before it becomes HTML.
+//! Parsing is cheap next to keeping an arena per page alive between stages.
+
+use std::collections::{HashMap, VecDeque};
+use std::io::{self, Write};
+use std::sync::Mutex;
+
+use comrak::adapters::{HeadingAdapter, HeadingMeta};
+use comrak::arena_tree::Node;
+use comrak::nodes::{Ast, AstNode, LineColumn, NodeValue, Sourcepos};
+use comrak::{parse_document, Arena, Options, Plugins};
+
+use crate::glossary::{directive, PageLinker};
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub text: String,
+    pub id: String,
+    /// Line within the body (1-based).
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRef {
+    pub url: String,
+    /// Line and column within the body (1-based).
+    pub line: usize,
+    pub col: usize,
+    pub is_image: bool,
+    /// For images: the alt text.
+    pub text: String,
+}
+
+/// What the load stage learns from a page's Markdown.
+#[derive(Debug, Clone, Default)]
+pub struct Analysis {
+    pub headings: Vec<Heading>,
+    pub links: Vec<LinkRef>,
+    pub words: usize,
+}
+
+impl Analysis {
+    pub fn has_anchor(&self, id: &str) -> bool {
+        self.headings.iter().any(|h| h.id == id)
+    }
+}
+
+/// Plain text of one part of a page (before the first heading, or under one heading), for search.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectionText {
+    pub anchor: String,
+    pub heading: String,
+    pub text: String,
+}
+
+pub struct Rendered {
+    pub html: String,
+    pub sections: Vec<SectionText>,
+    /// Glossary term indexes this page links to, automatically or explicitly.
+    pub terms_used: Vec<usize>,
+}
+
+pub fn options() -> Options<'static> {
+    let mut o = Options::default();
+    o.extension.strikethrough = true;
+    o.extension.table = true;
+    o.extension.autolink = true;
+    o.extension.tasklist = true;
+    o.extension.footnotes = true;
+    o.extension.description_lists = true;
+    // Raw HTML from content is turned into text before rendering (unless allowed); what remains
+    // as HTML nodes at render time is accord's own markup.
+    o.render.unsafe_ = true;
+    o
+}
+
+/// A heading anchor: lower case, accents folded, each run of other characters becomes `-`.
+pub fn slugify(text: &str) -> String {
+    let folded = deunicode::deunicode(text).to_lowercase();
+    let mut out = String::with_capacity(folded.len());
+    let mut dash = false;
+    for c in folded.chars() {
+        if c.is_ascii_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.push(c);
+        } else {
+            dash = true;
+        }
+    }
+    if out.is_empty() {
+        out.push_str("section");
+    }
+    out
+}
+
+/// Text of a node and its descendants, as a reader sees it.
+pub fn collect_text<'a>(node: &'a AstNode<'a>, out: &mut String) {
+    match &node.data.borrow().value {
+        NodeValue::Text(t) => out.push_str(t),
+        NodeValue::Code(c) => out.push_str(&c.literal),
+        NodeValue::CodeBlock(c) => out.push_str(&c.literal),
+        NodeValue::HtmlInline(h) => out.push_str(h),
+        NodeValue::SoftBreak | NodeValue::LineBreak => out.push(' '),
+        _ => {}
+    }
+    for child in node.children() {
+        collect_text(child, out);
+    }
+}
+
+pub fn analyze(body: &str) -> Analysis {
+    let arena = Arena::new();
+    let opts = options();
+    let root = parse_document(&arena, body, &opts);
+    let mut ids = IdAllocator::default();
+    let mut analysis = Analysis::default();
+    for node in root.descendants() {
+        let data = node.data.borrow();
+        let pos = data.sourcepos.start;
+        match &data.value {
+            NodeValue::Heading(h) => {
+                let level = h.level;
+                drop(data);
+                let mut text = String::new();
+                collect_text(node, &mut text);
+                let text = text.trim().to_string();
+                analysis.headings.push(Heading {
+                    level,
+                    id: ids.next(&text),
+                    text,
+                    line: pos.line,
+                });
+            }
+            NodeValue::Link(l) => analysis.links.push(LinkRef {
+                url: l.url.clone(),
+                line: pos.line,
+                col: pos.column,
+                is_image: false,
+                text: String::new(),
+            }),
+            NodeValue::Image(l) => {
+                let url = l.url.clone();
+                drop(data);
+                let mut alt = String::new();
+                collect_text(node, &mut alt);
+                analysis.links.push(LinkRef {
+                    url,
+                    line: pos.line,
+                    col: pos.column,
+                    is_image: true,
+                    text: alt,
+                });
+            }
+            NodeValue::Text(t) => analysis.words += t.split_whitespace().count(),
+            _ => {}
+        }
+    }
+    analysis
+}
+
+#[derive(Default)]
+struct IdAllocator {
+    used: HashMap<String, usize>,
+}
+
+impl IdAllocator {
+    fn next(&mut self, text: &str) -> String {
+        let base = slugify(text);
+        if !self.used.contains_key(&base) {
+            self.used.insert(base.clone(), 0);
+            return base;
+        }
+        let mut n = self.used[&base];
+        let id = loop {
+            n += 1;
+            let candidate = format!("{base}-{n}");
+            if !self.used.contains_key(&candidate) {
+                break candidate;
+            }
+        };
+        self.used.insert(base, n);
+        self.used.insert(id.clone(), 0);
+        id
+    }
+}
+
+/// Writes `<hN id="…">` with the ids computed at load time, in document order.
+struct HeadingIds {
+    ids: Mutex<VecDeque<String>>,
+}
+
+impl HeadingAdapter for HeadingIds {
+    fn enter(
+        &self,
+        out: &mut dyn Write,
+        h: &HeadingMeta,
+        _pos: Option<Sourcepos>,
+    ) -> io::Result<()> {
+        let id = self
+            .ids
+            .lock()
+            .ok()
+            .and_then(|mut q| q.pop_front())
+            .unwrap_or_default();
+        write!(out, "<h{} id=\"{}\">", h.level, escape_attr(&id))?;
+        if !id.is_empty() {
+            write!(out, "<a class=\"heading-anchor\" href=\"#{}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>", escape_attr(&id))?;
+        }
+        Ok(())
+    }
+
+    fn exit(&self, out: &mut dyn Write, h: &HeadingMeta) -> io::Result<()> {
+        writeln!(out, "</h{}>", h.level)
+    }
+}
+
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+pub fn escape_attr(s: &str) -> String {
+    escape_html(s)
+}
+
+pub fn new_node<'a>(arena: &'a Arena<AstNode<'a>>, value: NodeValue) -> &'a AstNode<'a> {
+    arena.alloc(Node::new(std::cell::RefCell::new(Ast::new(
+        value,
+        LineColumn { line: 0, column: 0 },
+    ))))
+}
+
+/// Everything rendering one page needs besides its Markdown.
+pub struct RenderInput<'r> {
+    pub body: &'r str,
+    pub headings: &'r [Heading],
+    pub allow_html: bool,
+    /// Rewrites a link destination to its final href (links were checked at resolve time).
+    pub rewrite_link: &'r dyn Fn(&str) -> String,
+    pub glossary: Option<&'r PageLinker<'r>>,
+}
+
+pub fn render(input: &RenderInput<'_>) -> Rendered {
+    let arena = Arena::new();
+    let opts = options();
+    let root = parse_document(&arena, input.body, &opts);
+    let mut terms_used = Vec::new();
+
+    let nodes: Vec<_> = root.descendants().collect();
+    for node in nodes {
+        let mut data = node.data.borrow_mut();
+        match &mut data.value {
+            NodeValue::Link(l) | NodeValue::Image(l) => {
+                if let Some(term) = l
+                    .url
+                    .strip_prefix("glossary:")
+                    .and_then(|t| input.glossary?.index_of(t))
+                {
+                    terms_used.push(term);
+                }
+                l.url = (input.rewrite_link)(&l.url);
+            }
+            NodeValue::HtmlInline(h) if !input.allow_html => {
+                let text = std::mem::take(h);
+                data.value = NodeValue::Text(text);
+            }
+            NodeValue::HtmlBlock(b) if !input.allow_html && directive(&b.literal).is_none() => {
+                let text = std::mem::take(&mut b.literal);
+                data.value = NodeValue::Paragraph;
+                drop(data);
+                node.append(new_node(
+                    &arena,
+                    NodeValue::Text(text.trim_end().to_string()),
+                ));
+            }
+            _ => {}
+        }
+    }
+
+    match input.glossary {
+        Some(linker) => terms_used.extend(linker.link(&arena, root)),
+        None => {
+            let directives: Vec<_> = root
+                .children()
+                .filter(|b| matches!(&b.data.borrow().value, NodeValue::HtmlBlock(h) if directive(&h.literal).is_some()))
+                .collect();
+            directives.into_iter().for_each(|b| b.detach());
+        }
+    }
+    terms_used.sort_unstable();
+    terms_used.dedup();
+
+    let sections = sections(root, input.headings);
+    let adapter = HeadingIds {
+        ids: Mutex::new(input.headings.iter().map(|h| h.id.clone()).collect()),
+    };
+    let mut plugins = Plugins::default();
+    plugins.render.heading_adapter = Some(&adapter);
+    let mut html = Vec::new();
+    // Writing to a Vec cannot fail.
+    let _ = comrak::format_html_with_plugins(root, &opts, &mut html, &plugins);
+    Rendered {
+        html: String::from_utf8_lossy(&html).into_owned(),
+        sections,
+        terms_used,
+    }
+}
+
+/// Splits the page's text at its headings.
+fn sections<'a>(root: &'a AstNode<'a>, headings: &[Heading]) -> Vec<SectionText> {
+    let mut out = vec![SectionText {
+        anchor: String::new(),
+        heading: String::new(),
+        text: String::new(),
+    }];
+    let mut next_heading = headings.iter();
+    for block in root.children() {
+        if matches!(block.data.borrow().value, NodeValue::Heading(_)) {
+            let h = next_heading.next();
+            let mut text = String::new();
+            collect_text(block, &mut text);
+            out.push(SectionText {
+                anchor: h.map(|h| h.id.clone()).unwrap_or_default(),
+                heading: text.trim().to_string(),
+                text: String::new(),
+            });
+        } else if let Some(current) = out.last_mut() {
+            let mut text = String::new();
+            collect_block_text(block, &mut text);
+            if !current.text.is_empty() {
+                current.text.push(' ');
+            }
+            current.text.push_str(text.trim());
+        }
+    }
+    out.retain(|s| !(s.heading.is_empty() && s.text.is_empty()));
+    out
+}
+
+/// Like [`collect_text`], but keeps words of separate blocks apart.
+fn collect_block_text<'a>(node: &'a AstNode<'a>, out: &mut String) {
+    let is_block = node.data.borrow().value.block();
+    match &node.data.borrow().value {
+        NodeValue::Text(t) => out.push_str(t),
+        NodeValue::Code(c) => out.push_str(&c.literal),
+        NodeValue::CodeBlock(c) => out.push_str(&c.literal),
+        NodeValue::SoftBreak | NodeValue::LineBreak => out.push(' '),
+        // accord's own markup (glossary tooltips) is not page text.
+        NodeValue::HtmlInline(_) => return,
+        _ => {}
+    }
+    for child in node.children() {
+        collect_block_text(child, out);
+    }
+    if is_block {
+        out.push(' ');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plain(body: &str) -> Rendered {
+        let a = analyze(body);
+        render(&RenderInput {
+            body,
+            headings: &a.headings,
+            allow_html: false,
+            rewrite_link: &|u| u.to_string(),
+            glossary: None,
+        })
+    }
+
+    #[test]
+    fn slugs_fold_accents_and_punctuation() {
+        assert_eq!(
+            slugify("Roles and responsibilities"),
+            "roles-and-responsibilities"
+        );
+        assert_eq!(
+            slugify("São Tomé — Article 10(2)!"),
+            "sao-tome-article-10-2"
+        );
+        assert_eq!(slugify("???"), "section");
+    }
+
+    #[test]
+    fn repeated_headings_get_unique_ids() {
+        let a = analyze("## Scope\n\n## Scope\n\n### Scope-1\n");
+        let ids: Vec<_> = a.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["scope", "scope-1", "scope-1-1"]);
+    }
+
+    #[test]
+    fn links_carry_body_positions() {
+        let a = analyze("Intro\n\nSee [x](a.md#b) and ![](img.png)\n");
+        assert_eq!(a.links[0].url, "a.md#b");
+        assert_eq!((a.links[0].line, a.links[0].col), (3, 5));
+        assert!(a.links[1].is_image);
+        assert_eq!(a.links[1].text, "");
+    }
+
+    #[test]
+    fn headings_get_ids_and_gfm_extensions_render() {
+        let r = plain("## Hello World\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ [^1]\n\n- [x] done\n\nTerm\n: Details\n\n[^1]: Note.\n");
+        assert!(r.html.contains("<h2 id=\"hello-world\">"), "{}", r.html);
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("<del>old</del>"));
+        assert!(r.html.contains("footnote"));
+        assert!(r.html.contains("checked"));
+        assert!(r.html.contains("<dl>"));
+    }
+
+    #[test]
+    fn raw_html_is_shown_as_text() {
+        let r = plain("Hi <script>alert(1)</script>\n\n<div onclick=\"x\">block</div>\n");
+        assert!(!r.html.contains("<script>"), "{}", r.html);
+        assert!(r.html.contains("&lt;script&gt;"));
+        assert!(r.html.contains("&lt;div onclick"));
+    }
+
+    #[test]
+    fn sections_split_at_headings() {
+        let r = plain(
+            "Intro text.\n\n## First\n\nOne *two*.\n\n- three\n- four\n\n## Second\n\nFive\n",
+        );
+        assert_eq!(r.sections.len(), 3);
+        assert_eq!(r.sections[0].text, "Intro text.");
+        assert_eq!(r.sections[1].anchor, "first");
+        assert!(r.sections[1].text.contains("One two."));
+        assert!(r.sections[1].text.contains("three"));
+        assert_eq!(r.sections[2].heading, "Second");
+    }
+}
