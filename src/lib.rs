@@ -9,6 +9,8 @@
 //! [`build::build`] runs it and times each stage.
 
 pub mod build;
+pub mod bundle;
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod countries;
@@ -19,6 +21,7 @@ pub mod markdown;
 pub mod output;
 pub mod project;
 pub mod render;
+pub mod serve;
 pub mod site;
 pub mod theme;
 pub mod views;

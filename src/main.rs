@@ -43,6 +43,39 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Build, serve on loopback, and rebuild and reload the browser on every change
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Port to listen on (0 picks a free one)
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+        /// Address to listen on; anything but loopback exposes the preview to the network
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in the default browser
+        #[arg(long)]
+        open: bool,
+    },
+    /// Run every audit of the site without writing it
+    Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// `text` (one line per finding) or `json`
+        #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+        format: String,
+    },
+    /// Build the site into one zip that works opened from disk, or verify such a zip
+    Bundle {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The zip to write (default: <title>-<date>.zip)
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Check a bundle against its manifest instead of building one
+        #[arg(long, value_name = "FILE", conflicts_with = "out")]
+        verify: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -105,5 +138,54 @@ fn run(cli: Cli) -> accord::Result<()> {
             eprintln!("created {}", path.display());
             Ok(())
         }
+        Command::Serve {
+            root,
+            port,
+            bind,
+            open,
+        } => accord::serve::serve(&accord::serve::ServeOptions {
+            root,
+            bind,
+            port,
+            open,
+        }),
+        Command::Check { root, format } => {
+            let report = accord::check::check(&root)?;
+            if format == "json" {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report.findings).unwrap_or_default()
+                );
+            } else {
+                println!("{}", format_diagnostics(&report.findings));
+            }
+            if report.findings.iter().any(|d| d.is_error()) {
+                std::process::exit(1);
+            }
+            Ok(())
+        }
+        Command::Bundle { root, out, verify } => match verify {
+            Some(zip) => {
+                let problems = accord::bundle::verify(&zip)?;
+                if problems.is_empty() {
+                    println!("{}: every file matches the manifest", zip.display());
+                    Ok(())
+                } else {
+                    for p in &problems {
+                        println!("{p}");
+                    }
+                    Err(Error::Other(format!(
+                        "{}: {} problem(s) found",
+                        zip.display(),
+                        problems.len()
+                    )))
+                }
+            }
+            None => {
+                let path = accord::bundle::bundle(&root, out.as_deref())?;
+                eprintln!("Wrote {}", path.display());
+                Ok(())
+            }
+        },
     }
 }
