@@ -199,6 +199,27 @@ struct Fact {
     external: Option<String>,
 }
 
+/// Facts with the same label shown as one row ("Covers: Roles, Referral").
+#[derive(Serialize)]
+struct FactRow {
+    label: &'static str,
+    items: Vec<Fact>,
+}
+
+fn group_facts(facts: Vec<Fact>) -> Vec<FactRow> {
+    let mut rows: Vec<FactRow> = Vec::new();
+    for f in facts {
+        match rows.last_mut() {
+            Some(r) if r.label == f.label => r.items.push(f),
+            _ => rows.push(FactRow {
+                label: f.label,
+                items: vec![f],
+            }),
+        }
+    }
+    rows
+}
+
 #[derive(Serialize)]
 struct SourceCtx {
     title: String,
@@ -251,7 +272,7 @@ struct PageCtx<'a> {
     summary: Option<&'a str>,
     content: &'a str,
     toc: Vec<&'a markdown::Heading>,
-    facts: Vec<Fact>,
+    facts: Vec<FactRow>,
     sources: Vec<SourceCtx>,
     cites: Vec<CiteCtx>,
     related: Vec<LinkItem>,
@@ -379,7 +400,7 @@ fn facts(site: &Site, p: &Page) -> Vec<Fact> {
             let _ = site;
             for e in list {
                 out.push(Fact {
-                    label: "MoU element",
+                    label: "MoU elements",
                     value: element_label(e).to_string(),
                     href: Some(format!("matrix.html#col-{e}")),
                     external: None,
@@ -651,7 +672,7 @@ fn render_page(
             .iter()
             .filter(|h| (2..=3).contains(&h.level))
             .collect(),
-        facts: facts(site, p),
+        facts: group_facts(facts(site, p)),
         sources: m
             .sources
             .iter()
