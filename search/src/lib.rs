@@ -1,1 +1,264 @@
-pub fn version() -> &'static str { "1" }
+//! accord's search engine.
+//!
+//! One crate holds everything a search needs: the schema, the tokenizers, query parsing, ranking
+//! and snippets. `accord build` calls [`build_index`] natively and writes the packed index into
+//! the site; `accord search`, the dev server and the browser (this same crate compiled to
+//! `wasm32-unknown-unknown`, see `wasm.rs`) all read it with [`Engine`]. Because both sides run
+//! the same code over the same bytes, a query gets the same ranked hits and snippets everywhere.
+//!
+//! ```
+//! use accord_search::{build_index, Engine, SearchRequest, SectionDoc, Synonyms};
+//!
+//! let docs = vec![SectionDoc {
+//!     url: "principles/trust.html#why-it-matters".into(),
+//!     page_title: "Trust".into(),
+//!     section: "Why it matters".into(),
+//!     body: "Victims who trust the police report exploitation earlier.".into(),
+//!     kind: "principle".into(),
+//!     ..SectionDoc::default()
+//! }];
+//! let blob = build_index(&docs, &Synonyms::default()).unwrap();
+//! let engine = Engine::open(&blob).unwrap();
+//! let response = engine.search(&SearchRequest { q: "victim".into(), ..SearchRequest::default() });
+//! assert_eq!(response.hits[0].url, "principles/trust.html#why-it-matters");
+//! assert!(response.hits[0].snippet.contains("<mark>Victims</mark>"));
+//! ```
+
+mod analysis;
+mod engine;
+mod error;
+mod format;
+mod index;
+mod query;
+mod snippet;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+pub use engine::Engine;
+pub use error::Error;
+
+/// Version of the packed index. Bump it whenever the schema, the tokenizers or the packing
+/// change, so an engine never reads an index it would misinterpret (an old bundle opened with a
+/// new engine fails with a clear error instead of returning nonsense).
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Global variable set by `assets/accord-search-wasm.js`: the engine, base64-encoded, for pages
+/// opened from `file://`, where `fetch` is blocked.
+pub const WASM_SCRIPT_VAR: &str = "ACCORD_SEARCH_WASM_B64";
+/// Global variable set by `search/index.js`: the packed index, base64-encoded.
+pub const INDEX_SCRIPT_VAR: &str = "ACCORD_SEARCH_INDEX_B64";
+
+/// The facet fields, in the order the response lists them.
+pub const FACETS: [&str; 5] = ["kind", "region", "country", "stakeholder", "tag"];
+
+/// One searchable unit: a page section (a heading and the text up to the next heading).
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(default)]
+pub struct SectionDoc {
+    /// Site-root-relative URL with the section anchor, e.g. `principles/trust.html#why-it-matters`.
+    pub url: String,
+    pub page_title: String,
+    /// Heading text; empty for the part of a page before its first heading.
+    pub section: String,
+    /// Plain text of the section.
+    pub body: String,
+    pub summary: String,
+    pub kind: String,
+    pub regions: Vec<String>,
+    pub countries: Vec<String>,
+    pub stakeholders: Vec<String>,
+    pub tags: Vec<String>,
+}
+
+/// Terms that mean the same thing: glossary terms, their abbreviations and aliases.
+///
+/// A query for any variant of a group also matches the others ("NRM" finds "national referral
+/// mechanism"). A group may carry its glossary definition, which the response returns when the
+/// query names the group.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(default)]
+pub struct Synonyms {
+    pub groups: Vec<SynonymGroup>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(default)]
+pub struct SynonymGroup {
+    /// The variants; the first one is the glossary term shown with the definition.
+    pub terms: Vec<String>,
+    pub definition: Option<String>,
+    /// Site-root-relative URL of the glossary entry.
+    pub url: Option<String>,
+}
+
+impl Synonyms {
+    /// Groups without definitions, e.g. `vec![vec!["NRM".into(), "national referral mechanism".into()]]`.
+    pub fn from_groups(groups: Vec<Vec<String>>) -> Synonyms {
+        Synonyms {
+            groups: groups
+                .into_iter()
+                .map(|terms| SynonymGroup {
+                    terms,
+                    definition: None,
+                    url: None,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A query as the command line, the dev server and the browser send it (JSON in the browser).
+///
+/// Filters within one facet are alternatives (kind is a principle OR a practice); filters on
+/// different facets must all hold. Each filter accepts one string or a list in JSON.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(default)]
+pub struct SearchRequest {
+    pub q: String,
+    #[serde(deserialize_with = "one_or_many")]
+    pub kind: Vec<String>,
+    #[serde(deserialize_with = "one_or_many")]
+    pub region: Vec<String>,
+    #[serde(deserialize_with = "one_or_many")]
+    pub country: Vec<String>,
+    #[serde(deserialize_with = "one_or_many")]
+    pub stakeholder: Vec<String>,
+    #[serde(deserialize_with = "one_or_many")]
+    pub tag: Vec<String>,
+    /// Maximum number of hits; 0 returns only the total, the facets and the definition.
+    pub limit: usize,
+}
+
+impl Default for SearchRequest {
+    fn default() -> Self {
+        SearchRequest {
+            q: String::new(),
+            kind: Vec::new(),
+            region: Vec::new(),
+            country: Vec::new(),
+            stakeholder: Vec::new(),
+            tag: Vec::new(),
+            limit: 10,
+        }
+    }
+}
+
+impl SearchRequest {
+    /// The request's filters by facet name, in [`FACETS`] order.
+    pub fn filters(&self) -> [(&'static str, &[String]); 5] {
+        [
+            ("kind", &self.kind),
+            ("region", &self.region),
+            ("country", &self.country),
+            ("stakeholder", &self.stakeholder),
+            ("tag", &self.tag),
+        ]
+    }
+}
+
+fn one_or_many<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+        Null(()),
+    }
+    Ok(match OneOrMany::deserialize(deserializer)? {
+        OneOrMany::One(s) if s.is_empty() => Vec::new(),
+        OneOrMany::One(s) => vec![s],
+        OneOrMany::Many(v) => v.into_iter().filter(|s| !s.is_empty()).collect(),
+        OneOrMany::Null(()) => Vec::new(),
+    })
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(default)]
+pub struct SearchResponse {
+    /// Number of matching sections (hits holds at most `limit` of them).
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    /// For each facet in [`FACETS`]: its values among the matches, most frequent first. A facet
+    /// that the request filters on is counted without its own filter, so the other values stay
+    /// visible and selectable.
+    pub facets: BTreeMap<String, Vec<FacetCount>>,
+    /// The glossary entry the query names, if any.
+    pub definition: Option<Definition>,
+    /// True when the exact words found little and the hits include near spellings.
+    pub fuzzy: bool,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(default)]
+pub struct Hit {
+    pub url: String,
+    pub title: String,
+    pub section: String,
+    pub kind: String,
+    /// HTML: matched words wrapped in `<mark>`, all other text escaped.
+    pub snippet: String,
+    pub score: f32,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+pub struct FacetCount {
+    pub value: String,
+    pub count: u64,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+pub struct Definition {
+    pub term: String,
+    pub text: String,
+    pub url: Option<String>,
+}
+
+/// Builds the packed index that [`Engine::open`] reads.
+///
+/// The result depends only on the input: documents are ordered by URL and written into a single
+/// segment, so the same site always produces the same bytes.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn build_index(docs: &[SectionDoc], synonyms: &Synonyms) -> Result<Vec<u8>, Error> {
+    index::build(docs, synonyms)
+}
+
+/// A classic script that sets `window[var]` to `bytes` in base64.
+///
+/// Pages opened from `file://` cannot `fetch`, but they can load `<script src>`; these scripts
+/// carry the engine ([`WASM_SCRIPT_VAR`]) and the index ([`INDEX_SCRIPT_VAR`]) there.
+pub fn base64_script(var: &str, bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 4 / 3 + var.len() + 32);
+    out.push_str("window.");
+    out.push_str(var);
+    out.push_str("=\"");
+    base64_into(bytes, &mut out);
+    out.push_str("\";\n");
+    out
+}
+
+fn base64_into(bytes: &[u8], out: &mut String) {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        let sextets = [(n >> 18) & 63, (n >> 12) & 63, (n >> 6) & 63, n & 63];
+        for (i, s) in sextets.iter().enumerate() {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[*s as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,149 @@
+//! The schema, and writing an index (native only: the browser only reads).
+
+use tantivy::schema::{
+    Facet, FacetOptions, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST,
+    STORED, STRING,
+};
+
+use crate::analysis::TOKENIZER;
+use crate::Error;
+
+/// Fields of the schema. Searchable text fields keep positions for phrase queries and are stored
+/// for snippets; facets share one hierarchical field (`/kind/principle`, `/region/Europe`) so a
+/// single collector counts them all.
+#[derive(Clone, Copy)]
+pub(crate) struct Fields {
+    pub url: Field,
+    pub title: Field,
+    pub section: Field,
+    pub summary: Field,
+    pub body: Field,
+    pub kind: Field,
+    pub facets: Field,
+}
+
+/// Fast field holding the position of each document in URL order: the ranking tie-break.
+pub(crate) const RANK: &str = "rank";
+
+// The browser only reads indexes.
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+pub(crate) fn schema() -> Schema {
+    let text = TextOptions::default()
+        .set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(TOKENIZER)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+        .set_stored();
+    let mut b = Schema::builder();
+    b.add_text_field("url", STRING | STORED);
+    b.add_text_field("title", text.clone());
+    b.add_text_field("section", text.clone());
+    b.add_text_field("summary", text.clone());
+    b.add_text_field("body", text);
+    b.add_text_field("kind", STORED);
+    b.add_facet_field("facets", FacetOptions::default());
+    b.add_u64_field(RANK, FAST);
+    b.build()
+}
+
+impl Fields {
+    pub fn of(schema: &Schema) -> Result<Fields, Error> {
+        let get = |name: &str| {
+            schema
+                .get_field(name)
+                .map_err(|_| Error::Format(format!("the schema has no field `{name}`")))
+        };
+        Ok(Fields {
+            url: get("url")?,
+            title: get("title")?,
+            section: get("section")?,
+            summary: get("summary")?,
+            body: get("body")?,
+            kind: get("kind")?,
+            facets: get("facets")?,
+        })
+    }
+}
+
+pub(crate) fn facet(name: &str, value: &str) -> Facet {
+    Facet::from_path([name, value])
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) fn build(
+    docs: &[crate::SectionDoc],
+    synonyms: &crate::Synonyms,
+) -> Result<Vec<u8>, Error> {
+    use std::path::Path;
+
+    use tantivy::directory::{Directory, RamDirectory};
+    use tantivy::tokenizer::TokenizerManager;
+    use tantivy::{Index, IndexSettings, TantivyDocument};
+
+    let schema = schema();
+    let f = Fields::of(&schema)?;
+    let rank_field = schema
+        .get_field(RANK)
+        .map_err(|e| Error::Index(e.to_string()))?;
+    let tokenizers = TokenizerManager::default();
+    tokenizers.register(TOKENIZER, crate::analysis::index_analyzer());
+    let settings = IndexSettings {
+        docstore_compress_dedicated_thread: false,
+        ..IndexSettings::default()
+    };
+    let dir = RamDirectory::create();
+    // A single segment in URL order, written on this thread: no merge policy, no background
+    // threads, and document ids that follow the ranking tie-break.
+    let mut writer = Index::builder()
+        .schema(schema)
+        .settings(settings)
+        .tokenizers(tokenizers)
+        .single_segment_index_writer(dir.clone(), 100_000_000)?;
+    let mut ordered: Vec<&crate::SectionDoc> = docs.iter().collect();
+    ordered.sort_by(|a, b| a.url.cmp(&b.url));
+    for (rank, d) in ordered.into_iter().enumerate() {
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.url, &d.url);
+        doc.add_text(f.title, &d.page_title);
+        doc.add_text(f.section, &d.section);
+        doc.add_text(f.summary, &d.summary);
+        doc.add_text(f.body, &d.body);
+        doc.add_text(f.kind, &d.kind);
+        let facets = [
+            ("kind", std::slice::from_ref(&d.kind)),
+            ("region", &d.regions[..]),
+            ("country", &d.countries[..]),
+            ("stakeholder", &d.stakeholders[..]),
+            ("tag", &d.tags[..]),
+        ];
+        for (name, values) in facets {
+            for value in values.iter().filter(|v| !v.is_empty()) {
+                doc.add_facet(f.facets, facet(name, value));
+            }
+        }
+        doc.add_u64(rank_field, rank as u64);
+        writer.add_document(doc)?;
+    }
+    let index = writer.finalize()?;
+
+    let mut names: Vec<String> = vec!["meta.json".to_string()];
+    // Candidate paths; components a segment does not have (delete bitsets) are skipped.
+    for path in index.load_metas()?.list_segment_files() {
+        if dir.exists(&path).unwrap_or(false) {
+            names.push(path.to_string_lossy().into_owned());
+        }
+    }
+    names.sort();
+    names.dedup();
+    let mut files = Vec::with_capacity(names.len());
+    for name in names {
+        let bytes = dir
+            .open_read(Path::new(&name))
+            .map_err(|e| Error::Index(e.to_string()))?
+            .read_bytes()
+            .map_err(|e| Error::Index(e.to_string()))?;
+        files.push((name, bytes.as_slice().to_vec()));
+    }
+    crate::format::pack(&files, synonyms)
+}

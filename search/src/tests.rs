@@ -1,0 +1,506 @@
+//! Behaviour of the whole engine on a small knowledge base.
+
+use crate::*;
+
+fn doc(url: &str, title: &str, section: &str, body: &str) -> SectionDoc {
+    SectionDoc {
+        url: url.into(),
+        page_title: title.into(),
+        section: section.into(),
+        body: body.into(),
+        kind: "principle".into(),
+        ..SectionDoc::default()
+    }
+}
+
+fn fixture() -> Vec<SectionDoc> {
+    vec![
+        SectionDoc {
+            regions: vec!["Europe".into()],
+            countries: vec!["Portugal".into()],
+            stakeholders: vec!["police".into(), "NGOs".into()],
+            tags: vec!["referral".into()],
+            ..doc(
+                "principles/referral.html#overview",
+                "Referral of victims",
+                "Overview",
+                "The national referral mechanism connects police, labour inspectors and NGOs \
+                 so that victims are identified and referred to assistance.",
+            )
+        },
+        SectionDoc {
+            regions: vec!["Europe".into()],
+            stakeholders: vec!["police".into()],
+            kind: "practice".into(),
+            ..doc(
+                "practices/reflection.html#period",
+                "Reflection period",
+                "Granting the period",
+                "A reflection period of at least 30 days lets a presumed victim recover and \
+                 decide whether to cooperate with the authorities.",
+            )
+        },
+        SectionDoc {
+            regions: vec!["Africa".into()],
+            countries: vec!["São Tomé and Príncipe".into()],
+            kind: "practice".into(),
+            ..doc(
+                "practices/island.html#",
+                "Island cooperation",
+                "",
+                "In São Tomé the labour inspectorate and the police hold joint visits to \
+                 fishing vessels.",
+            )
+        },
+        SectionDoc {
+            regions: vec!["Europe".into()],
+            tags: vec!["trust".into()],
+            ..doc(
+                "principles/trust.html#why-it-matters",
+                "Trust between agencies",
+                "Why it matters",
+                "Victims who trust the police report exploitation earlier. Forced labour \
+                 cases rely on testimony.",
+            )
+        },
+        SectionDoc {
+            tags: vec!["labour".into()],
+            ..doc(
+                "principles/labour.html#forced",
+                "Forced labour",
+                "Indicators",
+                "Indicators of forced labour include withheld wages and confiscated \
+                 documents. Labour that is forced differs from poor working conditions.",
+            )
+        },
+        doc(
+            "principles/xss.html#",
+            "<img src=x onerror=alert(1)>",
+            "<script>",
+            "Escaping matters: <b>bold</b> & \"quotes\" in a victim story.",
+        ),
+        doc(
+            "principles/russian.html#",
+            "Сотрудничество",
+            "Москва",
+            "Полиция и НКО работают вместе против торговли людьми.",
+        ),
+    ]
+}
+
+fn synonyms() -> Synonyms {
+    Synonyms {
+        groups: vec![SynonymGroup {
+            terms: vec!["NRM".into(), "national referral mechanism".into()],
+            definition: Some(
+                "A framework through which state actors meet their obligations.".into(),
+            ),
+            url: Some("glossary.html#nrm".into()),
+        }],
+    }
+}
+
+fn engine() -> Engine {
+    let blob = build_index(&fixture(), &synonyms()).expect("index builds");
+    Engine::open(&blob).expect("index opens")
+}
+
+fn q(engine: &Engine, q: &str) -> SearchResponse {
+    engine.search(&SearchRequest {
+        q: q.into(),
+        ..SearchRequest::default()
+    })
+}
+
+fn urls(r: &SearchResponse) -> Vec<&str> {
+    r.hits.iter().map(|h| h.url.as_str()).collect()
+}
+
+#[test]
+fn stemmed_words_match_and_are_highlighted() {
+    let e = engine();
+    let r = q(&e, "victims ");
+    assert!(r.total >= 3, "{r:?}");
+    assert!(r
+        .hits
+        .iter()
+        .all(|h| h.snippet.to_lowercase().contains("<mark>victim")));
+}
+
+#[test]
+fn title_outranks_body() {
+    let e = engine();
+    let r = q(&e, "reflection ");
+    assert_eq!(urls(&r)[0], "practices/reflection.html#period");
+    let r = q(&e, "trust ");
+    assert_eq!(urls(&r)[0], "principles/trust.html#why-it-matters");
+}
+
+#[test]
+fn ascii_folding_finds_accented_words() {
+    let e = engine();
+    for query in ["Sao Tome ", "são tomé ", "SAO TOME "] {
+        let r = q(&e, query);
+        assert_eq!(urls(&r), ["practices/island.html#"], "{query}");
+        assert!(r.hits[0]
+            .snippet
+            .contains("<mark>São</mark> <mark>Tomé</mark>"));
+    }
+}
+
+#[test]
+fn phrases_require_adjacent_words() {
+    let e = engine();
+    let r = q(&e, "\"forced labour\"");
+    assert_eq!(
+        urls(&r),
+        [
+            "principles/labour.html#forced",
+            "principles/trust.html#why-it-matters"
+        ]
+    );
+    // Both words occur in the labour page, but never "labour forced" in that order.
+    let r = q(&e, "\"labour forced\"");
+    assert_eq!(r.total, 0);
+}
+
+#[test]
+fn exclusions_remove_sections() {
+    let e = engine();
+    let all = q(&e, "police ");
+    assert!(urls(&all).contains(&"practices/island.html#"));
+    let r = q(&e, "police -fishing");
+    assert!(!urls(&r).contains(&"practices/island.html#"));
+    assert_eq!(r.total + 1, all.total);
+    let r = q(&e, "police -\"joint visits\"");
+    assert_eq!(r.total + 1, all.total);
+}
+
+#[test]
+fn all_words_are_preferred_then_any() {
+    let e = engine();
+    let r = q(&e, "police fishing ");
+    assert_eq!(urls(&r), ["practices/island.html#"]);
+    // No section has both words: fall back to sections with either.
+    let r = q(&e, "wages vessels ");
+    assert_eq!(r.total, 2, "{r:?}");
+}
+
+#[test]
+fn last_word_matches_as_prefix_while_typing() {
+    let e = engine();
+    let r = q(&e, "inspec");
+    assert!(r.total >= 2, "{r:?}");
+    assert!(
+        r.hits[0].snippet.contains("<mark>inspect"),
+        "{}",
+        r.hits[0].snippet
+    );
+    // Typed past the stem: "organisati..." style queries still find the stemmed word.
+    let r = q(&e, "testimon");
+    assert_eq!(urls(&r), ["principles/trust.html#why-it-matters"]);
+    // A finished word (trailing space) is not a prefix.
+    assert_eq!(q(&e, "inspec ").total, 0);
+}
+
+#[test]
+fn typos_fall_back_to_near_spellings() {
+    let e = engine();
+    let r = q(&e, "reflecton perod ");
+    assert!(r.fuzzy);
+    assert_eq!(urls(&r)[0], "practices/reflection.html#period");
+    assert!(
+        r.hits[0].snippet.contains("<mark>"),
+        "{}",
+        r.hits[0].snippet
+    );
+    // Exact words that find enough are not blurred.
+    assert!(!q(&e, "police ").fuzzy);
+}
+
+#[test]
+fn glossary_synonyms_and_definition() {
+    let e = engine();
+    let r = q(&e, "NRM");
+    assert_eq!(urls(&r), ["principles/referral.html#overview"]);
+    assert!(r.hits[0].snippet.contains("<mark>national</mark>"));
+    let d = r.definition.expect("definition");
+    assert_eq!(d.term, "NRM");
+    assert_eq!(d.url.as_deref(), Some("glossary.html#nrm"));
+    let r = q(&e, "national referral mechanism ");
+    assert!(r.definition.is_some());
+    assert!(q(&e, "police ").definition.is_none());
+}
+
+#[test]
+fn facet_filters_and_counts() {
+    let e = engine();
+    let r = q(&e, "police ");
+    let kinds = &r.facets["kind"];
+    assert_eq!(
+        kinds,
+        &[
+            FacetCount {
+                value: "principle".into(),
+                count: 2
+            },
+            FacetCount {
+                value: "practice".into(),
+                count: 1
+            },
+        ]
+    );
+    let filtered = e.search(&SearchRequest {
+        q: "police ".into(),
+        kind: vec!["practice".into()],
+        ..SearchRequest::default()
+    });
+    assert_eq!(urls(&filtered), ["practices/island.html#"]);
+    // The filtered facet still lists the other kinds, so they can be chosen too.
+    assert_eq!(&filtered.facets["kind"], kinds);
+    assert_eq!(
+        filtered.facets["region"],
+        [FacetCount {
+            value: "Africa".into(),
+            count: 1
+        }]
+    );
+    let r = e.search(&SearchRequest {
+        region: vec!["Africa".into(), "Europe".into()],
+        stakeholder: vec!["police".into()],
+        ..SearchRequest::default()
+    });
+    assert_eq!(
+        urls(&r),
+        [
+            "practices/reflection.html#period",
+            "principles/referral.html#overview"
+        ]
+    );
+    let r = e.search(&SearchRequest {
+        country: vec!["São Tomé and Príncipe".into()],
+        ..SearchRequest::default()
+    });
+    assert_eq!(urls(&r), ["practices/island.html#"]);
+}
+
+#[test]
+fn request_json_accepts_one_value_or_many() {
+    let r: SearchRequest =
+        serde_json::from_str(r#"{"q":"x","kind":"practice","tag":["a","b"],"region":null}"#)
+            .expect("parses");
+    assert_eq!(r.kind, ["practice"]);
+    assert_eq!(r.tag, ["a", "b"]);
+    assert!(r.region.is_empty());
+    assert_eq!(r.limit, 10);
+}
+
+#[test]
+fn limit_bounds_hits_not_total() {
+    let e = engine();
+    let r = e.search(&SearchRequest {
+        q: "police ".into(),
+        limit: 1,
+        ..SearchRequest::default()
+    });
+    assert_eq!(r.hits.len(), 1);
+    assert_eq!(r.total, 3);
+    let r = e.search(&SearchRequest {
+        q: "police ".into(),
+        limit: 0,
+        ..SearchRequest::default()
+    });
+    assert!(r.hits.is_empty());
+    assert_eq!(r.total, 3);
+}
+
+#[test]
+fn snippets_escape_html() {
+    let e = engine();
+    let r = q(&e, "escaping ");
+    let hit = &r.hits[0];
+    assert_eq!(hit.title, "<img src=x onerror=alert(1)>");
+    assert_eq!(
+        hit.snippet,
+        "<mark>Escaping</mark> matters: &lt;b&gt;bold&lt;/b&gt; &amp; &quot;quotes&quot; in a victim story."
+    );
+}
+
+#[test]
+fn cyrillic_is_searchable() {
+    let e = engine();
+    let r = q(&e, "полиция");
+    assert_eq!(urls(&r), ["principles/russian.html#"]);
+    assert!(r.hits[0].snippet.contains("<mark>Полиция</mark>"));
+}
+
+#[test]
+fn hostile_queries_return_without_error() {
+    let e = engine();
+    let long = "police ".repeat(1_500);
+    let hostile: Vec<String> = vec![
+        "".into(),
+        " ".into(),
+        "\"".into(),
+        "\"\"".into(),
+        "\"\"\"\"\"".into(),
+        "\"unbalanced quote".into(),
+        "unbalanced\" quote\" \"".into(),
+        "x".repeat(10_000),
+        long,
+        "🙂".repeat(3_000),
+        "🙂 police 🙂".into(),
+        "торговля людьми".into(),
+        "AND OR NOT ((".into(),
+        "NOT".into(),
+        "-".into(),
+        "--police".into(),
+        "-police".into(),
+        "- - -".into(),
+        "*".into(),
+        "police*".into(),
+        "title:police".into(),
+        "police^10".into(),
+        "(police OR ngo) AND -\"".into(),
+        "\u{0}\u{1}\u{7f}".into(),
+        "\\\"\\".into(),
+        "a".into(),
+        "a b c d e f g h i j k l m n o p q r s t u v w x y z".into(),
+        "\u{202e}police\u{200b}".into(),
+        "İstanbul ß ﬁsh".into(),
+    ];
+    for query in &hostile {
+        let r = q(&e, query);
+        assert!(r.hits.len() <= 10, "{query:?}");
+        let json = serde_json::to_string(&r).expect("serialises");
+        assert!(!json.is_empty());
+    }
+    assert_eq!(q(&e, "").total, 0);
+    assert_eq!(q(&e, "AND OR NOT ((").total, 0);
+    assert_eq!(q(&e, "-police").total, 0);
+}
+
+#[test]
+fn ties_are_broken_by_url() {
+    let docs: Vec<SectionDoc> = ["c.html#", "a.html#", "b.html#"]
+        .iter()
+        .map(|u| doc(u, "Same", "", "identical words"))
+        .collect();
+    let e =
+        Engine::open(&build_index(&docs, &Synonyms::default()).expect("builds")).expect("opens");
+    assert_eq!(
+        urls(&q(&e, "identical ")),
+        ["a.html#", "b.html#", "c.html#"]
+    );
+}
+
+#[test]
+fn other_format_versions_are_rejected() {
+    let mut blob = build_index(&fixture(), &Synonyms::default()).expect("builds");
+    blob[8..12].copy_from_slice(&(FORMAT_VERSION + 1).to_le_bytes());
+    let err = Engine::open(&blob).err().expect("rejected");
+    assert!(
+        matches!(err, Error::Version { found, expected } if found == FORMAT_VERSION + 1 && expected == FORMAT_VERSION)
+    );
+    assert!(err.to_string().contains("rebuild the site"), "{err}");
+
+    assert!(matches!(
+        Engine::open(b"not an index"),
+        Err(Error::Format(_))
+    ));
+    let blob = build_index(&fixture(), &Synonyms::default()).expect("builds");
+    assert!(matches!(
+        Engine::open(&blob[..blob.len() / 2]),
+        Err(Error::Format(_))
+    ));
+    assert!(Engine::open(&[]).is_err());
+}
+
+#[test]
+fn empty_site_gives_empty_results() {
+    let e = Engine::open(&build_index(&[], &Synonyms::default()).expect("builds")).expect("opens");
+    assert_eq!(q(&e, "police").total, 0);
+    assert_eq!(e.num_docs(), 0);
+}
+
+#[test]
+fn base64_script_encodes_bytes() {
+    assert_eq!(base64_script("V", b""), "window.V=\"\";\n");
+    assert_eq!(base64_script("V", b"f"), "window.V=\"Zg==\";\n");
+    assert_eq!(base64_script("V", b"fo"), "window.V=\"Zm8=\";\n");
+    assert_eq!(base64_script("V", b"foobar"), "window.V=\"Zm9vYmFy\";\n");
+    assert_eq!(
+        base64_script("V", &[0xff, 0xfe, 0xfd]),
+        "window.V=\"//79\";\n"
+    );
+}
+
+#[test]
+fn random_queries_never_panic() {
+    // Mixes of every construct the query language has, in debug builds where tantivy's
+    // internal assertions are live.
+    const PARTS: &[&str] = &[
+        "police",
+        "\"forced",
+        "labour\"",
+        "-fishing",
+        "-\"joint",
+        "visits\"",
+        "NRM",
+        "vict",
+        "🙂",
+        "AND",
+        "((",
+        "\"",
+        "-",
+        "sao",
+        "tomé",
+        "national",
+        "referral",
+        "mechanism",
+        "reflecton",
+        "-police",
+        "\"forced labour\"",
+        "-\"national referral\"",
+        "полиция",
+        "x",
+        "inspec",
+        "testimon",
+        "the",
+        "of",
+        "-the",
+        "\"the police\"",
+    ];
+    let e = engine();
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    for _ in 0..1_500 {
+        let words = 1 + next(6);
+        let mut query = String::new();
+        for _ in 0..words {
+            query.push_str(PARTS[next(PARTS.len())]);
+            if next(4) > 0 {
+                query.push(' ');
+            }
+        }
+        let mut req = SearchRequest {
+            q: query.clone(),
+            limit: next(4),
+            ..SearchRequest::default()
+        };
+        if next(3) == 0 {
+            req.kind = vec!["practice".into()];
+        }
+        if next(4) == 0 {
+            req.region = vec!["Europe".into(), "Nowhere".into()];
+        }
+        let r = e.search(&req);
+        assert!(r.hits.len() <= req.limit, "{query:?}");
+        assert!(r.total >= r.hits.len(), "{query:?}");
+    }
+}

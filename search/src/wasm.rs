@@ -1,0 +1,118 @@
+//! The browser's entry points: a C ABI small enough to drive from plain JavaScript, with no
+//! generated glue (pages opened from disk cannot load ES modules, and the engine should not
+//! need a JavaScript build step).
+//!
+//! Protocol, all lengths in bytes:
+//! 1. `alloc(len)` returns a buffer; the caller copies the packed index into it and calls
+//!    `open_index(ptr, len)`, which takes ownership and returns 0, or -1 with the error
+//!    message as the result (read it as below).
+//! 2. For each query: `alloc` a buffer, copy the request JSON into it, call
+//!    `search(ptr, len)`; it frees the request and returns a pointer to the response JSON,
+//!    whose length is `result_len()`. The response stays valid until the next call.
+
+use std::cell::RefCell;
+
+use crate::{Engine, SearchRequest, SearchResponse};
+
+thread_local! {
+    static ENGINE: RefCell<Option<Engine>> = const { RefCell::new(None) };
+    static RESULT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+#[no_mangle]
+pub extern "C" fn alloc(len: usize) -> *mut u8 {
+    let mut buf = Vec::<u8>::with_capacity(len.max(1));
+    let ptr = buf.as_mut_ptr();
+    std::mem::forget(buf);
+    ptr
+}
+
+/// # Safety
+/// `ptr` must come from `alloc(len)` with the same `len`, and not be used afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn dealloc(ptr: *mut u8, len: usize) {
+    drop(Vec::from_raw_parts(ptr, 0, len.max(1)));
+}
+
+/// Takes a buffer from `alloc(len)` that the caller has filled.
+unsafe fn take(ptr: *mut u8, len: usize) -> Vec<u8> {
+    Vec::from_raw_parts(ptr, len, len.max(1))
+}
+
+fn set_result(bytes: Vec<u8>) -> *const u8 {
+    RESULT.with(|r| {
+        *r.borrow_mut() = bytes;
+        r.borrow().as_ptr()
+    })
+}
+
+/// # Safety
+/// `ptr` must come from `alloc(len)`, filled with `len` bytes; ownership passes to the engine.
+#[no_mangle]
+pub unsafe extern "C" fn open_index(ptr: *mut u8, len: usize) -> i32 {
+    let blob = take(ptr, len);
+    match Engine::open(&blob) {
+        Ok(engine) => {
+            ENGINE.with(|e| *e.borrow_mut() = Some(engine));
+            set_result(Vec::new());
+            0
+        }
+        Err(err) => {
+            set_result(err.to_string().into_bytes());
+            -1
+        }
+    }
+}
+
+/// # Safety
+/// `ptr` must come from `alloc(len)`, filled with `len` bytes of request JSON; ownership passes
+/// to the engine.
+#[no_mangle]
+pub unsafe extern "C" fn search(ptr: *mut u8, len: usize) -> *const u8 {
+    let request = take(ptr, len);
+    // A malformed request (only the page's own script sends them) is an empty query.
+    let request: SearchRequest = serde_json::from_slice(&request).unwrap_or_default();
+    let response = ENGINE.with(|e| {
+        e.borrow()
+            .as_ref()
+            .map(|engine| engine.search(&request))
+            .unwrap_or_default()
+    });
+    let json = serde_json::to_vec(&response)
+        .unwrap_or_else(|_| serde_json::to_vec(&SearchResponse::default()).unwrap_or_default());
+    set_result(json)
+}
+
+#[no_mangle]
+pub extern "C" fn result_len() -> u32 {
+    RESULT.with(|r| r.borrow().len() as u32)
+}
+
+/// Randomness for getrandom's custom backend (both getrandom 0.3 and 0.4 call this symbol).
+///
+/// Only index writing draws random numbers (segment ids); reading does not. A fixed sequence
+/// rather than an error keeps any unexpected caller working instead of panicking.
+///
+/// # Safety
+/// `dest` must be valid for `len` bytes of writes.
+#[no_mangle]
+unsafe extern "Rust" fn __getrandom_v03_custom(
+    dest: *mut u8,
+    len: usize,
+) -> Result<(), getrandom03::Error> {
+    thread_local! {
+        static STATE: std::cell::Cell<u64> = const { std::cell::Cell::new(0x853c_49e6_748f_ea9b) };
+    }
+    for i in 0..len {
+        let byte = STATE.with(|s| {
+            // splitmix64
+            let mut z = s.get().wrapping_add(0x9e37_79b9_7f4a_7c15);
+            s.set(z);
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            (z ^ (z >> 31)) as u8
+        });
+        dest.add(i).write(byte);
+    }
+    Ok(())
+}
