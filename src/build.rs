@@ -51,9 +51,7 @@ pub fn load_site(root: &Path, timer: &mut Timer) -> Result<Site> {
     let config = timer.stage("config", || Config::load(root))?;
     let content_dir = root.join(&config.book.src);
     let loaded = timer.stage("load", || content::load(&content_dir, &config.book.src))?;
-    timer.stage("resolve", || {
-        site::resolve(config, loaded.pages, loaded.assets, loaded.warnings)
-    })
+    timer.stage("resolve", || site::resolve(config, loaded))
 }
 
 /// render → index: every file of the finished site, in memory.
@@ -90,6 +88,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let start = Instant::now();
     let mut timer = Timer::default();
     let mut site = load_site(&opts.root, &mut timer)?;
+    // Problems only the audits see (such as assets loaded from other sites) fail the build too.
+    let audit_errors = timer.stage("audit", || crate::check::build_errors(&opts.root, &site))?;
+    if !audit_errors.is_empty() {
+        return Err(crate::Error::Content(audit_errors));
+    }
     let out = match &opts.out {
         Some(o) => o.clone(),
         None => opts.root.join(&site.config.build.build_dir),

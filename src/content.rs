@@ -348,7 +348,10 @@ pub struct Loaded {
     pub pages: Vec<Page>,
     /// Other files (images, PDFs), by path relative to the content directory.
     pub assets: Vec<String>,
-    pub warnings: Vec<Diagnostic>,
+    /// Files that exist but could not be read; links to them are not reported as missing.
+    pub failed: Vec<String>,
+    /// Errors and warnings, from every file.
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Walks the content directory and reads every `*.md` file, reporting every problem at once.
@@ -393,7 +396,7 @@ pub fn load(content_dir: &Path, display_dir: &Path) -> Result<Loaded> {
         }
     }
 
-    let results: Vec<std::result::Result<Option<Page>, Vec<Diagnostic>>> = files
+    let results: Vec<(String, std::result::Result<Option<Page>, Vec<Diagnostic>>)> = files
         .par_iter()
         .map(|path| {
             let rel = path
@@ -404,37 +407,37 @@ pub fn load(content_dir: &Path, display_dir: &Path) -> Result<Loaded> {
                 .collect::<Vec<_>>()
                 .join("/");
             let source = display_dir.join(&rel);
-            let bytes = std::fs::read(path).map_err(|e| {
-                vec![Diagnostic::error(
+            let parsed = match std::fs::read(path) {
+                Ok(bytes) => parse_page(&bytes, &rel, &source),
+                Err(e) => Err(vec![Diagnostic::error(
                     &source,
                     0,
                     0,
                     format!("cannot read: {e}"),
-                )]
-            })?;
-            parse_page(&bytes, &rel, &source)
+                )]),
+            };
+            (rel, parsed)
         })
         .collect();
 
     let mut pages = Vec::new();
-    for r in results {
+    let mut failed = Vec::new();
+    for (rel, r) in results {
         match r {
             Ok(Some(p)) => pages.push(p),
             Ok(None) => {}
-            Err(d) => diags.extend(d),
+            Err(d) => {
+                failed.push(rel);
+                diags.extend(d);
+            }
         }
     }
     check_duplicate_outputs(&pages, &mut diags);
-    let (errors, warnings): (Vec<_>, Vec<_>) = diags.into_iter().partition(|d| d.is_error());
-    if !errors.is_empty() {
-        let mut all = errors;
-        all.extend(warnings);
-        return Err(Error::Content(all));
-    }
     Ok(Loaded {
         pages,
         assets,
-        warnings,
+        failed,
+        diagnostics: diags,
     })
 }
 

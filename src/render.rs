@@ -64,18 +64,11 @@ pub fn fragment_for(site: &Site, i: usize, at: &str) -> Fragment {
     };
     let rewrite = |url: &str| -> String {
         match links::resolve(url, i, page.dir(), &index) {
-            Ok(Target::Page { page: t, anchor }) => {
-                let base = if t == i && at == page.url {
-                    String::new()
-                } else {
-                    links::relative_href(at, &site.pages[t].url)
-                };
-                match anchor {
-                    Some(a) => format!("{base}#{a}"),
-                    None if base.is_empty() => "#top".into(),
-                    None => base,
-                }
-            }
+            Ok(Target::Page { page: t, anchor }) => match anchor {
+                Some(a) if t == i && at == page.url => format!("#{a}"),
+                Some(a) => format!("{}#{a}", links::relative_href(at, &site.pages[t].url)),
+                None => links::relative_href(at, &site.pages[t].url),
+            },
             Ok(Target::Asset(a)) => links::relative_href(at, &a),
             Ok(Target::Term(slug)) => match site.glossary().index_of(&slug) {
                 Some(t) => links::relative_href(at, &site.glossary().terms[t].url),
@@ -397,12 +390,14 @@ fn facts(site: &Site, p: &Page) -> Vec<Fact> {
             }
         }
         Some(Elements::List(list)) => {
-            let _ = site;
+            let has_matrix = crate::views::nav_entries(site)
+                .iter()
+                .any(|(_, u)| *u == "matrix.html");
             for e in list {
                 out.push(Fact {
                     label: "MoU elements",
                     value: element_label(e).to_string(),
-                    href: Some(format!("matrix.html#col-{e}")),
+                    href: has_matrix.then(|| format!("matrix.html#col-{e}")),
                     external: None,
                 });
             }

@@ -94,15 +94,28 @@ impl Site {
 }
 
 /// Resolves links, orders pages and builds the graph. Collects every problem before failing.
-pub fn resolve(
-    config: Config,
-    mut pages: Vec<Page>,
-    assets: Vec<String>,
-    mut warnings: Vec<Diagnostic>,
-) -> Result<Site> {
+///
+/// Pages that failed to load are absent from `loaded.pages` but named in `loaded.failed`, so the
+/// links of the pages that did load are still checked and reported in the same run.
+pub fn resolve(config: Config, loaded: crate::content::Loaded) -> Result<Site> {
+    let crate::content::Loaded {
+        mut pages,
+        assets,
+        failed,
+        diagnostics,
+    } = loaded;
     // Stable order everywhere downstream: by path.
     pages.sort_by(|a, b| a.rel.cmp(&b.rel));
-    let mut diags: Vec<Diagnostic> = Vec::new();
+    let (mut diags, mut warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
+        diagnostics.into_iter().partition(|d| d.is_error());
+    let failed_target = |from_dir: &str, url: &str| -> bool {
+        let path = url.split(['#', '?']).next().unwrap_or("");
+        links::normalize(from_dir, path).is_some_and(|t| {
+            failed.iter().any(|f| {
+                *f == t || *f == format!("{t}/_index.md") || (t.is_empty() && f == "_index.md")
+            })
+        })
+    };
 
     let (glossary, gdiags) = Glossary::build(&pages);
     diags.extend(gdiags);
@@ -178,6 +191,7 @@ pub fn resolve(
                     )),
                 },
                 Ok(Target::External) | Ok(Target::Asset(_)) => {}
+                Err(_) if failed_target(page.dir(), &link.url) => {}
                 Err(e) => diags.push(err(e.message, e.hint)),
             }
         }
@@ -193,6 +207,7 @@ pub fn resolve(
                     related_sets[t].insert(i);
                 }
                 Some(_) => {}
+                None if failed.iter().any(|f| f == r.trim_start_matches("./")) => {}
                 None => diags.push(
                     Diagnostic::error(&page.source, page.key_line("related"), 1, format!("`related` names `{r}`, which does not exist"))
                         .with_hint("write paths relative to the content directory, such as `instruments/untoc.md`"),

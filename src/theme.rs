@@ -37,6 +37,10 @@ pub fn default_files() -> Vec<(String, &'static [u8])> {
     out
 }
 
+fn escape(s: &str) -> String {
+    crate::markdown::escape_html(s)
+}
+
 impl Theme {
     pub fn load(root: &Path, name: &str) -> Result<Theme> {
         let mut templates: BTreeMap<String, (String, PathBuf)> = BTreeMap::new();
@@ -100,6 +104,8 @@ impl Theme {
         }
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
+        // Tera's default also escapes `/`, which makes every href unreadable in the HTML source.
+        tera.set_escape_fn(escape);
         let origins: BTreeMap<String, PathBuf> = templates
             .iter()
             .map(|(k, (_, p))| (k.clone(), p.clone()))

@@ -380,26 +380,26 @@ pub fn render(
 }
 
 #[derive(Serialize)]
-struct MatrixColumn {
-    key: &'static str,
-    label: &'static str,
+pub struct MatrixColumn {
+    pub key: &'static str,
+    pub label: &'static str,
     /// The guiding principle behind the element, if one names it.
-    principle: Option<LinkItem>,
+    pub principle: Option<LinkItem>,
 }
 
 #[derive(Serialize)]
-struct MatrixCell {
-    element: &'static str,
-    label: &'static str,
+pub struct MatrixCell {
+    pub element: &'static str,
+    pub label: &'static str,
     /// Site-root-relative link to the section of the agreement covering the element.
-    href: Option<String>,
+    pub href: Option<String>,
 }
 
 #[derive(Serialize)]
-struct MatrixRow {
-    agreement: LinkItem,
-    cells: Vec<MatrixCell>,
-    count: usize,
+pub struct MatrixRow {
+    pub agreement: LinkItem,
+    pub cells: Vec<MatrixCell>,
+    pub count: usize,
 }
 
 #[derive(Serialize)]

@@ -1,0 +1,300 @@
+//! Building real fixture sites: output, links, errors and the guarantee that a failed build
+//! leaves the previous site untouched.
+
+mod common;
+
+use common::*;
+
+fn small_site() -> Fixture {
+    Fixture::new(&[
+        ("book.toml", "[book]\ntitle = \"Fixture KB\"\ndescription = \"Test\"\n[site]\nbase-url = \"https://example.org/kb\"\n"),
+        ("content/_index.md", "---\ntitle: Home\n---\n\nSee [principles](principles/_index.md) and [about](about.md).\n"),
+        ("content/about.md", "# About this site\n\nA page without front matter. Back [home](_index.md).\n"),
+        ("content/principles/_index.md", "---\ntitle: Principles\n---\n\nAll principles.\n"),
+        (
+            "content/principles/trust.md",
+            &principle(
+                "Building trust",
+                "## Why it matters\n\nSee [roles](roles.md#who-does-what) and [the same page](#why-it-matters).\n\n![A map](../img/map.png)\n",
+            ),
+        ),
+        ("content/principles/roles.md", &principle("Clear roles", "## Who does what\n\nBack to [trust](trust.md).\n")),
+        ("content/img/map.png", "not really a png"),
+    ])
+}
+
+#[test]
+fn builds_pages_with_relative_links_that_all_resolve() {
+    let f = small_site();
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("Built 5 pages"), "{}", stderr(&out));
+    for file in [
+        "index.html",
+        "about.html",
+        "principles/index.html",
+        "principles/trust.html",
+        "404.html",
+        "sitemap.xml",
+        "feed.xml",
+        "robots.txt",
+        "print.html",
+        "browse.html",
+        "img/map.png",
+        "assets/style.css",
+    ] {
+        assert!(f.site().join(file).is_file(), "missing {file}");
+    }
+    let trust = f.read("principles/trust.html");
+    assert!(
+        trust.contains("href=\"roles.html#who-does-what\""),
+        "{trust}"
+    );
+    assert!(trust.contains("href=\"#why-it-matters\""));
+    assert!(trust.contains("src=\"../img/map.png\""));
+    assert!(trust.contains("href=\"../assets/style.css\""));
+    // "Referenced by" on the page that is linked to.
+    let roles = f.read("principles/roles.html");
+    assert!(roles.contains("Referenced by"));
+    assert!(
+        roles.contains("href=\"../principles/trust.html\">Building trust</a>"),
+        "{roles}"
+    );
+    assert_links_resolve(&f.site());
+    // The page without front matter is titled by its first heading, shown once.
+    let about = f.read("about.html");
+    assert!(about.contains("<h1>About this site</h1>"));
+    assert_eq!(about.matches("About this site</h").count(), 1);
+    // Absolute URLs only where they must be.
+    assert!(f
+        .read("sitemap.xml")
+        .contains("<loc>https://example.org/kb/principles/trust.html</loc>"));
+}
+
+#[test]
+fn three_errors_in_three_files_are_all_reported_and_the_old_site_survives() {
+    let f = small_site();
+    assert!(f.build().status.success());
+    let before = snapshot_dir(&f.site());
+
+    f.write(
+        "content/principles/trust.md",
+        "---\nkind: principle\ntitle: Building trust\nsumary: typo\n---\n",
+    );
+    f.write(
+        "content/principles/roles.md",
+        &principle("Clear roles", "Intro\n\nSee [missing](nowhere.md).\n"),
+    );
+    f.write("content/about.md", "---\ntitle: About\ntags: [a, b\n---\n");
+    let out = f.build();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    let lines: Vec<&str> = err.lines().filter(|l| l.contains(": error: ")).collect();
+    assert_eq!(
+        lines,
+        [
+            "content/about.md:4:1: error: did not find expected ',' or ']'",
+            "content/principles/roles.md:12:5: error: link to missing page `nowhere.md` (resolved to `principles/nowhere.md`)",
+            "content/principles/trust.md:4:1: error: unknown key `sumary` for kind `principle`",
+        ],
+        "{err}"
+    );
+    assert!(err.contains("hint: did you mean `summary`?"), "{err}");
+    assert_eq!(
+        snapshot_dir(&f.site()),
+        before,
+        "a failed build changed the previous output"
+    );
+}
+
+#[test]
+fn hostile_titles_and_raw_html_render_as_text() {
+    let f = Fixture::new(&[
+        ("book.toml", BOOK),
+        ("content/_index.md", "---\ntitle: \"<script>alert(1)</script>\"\nsummary: \"<img src=x onerror=alert(1)>\"\n---\n\nBody <b onclick=\"x\">bold</b>\n\n<iframe src=\"https://evil.example\"></iframe>\n"),
+    ]);
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let html = f.read("index.html");
+    assert!(!html.contains("<script>alert"), "{html}");
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;")
+            || html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{html}"
+    );
+    assert!(!html.contains("<img src=x"));
+    assert!(!html.contains("<b onclick"));
+    assert!(!html.contains("<iframe"));
+    assert!(html.contains("&lt;iframe"));
+}
+
+#[test]
+fn raw_html_is_kept_when_allowed() {
+    let f = Fixture::new(&[
+        (
+            "book.toml",
+            "[book]\ntitle = \"T\"\n[build]\nallow-html = true\n",
+        ),
+        (
+            "content/_index.md",
+            "---\ntitle: Home\n---\n\nA <abbr title=\"x\">X</abbr>.\n",
+        ),
+    ]);
+    assert!(f.build().status.success());
+    assert!(f.read("index.html").contains("<abbr title=\"x\">X</abbr>"));
+}
+
+#[test]
+fn duplicate_output_paths_name_both_files() {
+    let f = Fixture::new(&[
+        ("book.toml", BOOK),
+        ("content/a.md", "# A\n"),
+        ("content/A.md", "# A again\n"),
+    ]);
+    let out = f.build();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("content/a.md:1:1: error: `a.md` would be written to `a.html`, which `content/A.md` already produces"), "{err}");
+}
+
+#[test]
+fn unknown_book_toml_key_names_line_and_allowed_keys() {
+    let f = Fixture::new(&[
+        (
+            "book.toml",
+            "[book]\ntitle = \"T\"\n\n[build]\nbuild_dir = \"x\"\n",
+        ),
+        ("content/_index.md", "# Home\n"),
+    ]);
+    let out = f.build();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("book.toml:5:1: error: unknown key `build_dir`"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `build-dir`?"), "{err}");
+}
+
+#[test]
+fn a_folder_accord_did_not_write_is_never_replaced() {
+    let f = small_site();
+    f.write("site/precious.txt", "keep me");
+    let out = f.build();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("refusing to replace it"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        std::fs::read_to_string(f.site().join("precious.txt")).unwrap(),
+        "keep me"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let f = small_site();
+    assert_eq!(f.accord(&["build", "--nope"]).status.code(), Some(2));
+    assert_eq!(f.accord(&["new", "treaty", "X"]).status.code(), Some(2));
+    assert!(f.accord(&["--version"]).status.success());
+}
+
+#[test]
+fn init_makes_a_project_that_builds_and_new_adds_pages_of_a_kind() {
+    let f = Fixture::new(&[]);
+    let out = f.accord(&["init", "kb"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = f.accord(&["build", "--root", "kb"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(f.path().join("kb/site/index.html").is_file());
+    assert_links_resolve(&f.path().join("kb/site"));
+
+    let out = f.accord(&[
+        "new",
+        "agreement",
+        "Police–NGO MoU: Region X",
+        "--root",
+        "kb",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = std::fs::read_to_string(
+        f.path()
+            .join("kb/content/agreements/police-ngo-mou-region-x.md"),
+    )
+    .unwrap();
+    assert!(page.contains("kind: agreement"));
+    assert!(page.contains("signed:"));
+    assert!(page.contains("parties:"));
+    // The new page asks for its sources before it builds.
+    let out = f.accord(&["build", "--root", "kb"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("police-ngo-mou-region-x.md"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn project_theme_overrides_embedded_files_one_by_one() {
+    let f = small_site();
+    f.write("themes/default/templates/404.html", "{% extends \"base.html\" %}{% block content %}<p>Custom not found</p>{% endblock content %}");
+    f.write("themes/default/static/style.css", "body { color: red }");
+    assert!(f.build().status.success());
+    assert!(f.read("404.html").contains("Custom not found"));
+    assert_eq!(f.read("assets/style.css"), "body { color: red }");
+    // Files not overridden still come from the embedded theme.
+    assert!(
+        f.read("principles/trust.html").contains("Referenced by")
+            || f.read("principles/roles.html").contains("Referenced by")
+    );
+}
+
+#[test]
+fn template_errors_name_the_template() {
+    let f = small_site();
+    f.write(
+        "themes/default/templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}{{ nope.nothing }}{% endblock content %}",
+    );
+    let out = f.build();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("themes/default/templates/404.html"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn drafts_are_not_published() {
+    let f = small_site();
+    f.write(
+        "content/principles/draft.md",
+        "---\ntitle: Draft\ndraft: true\n---\n",
+    );
+    assert!(f.build().status.success());
+    assert!(!f.site().join("principles/draft.html").exists());
+}
+
+#[test]
+fn bundled_knowledge_base_builds_and_every_link_resolves() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out_dir = tempfile::tempdir().unwrap();
+    let site = out_dir.path().join("site");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args([
+            "build",
+            "--root",
+            root.to_str().unwrap(),
+            "--out",
+            site.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(site.join("index.html").is_file());
+    assert_links_resolve(&site);
+}
