@@ -157,7 +157,7 @@ fn run(cli: Cli) -> accord::Result<()> {
                     serde_json::to_string_pretty(&report.findings).unwrap_or_default()
                 );
             } else {
-                println!("{}", format_diagnostics(&report.findings));
+                println!("{}", report.to_text());
             }
             if report.findings.iter().any(|d| d.is_error()) {
                 std::process::exit(1);
