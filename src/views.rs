@@ -611,8 +611,8 @@ pub struct ExportItem {
     pub url: String,
     pub kind: String,
     pub title: String,
-    #[serde(flatten)]
-    pub meta: crate::content::FrontMatter,
+    /// The front matter exactly as written (absent keys are null or empty).
+    pub front_matter: crate::content::FrontMatter,
 }
 
 pub const CSV_COLUMNS: &[&str] = &[
@@ -658,7 +658,7 @@ fn export_files(site: &Site) -> Result<Vec<OutFile>> {
             url: p.url.clone(),
             kind: p.kind.as_str().to_string(),
             title: p.title.clone(),
-            meta: p.meta.clone(),
+            front_matter: p.meta.clone(),
         })
         .collect();
     let json = serde_json::to_vec_pretty(&items)
@@ -669,7 +669,7 @@ fn export_files(site: &Site) -> Result<Vec<OutFile>> {
     let list = |v: &[String]| v.join("; ");
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     for it in &items {
-        let m = &it.meta;
+        let m = &it.front_matter;
         let sources: Vec<String> = m
             .sources
             .iter()
