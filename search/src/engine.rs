@@ -336,6 +336,18 @@ impl Engine {
                             ))
                         });
                     }
+                    // A typo in a word's ending defeats its stem ("mechansim" stems to itself,
+                    // the index holds "mechan"); the word's beginnings still find it.
+                    if !prefix {
+                        for t in prefix_truncations(&word.folded) {
+                            self.each_field(&mut any, FUZZY_WEIGHT, |f| {
+                                Box::new(TermQuery::new(
+                                    Term::from_field_text(f, t),
+                                    IndexRecordOption::WithFreqs,
+                                ))
+                            });
+                        }
+                    }
                 }
                 if *prefix {
                     for t in prefix_truncations(&word.folded) {

@@ -36,7 +36,7 @@ impl Matcher {
                 Clause::Term { .. } if clause.is_stop_word() => {}
                 Clause::Term { word, prefix } => {
                     m.stems.insert(word.stem.clone());
-                    if *prefix {
+                    if *prefix || fuzzy {
                         for t in crate::engine::prefix_truncations(&word.folded) {
                             m.stems.insert(t.to_string());
                         }

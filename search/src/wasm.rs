@@ -5,7 +5,7 @@
 //! Protocol, all lengths in bytes:
 //! 1. `alloc(len)` returns a buffer; the caller copies the packed index into it and calls
 //!    `open_index(ptr, len)`, which takes ownership and returns 0, or -1 with the error
-//!    message as the result (read it as below).
+//!    message as the result (`result_ptr()`, `result_len()`).
 //! 2. For each query: `alloc` a buffer, copy the request JSON into it, call
 //!    `search(ptr, len)`; it frees the request and returns a pointer to the response JSON,
 //!    whose length is `result_len()`. The response stays valid until the next call.
@@ -81,6 +81,11 @@ pub unsafe extern "C" fn search(ptr: *mut u8, len: usize) -> *const u8 {
     let json = serde_json::to_vec(&response)
         .unwrap_or_else(|_| serde_json::to_vec(&SearchResponse::default()).unwrap_or_default());
     set_result(json)
+}
+
+#[no_mangle]
+pub extern "C" fn result_ptr() -> *const u8 {
+    RESULT.with(|r| r.borrow().as_ptr())
 }
 
 #[no_mangle]

@@ -8,7 +8,7 @@ class Engine {
     this.x = new WebAssembly.Instance(module, {}).exports;
     const ptr = this.copyIn(indexBytes);
     if (this.x.open_index(ptr, indexBytes.length) !== 0) {
-      throw new Error("open_index failed: " + this.result(this.x.memory.buffer));
+      throw new Error(this.result(this.x.result_ptr()));
     }
   }
 
@@ -20,7 +20,7 @@ class Engine {
 
   result(ptr) {
     const len = this.x.result_len();
-    const view = new Uint8Array(this.x.memory.buffer, ptr || 0, len);
+    const view = new Uint8Array(this.x.memory.buffer, ptr, len);
     return new TextDecoder().decode(view);
   }
 

@@ -1,0 +1,479 @@
+//! The search engine gives the same answers natively (`accord search`, the dev server) and in
+//! the browser (the embedded wasm engine, driven here by node through the same C ABI as
+//! `search.js`).
+
+use std::path::Path;
+use std::process::Command;
+
+use accord_search::{
+    build_index, Engine, SearchRequest, SearchResponse, SectionDoc, SynonymGroup, Synonyms,
+};
+
+/// The engine embedded in `accord` (see build.rs and src/search_assets.rs).
+const ENGINE_WASM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/accord_search.wasm"));
+
+struct Page {
+    path: &'static str,
+    title: &'static str,
+    kind: &'static str,
+    summary: &'static str,
+    regions: &'static [&'static str],
+    countries: &'static [&'static str],
+    stakeholders: &'static [&'static str],
+    tags: &'static [&'static str],
+    sections: &'static [(&'static str, &'static str)],
+}
+
+const PAGES: &[Page] = &[
+    Page {
+        path: "principles/referral.html",
+        title: "Referral of presumed victims",
+        kind: "principle",
+        summary: "Every presumed victim is referred to assistance, whoever identifies them first.",
+        regions: &["Europe"],
+        countries: &["United Kingdom"],
+        stakeholders: &["police", "NGOs"],
+        tags: &["referral", "identification"],
+        sections: &[
+            (
+                "",
+                "Referral connects the first contact with the help a victim needs.",
+            ),
+            (
+                "National referral mechanism",
+                "A national referral mechanism sets out who refers presumed victims of \
+                 trafficking, to whom, and within which deadlines.",
+            ),
+            (
+                "Roles of the police",
+                "Police officers who meet a presumed victim refer them to a specialised NGO \
+                 before any interview about the offence.",
+            ),
+            (
+                "Roles of NGOs",
+                "NGOs offer shelter, legal counselling and medical care, and accompany victims \
+                 to interviews with the police when the victims wish so.",
+            ),
+        ],
+    },
+    Page {
+        path: "principles/reflection.html",
+        title: "Reflection and recovery period",
+        kind: "principle",
+        summary: "Victims get time to recover before deciding whether to cooperate.",
+        regions: &["Europe"],
+        countries: &[],
+        stakeholders: &["police", "prosecutors"],
+        tags: &["reflection", "residence"],
+        sections: &[
+            (
+                "",
+                "The reflection period lets a presumed victim of trafficking escape the \
+                 influence of the traffickers and recover.",
+            ),
+            (
+                "Length of the period",
+                "The Council of Europe Convention requires a recovery and reflection period of \
+                 at least 30 days; several states grant 90 days.",
+            ),
+            (
+                "Residence during the period",
+                "No expulsion order may be enforced against the victim during the reflection \
+                 period.",
+            ),
+        ],
+    },
+    Page {
+        path: "practices/joint-inspections.html",
+        title: "Joint labour inspections",
+        kind: "practice",
+        summary: "Labour inspectors and police inspect workplaces together.",
+        regions: &["Africa"],
+        countries: &["São Tomé and Príncipe"],
+        stakeholders: &["labour inspectorate", "police"],
+        tags: &["labour exploitation", "fishing"],
+        sections: &[
+            (
+                "",
+                "In São Tomé the labour inspectorate and the maritime police board fishing \
+                 vessels together.",
+            ),
+            (
+                "Preparing an inspection",
+                "Inspectors share intelligence on vessels and recruiters with the police a week \
+                 before an inspection, under a written protocol.",
+            ),
+            (
+                "Indicators of forced labour",
+                "Withheld wages, confiscated identity documents and debts to the recruiter are \
+                 indicators of forced labour.",
+            ),
+        ],
+    },
+    Page {
+        path: "practices/hotline.html",
+        title: "A shared hotline",
+        kind: "practice",
+        summary: "One telephone number for victims, witnesses and workers in every language.",
+        regions: &["Asia"],
+        countries: &["Thailand"],
+        stakeholders: &["NGOs", "police"],
+        tags: &["hotline", "identification"],
+        sections: &[
+            (
+                "",
+                "The hotline is staffed by an NGO and forwards credible reports to a police \
+                 liaison officer around the clock.",
+            ),
+            (
+                "Languages",
+                "Calls are answered in Thai, Burmese, Khmer and English; interpreters join \
+                 within minutes.",
+            ),
+            (
+                "Data protection",
+                "Callers may stay anonymous. Personal data is shared with the police only with \
+                 consent or when life is at risk.",
+            ),
+        ],
+    },
+    Page {
+        path: "principles/trust.html",
+        title: "Trust between agencies",
+        kind: "principle",
+        summary: "Cooperation works when each side knows what the other can and cannot do.",
+        regions: &["Europe", "Africa"],
+        countries: &[],
+        stakeholders: &["police", "NGOs", "labour inspectorate"],
+        tags: &["cooperation", "trust"],
+        sections: &[
+            (
+                "Why it matters",
+                "Victims who trust the police report exploitation earlier, and testimony holds \
+                 in court.",
+            ),
+            (
+                "Building trust",
+                "Joint training, named contact persons and written agreements build trust \
+                 between agencies over time.",
+            ),
+            (
+                "Memoranda of understanding",
+                "A memorandum of understanding records who does what, and how information is \
+                 exchanged between the police and NGOs.",
+            ),
+        ],
+    },
+    Page {
+        path: "practices/financial.html",
+        title: "Following the money",
+        kind: "practice",
+        summary: "Financial investigations find traffickers that victims' testimony cannot.",
+        regions: &["Europe"],
+        countries: &["Netherlands"],
+        stakeholders: &["banks", "financial intelligence units"],
+        tags: &["financial investigation"],
+        sections: &[
+            (
+                "",
+                "Banks report transactions that match indicators of trafficking in human beings \
+                 to the financial intelligence unit.",
+            ),
+            (
+                "Indicators",
+                "Many small payments for online advertisements, rent for several flats and \
+                 transfers abroad are typical indicators.",
+            ),
+            (
+                "Confiscation",
+                "Confiscated assets can pay compensation to victims.",
+            ),
+        ],
+    },
+    Page {
+        path: "glossary.html",
+        title: "Glossary",
+        kind: "glossary",
+        summary: "Terms used in this knowledge base.",
+        regions: &[],
+        countries: &[],
+        stakeholders: &[],
+        tags: &[],
+        sections: &[
+            (
+                "NRM",
+                "National referral mechanism: a framework through which state actors fulfil \
+                 their obligations to protect and promote the human rights of trafficked persons.",
+            ),
+            (
+                "Non-punishment principle",
+                "Victims should not be punished for offences they were compelled to commit.",
+            ),
+        ],
+    },
+    Page {
+        path: "practices/russian.html",
+        title: "Сотрудничество полиции и НКО",
+        kind: "practice",
+        summary: "Совместная работа против торговли людьми.",
+        regions: &["Europe"],
+        countries: &["Moldova"],
+        stakeholders: &["police", "NGOs"],
+        tags: &["cooperation"],
+        sections: &[
+            (
+                "",
+                "Полиция и НКО работают вместе, чтобы выявлять жертв торговли людьми.",
+            ),
+            (
+                "Горячая линия",
+                "Горячая линия работает круглосуточно 🙂 и бесплатно.",
+            ),
+        ],
+    },
+    Page {
+        path: "principles/escaping.html",
+        title: "<img src=x onerror=alert(1)>",
+        kind: "principle",
+        summary: "A page whose title is markup.",
+        regions: &[],
+        countries: &[],
+        stakeholders: &[],
+        tags: &[],
+        sections: &[(
+            "<script>alert(1)</script>",
+            "Markup in text such as <b>bold</b> & \"quotes\" is shown to victims as text.",
+        )],
+    },
+];
+
+fn slug(heading: &str) -> String {
+    heading
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+fn fixture() -> Vec<SectionDoc> {
+    let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    PAGES
+        .iter()
+        .flat_map(|p| {
+            p.sections.iter().map(move |(heading, body)| SectionDoc {
+                url: format!("{}#{}", p.path, slug(heading)),
+                page_title: p.title.into(),
+                section: heading.to_string(),
+                body: body.to_string(),
+                summary: p.summary.into(),
+                kind: p.kind.into(),
+                regions: strings(p.regions),
+                countries: strings(p.countries),
+                stakeholders: strings(p.stakeholders),
+                tags: strings(p.tags),
+            })
+        })
+        .collect()
+}
+
+fn synonyms() -> Synonyms {
+    Synonyms {
+        groups: vec![
+            SynonymGroup {
+                terms: vec!["NRM".into(), "national referral mechanism".into()],
+                definition: Some(
+                    "A framework through which state actors fulfil their obligations to \
+                     trafficked persons."
+                        .into(),
+                ),
+                url: Some("glossary.html#nrm".into()),
+            },
+            SynonymGroup {
+                terms: vec!["MoU".into(), "memorandum of understanding".into()],
+                definition: None,
+                url: None,
+            },
+        ],
+    }
+}
+
+fn req(q: &str) -> SearchRequest {
+    SearchRequest {
+        q: q.into(),
+        ..SearchRequest::default()
+    }
+}
+
+fn queries() -> Vec<SearchRequest> {
+    let with = |q: &str, f: &dyn Fn(&mut SearchRequest)| {
+        let mut r = req(q);
+        f(&mut r);
+        r
+    };
+    vec![
+        req("reflection period"),
+        req("\"reflection period\""),
+        req("\"labour inspectorate\" police"),
+        req("police -hotline"),
+        req("refferal mechansim "),
+        req("victm "),
+        req("inspec"),
+        req("Sao Tome"),
+        req("NRM"),
+        with("police", &|r| r.kind = vec!["practice".into()]),
+        with("cooperation ", &|r| {
+            r.region = vec!["Europe".into(), "Africa".into()]
+        }),
+        with("", &|r| r.stakeholder = vec!["NGOs".into()]),
+        req("zzzqqq xylophone"),
+        req("полиция"),
+        req("🙂 victims 🙂"),
+        req("AND OR NOT (("),
+        req("\"unbalanced quote"),
+        req(&"x".repeat(10_000)),
+        req("memorandum of understanding"),
+        with("trust agencies", &|r| {
+            r.tag = vec!["trust".into()];
+            r.limit = 3;
+        }),
+    ]
+}
+
+fn node() -> Option<String> {
+    ["node", "/usr/bin/node"]
+        .into_iter()
+        .find(|n| {
+            Command::new(n)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+        .map(str::to_string)
+}
+
+fn ranked(r: &SearchResponse) -> Vec<(String, String)> {
+    r.hits
+        .iter()
+        .map(|h| (h.url.clone(), h.snippet.clone()))
+        .collect()
+}
+
+#[test]
+fn native_and_wasm_engines_give_identical_results() {
+    let blob = build_index(&fixture(), &synonyms()).expect("index builds");
+    let engine = Engine::open(&blob).expect("index opens");
+    let queries = queries();
+    assert_eq!(queries.len(), 20);
+    let native: Vec<SearchResponse> = queries.iter().map(|q| engine.search(q)).collect();
+
+    // The queries mean what they say on this fixture (so parity is not trivially about
+    // empty lists).
+    let first = |i: usize| native[i].hits.first().map(|h| h.url.as_str());
+    if std::env::var_os("ACCORD_SHOW_RESULTS").is_some() {
+        for (q, r) in queries.iter().zip(&native) {
+            let q: String = q.q.chars().take(40).collect();
+            eprintln!(
+                "{q:?}: {}",
+                serde_json::to_string_pretty(r).unwrap_or_default()
+            );
+        }
+    }
+    assert!(first(1).is_some_and(|u| u.starts_with("principles/reflection.html#")));
+    assert_eq!(
+        first(4),
+        Some("principles/referral.html#national-referral-mechanism")
+    );
+    assert!(native[4].fuzzy);
+    assert!(native[6].total >= 2);
+    assert_eq!(first(7), Some("practices/joint-inspections.html#"));
+    assert!(native[8].definition.is_some());
+    assert!(native[9].hits.iter().all(|h| h.kind == "practice"));
+    assert!(native[11].total >= 5);
+    assert_eq!(native[12].total, 0);
+    assert_eq!(first(13), Some("practices/russian.html#"));
+    assert!(native[3]
+        .hits
+        .iter()
+        .all(|h| !h.url.starts_with("practices/hotline")));
+    assert_eq!(native[19].hits.len(), 3);
+    for (i, r) in native.iter().enumerate() {
+        if ![12, 15, 16, 17].contains(&i) {
+            assert!(r.total > 0, "query {i} ({:?}) found nothing", queries[i].q);
+        }
+    }
+
+    let Some(node) = node() else {
+        if std::env::var_os("CI").is_some() {
+            panic!("node is required in CI to run the wasm engine");
+        }
+        eprintln!("SKIPPED: node not found, the wasm half of the parity test did not run");
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let wasm = dir.path().join("accord-search.wasm");
+    let index = dir.path().join("index.bin");
+    let requests = dir.path().join("queries.json");
+    std::fs::write(&wasm, ENGINE_WASM).expect("write wasm");
+    std::fs::write(&index, &blob).expect("write index");
+    std::fs::write(&requests, serde_json::to_vec(&queries).expect("json")).expect("write");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/js/run_wasm.js");
+    let out = Command::new(node)
+        .arg(script)
+        .args([&wasm, &index, &requests])
+        .output()
+        .expect("node runs");
+    assert!(
+        out.status.success(),
+        "node failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let wasm_results: Vec<SearchResponse> =
+        serde_json::from_slice(&out.stdout).expect("node prints responses");
+    assert_eq!(wasm_results.len(), native.len());
+    for (i, (n, w)) in native.iter().zip(&wasm_results).enumerate() {
+        let q: String = queries[i].q.chars().take(40).collect();
+        assert_eq!(
+            ranked(n),
+            ranked(w),
+            "query {i} ({q:?}): ranked urls and snippets"
+        );
+        assert_eq!(n.total, w.total, "query {i} ({q:?}): total");
+        assert_eq!(n.facets, w.facets, "query {i} ({q:?}): facets");
+        assert_eq!(n.definition, w.definition, "query {i} ({q:?}): definition");
+        let scores = |r: &SearchResponse| r.hits.iter().map(|h| h.score).collect::<Vec<_>>();
+        assert_eq!(scores(n), scores(w), "query {i} ({q:?}): scores");
+    }
+}
+
+#[test]
+fn wasm_engine_rejects_garbage_and_answers_bad_requests() {
+    let Some(node) = node() else {
+        if std::env::var_os("CI").is_some() {
+            panic!("node is required in CI to run the wasm engine");
+        }
+        eprintln!("SKIPPED: node not found");
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let wasm = dir.path().join("accord-search.wasm");
+    std::fs::write(&wasm, ENGINE_WASM).expect("write wasm");
+    let script = r#"
+        const fs = require("fs");
+        const { Engine } = require(process.argv[1] + "/tests/js/engine.js");
+        const wasm = fs.readFileSync(process.argv[2]);
+        try { new Engine(wasm, new TextEncoder().encode("not an index")); console.log("opened"); }
+        catch (e) { console.log(String(e.message)); }
+    "#;
+    let out = Command::new(node)
+        .args(["-e", script, env!("CARGO_MANIFEST_DIR")])
+        .arg(&wasm)
+        .output()
+        .expect("node runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("not a valid accord search index"),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
