@@ -66,6 +66,7 @@ pub fn render_site(
     let mut files = timer.stage("templates", || {
         render::pages(site, &frags, &theme, progress)
     })?;
+    files.extend(timer.stage("index", || crate::search::index_files(site, &frags))?);
     for (name, bytes) in &theme.statics {
         files.push(OutFile {
             path: format!("assets/{name}"),

@@ -3,7 +3,7 @@
 //! The build is one pipeline, each stage a function of the previous stage's output:
 //!
 //! ```text
-//! config::load → content::load → site::resolve → render::{fragments, pages} → search index → output::write_site
+//! config::load → content::load → site::resolve → render::{fragments, pages} → search::index_files → output::write_site
 //! ```
 //!
 //! [`build::build`] runs it and times each stage.
@@ -21,6 +21,8 @@ pub mod markdown;
 pub mod output;
 pub mod project;
 pub mod render;
+pub mod search;
+pub mod search_assets;
 pub mod serve;
 pub mod site;
 pub mod theme;

@@ -57,6 +57,35 @@ enum Command {
         #[arg(long)]
         open: bool,
     },
+    /// Search a built site or an unpacked bundle with its prebuilt index
+    Search {
+        /// Words, "exact phrases", -excluded words
+        query: String,
+        /// Only this kind (principle, instrument, agreement, …); repeat for several
+        #[arg(long)]
+        kind: Vec<String>,
+        /// Only this region; repeat for several
+        #[arg(long)]
+        region: Vec<String>,
+        /// Only this country (its English name, as listed in the results' facets)
+        #[arg(long)]
+        country: Vec<String>,
+        /// Only this stakeholder group
+        #[arg(long)]
+        stakeholder: Vec<String>,
+        /// Only this tag
+        #[arg(long)]
+        tag: Vec<String>,
+        /// Maximum number of results
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Print the full response as JSON
+        #[arg(long)]
+        json: bool,
+        /// The built site or unpacked bundle (default: ./site)
+        #[arg(long, default_value = "site")]
+        site: PathBuf,
+    },
     /// Run every audit of the site without writing it
     Check {
         #[arg(long, default_value = ".")]
@@ -89,6 +118,14 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// Writes to stdout, ignoring a closed pipe (`accord search … | head` is normal use).
+fn print_out(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
 }
 
 fn run(cli: Cli) -> accord::Result<()> {
@@ -136,6 +173,69 @@ fn run(cli: Cli) -> accord::Result<()> {
             };
             let path = accord::project::new_page(&root, k, &title)?;
             eprintln!("created {}", path.display());
+            Ok(())
+        }
+        Command::Search {
+            query,
+            kind,
+            region,
+            country,
+            stakeholder,
+            tag,
+            limit,
+            json,
+            site,
+        } => {
+            let req = accord_search::SearchRequest {
+                q: query,
+                kind,
+                region,
+                country,
+                stakeholder,
+                tag,
+                limit,
+            };
+            let resp = accord::search::search_site(&site, &req)?;
+            let mut out = String::new();
+            if json {
+                out = serde_json::to_string_pretty(&resp).unwrap_or_default();
+                out.push('\n');
+            } else {
+                let bold = std::io::stdout().is_terminal();
+                if let Some(d) = &resp.definition {
+                    out.push_str(&format!("{}: {}\n\n", d.term, d.text));
+                }
+                if resp.hits.is_empty() {
+                    out.push_str("No results.\n");
+                }
+                for (n, h) in resp.hits.iter().enumerate() {
+                    let section = if h.section.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" › {}", h.section)
+                    };
+                    out.push_str(&format!(
+                        "{}. {}{} [{}]\n   {}\n   {}\n\n",
+                        n + 1,
+                        h.title,
+                        section,
+                        h.kind,
+                        h.url,
+                        accord::search::snippet_text(&h.snippet, bold)
+                    ));
+                }
+                out.push_str(&format!(
+                    "{} matching section{}{}\n",
+                    resp.total,
+                    if resp.total == 1 { "" } else { "s" },
+                    if resp.fuzzy {
+                        " (including near spellings)"
+                    } else {
+                        ""
+                    }
+                ));
+            }
+            print_out(&out);
             Ok(())
         }
         Command::Serve {

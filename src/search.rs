@@ -1,0 +1,148 @@
+//! The index stage and `accord search`: one section per tantivy document, written into the site
+//! beside the engine that reads it, so the command line and the browser answer alike.
+
+use std::path::Path;
+
+use accord_search::{
+    base64_script, build_index, Engine, SearchRequest, SearchResponse, SectionDoc, SynonymGroup,
+    Synonyms, INDEX_SCRIPT_VAR, WASM_SCRIPT_VAR,
+};
+
+use crate::content::stakeholder_label;
+use crate::countries;
+use crate::error::{Error, Result};
+use crate::render::{Fragment, OutFile};
+use crate::search_assets::ENGINE_WASM;
+use crate::site::Site;
+
+/// Where the index lives inside a built site.
+pub const INDEX_PATH: &str = "search/index.bin";
+
+/// One document per page section, with the page's facets.
+pub fn section_docs(site: &Site, frags: &[Fragment]) -> Vec<SectionDoc> {
+    let mut docs = Vec::new();
+    for (page, frag) in site.pages.iter().zip(frags) {
+        let m = &page.meta;
+        let mut regions = m.regions.clone();
+        regions.extend(m.region.clone());
+        let countries: Vec<String> = m
+            .countries
+            .iter()
+            .map(|c| countries::name(c).unwrap_or(c).to_string())
+            .collect();
+        let stakeholders: Vec<String> = m
+            .stakeholders
+            .iter()
+            .map(|s| stakeholder_label(s))
+            .collect();
+        let summary = m
+            .summary
+            .clone()
+            .or_else(|| m.definition.clone())
+            .unwrap_or_default();
+        let sections: Vec<_> = if frag.sections.is_empty() {
+            vec![crate::markdown::SectionText {
+                anchor: String::new(),
+                heading: String::new(),
+                text: String::new(),
+            }]
+        } else {
+            frag.sections.clone()
+        };
+        for s in sections {
+            docs.push(SectionDoc {
+                url: if s.anchor.is_empty() {
+                    page.url.clone()
+                } else {
+                    format!("{}#{}", page.url, s.anchor)
+                },
+                page_title: page.title.clone(),
+                section: s.heading,
+                body: s.text,
+                summary: summary.clone(),
+                kind: page.kind.as_str().to_string(),
+                regions: regions.clone(),
+                countries: countries.clone(),
+                stakeholders: stakeholders.clone(),
+                tags: m.tags.clone(),
+            });
+        }
+    }
+    docs
+}
+
+/// Glossary terms with their abbreviations and aliases: a search for one finds the others.
+pub fn synonyms(site: &Site) -> Synonyms {
+    Synonyms {
+        groups: site
+            .glossary()
+            .terms
+            .iter()
+            .map(|t| {
+                let mut terms = vec![t.term.clone()];
+                terms.extend(t.abbreviation.clone());
+                terms.extend(t.aliases.iter().cloned());
+                SynonymGroup {
+                    terms,
+                    definition: Some(t.definition.clone()),
+                    url: Some(t.url.clone()),
+                }
+            })
+            .collect(),
+    }
+}
+
+/// The index and the engine, each also as a classic script for pages opened from disk.
+pub fn index_files(site: &Site, frags: &[Fragment]) -> Result<Vec<OutFile>> {
+    let index = build_index(&section_docs(site, frags), &synonyms(site))
+        .map_err(|e| Error::Other(format!("search index: {e}")))?;
+    Ok(vec![
+        OutFile {
+            path: "search/index.js".into(),
+            bytes: base64_script(INDEX_SCRIPT_VAR, &index).into_bytes(),
+        },
+        OutFile {
+            path: INDEX_PATH.into(),
+            bytes: index,
+        },
+        OutFile {
+            path: "assets/accord-search-wasm.js".into(),
+            bytes: base64_script(WASM_SCRIPT_VAR, ENGINE_WASM).into_bytes(),
+        },
+        OutFile {
+            path: "assets/accord-search.wasm".into(),
+            bytes: ENGINE_WASM.to_vec(),
+        },
+    ])
+}
+
+/// Answers a query from the prebuilt index of a built site or an unpacked bundle.
+pub fn search_site(site_dir: &Path, req: &SearchRequest) -> Result<SearchResponse> {
+    let path = site_dir.join(INDEX_PATH);
+    let blob = std::fs::read(&path).map_err(|e| {
+        Error::Other(format!(
+            "{}: {e}; build the site first (`accord build`) or point --site at a built site or unpacked bundle",
+            path.display()
+        ))
+    })?;
+    let engine =
+        Engine::open(&blob).map_err(|e| Error::Other(format!("{}: {e}", path.display())))?;
+    Ok(engine.search(req))
+}
+
+/// A snippet for a terminal: `<mark>` becomes emphasis, entities are decoded.
+pub fn snippet_text(html: &str, bold: bool) -> String {
+    let (on, off) = if bold {
+        ("\x1b[1m", "\x1b[0m")
+    } else {
+        ("*", "*")
+    };
+    html.replace("<mark>", on)
+        .replace("</mark>", off)
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
+}
