@@ -1,0 +1,413 @@
+//! `accord bundle`: the zip opens from disk with every reference inside its folder, its manifest
+//! verifies, and `--verify` names every file that was changed, removed or added.
+
+use std::collections::BTreeSet;
+use std::fs::File;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use sha2::{Digest, Sha256};
+
+fn accord(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(args)
+        .output()
+        .expect("run accord")
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// A new project plus a page with an image, a heading link across pages and a glossary link,
+/// so the crawl meets every kind of reference the build writes.
+fn project(dir: &Path) -> PathBuf {
+    let root = dir.join("kb");
+    accord::project::init(&root).unwrap();
+    write(
+        &root,
+        "content/principles/second.md",
+        "---\nkind: principle\ntitle: A second principle\nsources:\n  - title: Notes\n    publisher: accord\n---\n\n## Map\n\n![The referral map](map.png)\n\nBack to [what it means](first-principle.md#what-it-means), see the [knowledge base](glossary:knowledge-base).\n",
+    );
+    write(&root, "content/principles/map.png", "\u{89}PNG not really");
+    root
+}
+
+fn bundle(root: &Path, out: &Path) {
+    let o = accord(&[
+        "bundle",
+        "--root",
+        root.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+fn unzip(zip: &Path, into: &Path) {
+    let mut a = zip::ZipArchive::new(File::open(zip).unwrap()).unwrap();
+    a.extract(into).unwrap();
+}
+
+fn files_under(dir: &Path) -> BTreeSet<String> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            e.path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect()
+}
+
+fn decode_entities(s: &str) -> String {
+    s.replace("&#x2F;", "/")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// Every `href` and `src` value in an HTML file.
+fn references(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in [" href=", " src=", "\thref=", "\nhref=", "\nsrc="] {
+        let mut rest = html;
+        while let Some(i) = rest.find(attr) {
+            rest = &rest[i + attr.len()..];
+            let (value, after) = match rest.chars().next() {
+                Some(q @ ('"' | '\'')) => {
+                    let end = rest[1..].find(q).map_or(rest.len(), |e| e + 1);
+                    (&rest[1..end], &rest[end..])
+                }
+                _ => {
+                    let end = rest
+                        .find(|c: char| c.is_whitespace() || c == '>')
+                        .unwrap_or(rest.len());
+                    (&rest[..end], &rest[end..])
+                }
+            };
+            out.push(decode_entities(value));
+            rest = after;
+        }
+    }
+    out
+}
+
+/// Joins a relative reference onto a file's folder; `None` when it climbs out of the folder.
+fn join(from_file: &str, reference: &str) -> Option<String> {
+    let mut parts: Vec<&str> = from_file.split('/').collect();
+    parts.pop();
+    for seg in reference.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Crawls every HTML file of an unzipped bundle: each reference must lead to a file inside the
+/// folder, and a reference to `page.html#anchor` to an element with that id.
+fn crawl(site: &Path) {
+    let files = files_under(site);
+    assert!(files.contains("index.html"), "{files:?}");
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for f in files.iter().filter(|f| f.ends_with(".html")) {
+        let html = std::fs::read_to_string(site.join(f)).unwrap();
+        for (_, url) in accord::check::remote_refs(&html, accord::check::FileType::Html) {
+            problems.push(format!("{f}: loads `{url}` from the network"));
+        }
+        for r in references(&html) {
+            let lower = r.to_ascii_lowercase();
+            if lower.starts_with("http://")
+                || lower.starts_with("https://")
+                || lower.starts_with("mailto:")
+                || lower.starts_with("tel:")
+                || r.starts_with('#')
+                || (r.contains("{{") && f == "HOW-TO-OPEN.html")
+            {
+                continue;
+            }
+            checked += 1;
+            if r.is_empty() || r.starts_with('/') || r.contains("://") || lower.starts_with("//") {
+                problems.push(format!("{f}: `{r}` does not lead into the folder"));
+                continue;
+            }
+            let (path, anchor) = match r.split_once('#') {
+                Some((p, a)) => (p, Some(a)),
+                None => (r.as_str(), None),
+            };
+            let path = path.split('?').next().unwrap_or("");
+            let Some(target) = join(f, path) else {
+                problems.push(format!("{f}: `{r}` climbs out of the folder"));
+                continue;
+            };
+            // A folder link opens a file listing from disk, not a page: only files count.
+            if !files.contains(&target) {
+                problems.push(format!(
+                    "{f}: `{r}` → `{target}` is not a file in the bundle"
+                ));
+                continue;
+            }
+            if let Some(a) = anchor.filter(|a| !a.is_empty() && target.ends_with(".html")) {
+                let text = std::fs::read_to_string(site.join(&target)).unwrap();
+                if !text.contains(&format!("id=\"{a}\"")) && !text.contains(&format!("id={a}")) {
+                    problems.push(format!("{f}: `{r}`: `{target}` has no id `{a}`"));
+                }
+            }
+        }
+    }
+    assert!(checked > 0);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Checks the unzipped folder against its manifest without accord: the manifest lists every
+/// other file, and every hash matches.
+fn manifest_matches(site: &Path) {
+    let manifest = std::fs::read_to_string(site.join("MANIFEST.sha256")).unwrap();
+    let mut listed = BTreeSet::new();
+    for line in manifest.lines() {
+        let (hash, path) = line.split_once("  ").expect("sha256sum format");
+        let bytes = std::fs::read(site.join(path)).unwrap();
+        let actual: String = Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(hash, actual, "{path}");
+        listed.insert(path.to_string());
+    }
+    let mut on_disk = files_under(site);
+    on_disk.remove("MANIFEST.sha256");
+    assert_eq!(listed, on_disk);
+}
+
+#[test]
+fn bundle_opens_from_disk_and_its_manifest_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = project(dir.path());
+    let o = accord(&["bundle", "--root", root.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    // Default name and place: `<title-slug>-<date>.zip` in the project folder.
+    let zip = root.join(format!("my-knowledge-base-{}.zip", accord::render::today()));
+    assert!(
+        zip.is_file(),
+        "{:?}",
+        std::fs::read_dir(&root).unwrap().collect::<Vec<_>>()
+    );
+    assert!(
+        !root.join("site").exists(),
+        "bundling must not write the output folder"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+
+    // One folder at the top, so unzipping never scatters files.
+    let mut a = zip::ZipArchive::new(File::open(&zip).unwrap()).unwrap();
+    let tops: BTreeSet<String> = a
+        .file_names()
+        .map(|n| n.split('/').next().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(tops, BTreeSet::from(["my-knowledge-base".to_string()]));
+    let mut how_to = String::new();
+    a.by_name("my-knowledge-base/HOW-TO-OPEN.txt")
+        .unwrap()
+        .read_to_string(&mut how_to)
+        .unwrap();
+    assert!(how_to.contains("index.html") && how_to.contains("accord bundle --verify"));
+    assert!(how_to.contains("sha256sum -c MANIFEST.sha256"));
+
+    let out = tempfile::tempdir().unwrap();
+    unzip(&zip, out.path());
+    let site = out.path().join("my-knowledge-base");
+    for f in ["index.html", "HOW-TO-OPEN.html", "principles/map.png"] {
+        assert!(site.join(f).is_file(), "{f}");
+    }
+    crawl(&site);
+    manifest_matches(&site);
+
+    let v = accord(&["bundle", "--verify", zip.to_str().unwrap()]);
+    assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stdout));
+    assert!(accord::bundle::verify(&zip).unwrap().is_empty());
+}
+
+/// The knowledge base shipped in this repository, bundled and crawled the same way.
+#[test]
+fn the_shipped_knowledge_base_bundles_and_every_reference_resolves() {
+    let dir = tempfile::tempdir().unwrap();
+    let zip = dir.path().join("kb.zip");
+    bundle(Path::new(env!("CARGO_MANIFEST_DIR")), &zip);
+    let out = dir.path().join("unzipped");
+    unzip(&zip, &out);
+    let tops: Vec<_> = std::fs::read_dir(&out).unwrap().flatten().collect();
+    assert_eq!(tops.len(), 1);
+    let site = tops[0].path();
+    crawl(&site);
+    manifest_matches(&site);
+    assert!(accord::bundle::verify(&zip).unwrap().is_empty());
+}
+
+/// Rewrites a zip entry by entry: `change` may alter (Some) or drop (None) each file, and
+/// `extra` files are appended.
+fn rewrite(
+    from: &Path,
+    to: &Path,
+    change: impl Fn(&str, Vec<u8>) -> Option<Vec<u8>>,
+    extra: &[(&str, &str)],
+) {
+    let mut a = zip::ZipArchive::new(File::open(from).unwrap()).unwrap();
+    let mut w = zip::ZipWriter::new(File::create(to).unwrap());
+    let opts = zip::write::SimpleFileOptions::default();
+    for i in 0..a.len() {
+        let mut e = a.by_index(i).unwrap();
+        let name = e.name().to_string();
+        let mut bytes = Vec::new();
+        e.read_to_end(&mut bytes).unwrap();
+        if let Some(bytes) = change(&name, bytes) {
+            w.start_file(name, opts).unwrap();
+            w.write_all(&bytes).unwrap();
+        }
+    }
+    for (name, text) in extra {
+        w.start_file(*name, opts).unwrap();
+        w.write_all(text.as_bytes()).unwrap();
+    }
+    w.finish().unwrap();
+}
+
+fn verify_cli(zip: &Path) -> (Option<i32>, String) {
+    let o = accord(&["bundle", "--verify", zip.to_str().unwrap()]);
+    (
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn verify_names_every_changed_missing_and_extra_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = project(dir.path());
+    let zip = dir.path().join("kb.zip");
+    bundle(&root, &zip);
+    let top = "my-knowledge-base/";
+
+    let tampered = dir.path().join("tampered.zip");
+    rewrite(
+        &zip,
+        &tampered,
+        |name, mut bytes| {
+            if name == format!("{top}principles/second.html") {
+                bytes.extend_from_slice(b"<script src=\"https://evil.example/x.js\"></script>");
+            }
+            Some(bytes)
+        },
+        &[],
+    );
+    assert_eq!(
+        verify_cli(&tampered),
+        (Some(1), "changed: principles/second.html\n".into())
+    );
+
+    let deleted = dir.path().join("deleted.zip");
+    rewrite(
+        &zip,
+        &deleted,
+        |name, bytes| (name != format!("{top}principles/map.png")).then_some(bytes),
+        &[],
+    );
+    assert_eq!(
+        verify_cli(&deleted),
+        (Some(1), "missing: principles/map.png\n".into())
+    );
+
+    let added = dir.path().join("added.zip");
+    rewrite(
+        &zip,
+        &added,
+        |_, bytes| Some(bytes),
+        &[("my-knowledge-base/principles/new.html", "<p>hi</p>")],
+    );
+    assert_eq!(
+        verify_cli(&added),
+        (Some(1), "extra: principles/new.html\n".into())
+    );
+
+    let all = dir.path().join("all.zip");
+    rewrite(
+        &zip,
+        &all,
+        |name, bytes| match name.strip_prefix(top) {
+            Some("index.html") => Some(b"changed".to_vec()),
+            Some("HOW-TO-OPEN.txt") => None,
+            _ => Some(bytes),
+        },
+        &[("elsewhere.txt", "outside the folder")],
+    );
+    assert_eq!(
+        accord::bundle::verify(&all).unwrap(),
+        [
+            "missing: HOW-TO-OPEN.txt",
+            "changed: index.html",
+            "extra: elsewhere.txt"
+        ]
+    );
+}
+
+#[test]
+fn a_remote_asset_refuses_the_bundle() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = project(dir.path());
+    write(
+        &root,
+        "content/about.md",
+        "---\ntitle: About\n---\n\n![Logo](//cdn.example.org/logo.png)\n",
+    );
+    let zip = dir.path().join("kb.zip");
+    let o = accord(&[
+        "bundle",
+        "--root",
+        root.to_str().unwrap(),
+        "--out",
+        zip.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("content/about.md:5:1: error:"));
+    assert!(!zip.exists());
+}
+
+#[test]
+fn verify_rejects_a_zip_without_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let zip = dir.path().join("plain.zip");
+    let mut w = zip::ZipWriter::new(File::create(&zip).unwrap());
+    w.start_file("a.txt", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    w.write_all(b"a").unwrap();
+    w.finish().unwrap();
+    let (code, _) = verify_cli(&zip);
+    assert_eq!(code, Some(1));
+    assert!(accord::bundle::verify(&zip)
+        .unwrap_err()
+        .to_string()
+        .contains("no MANIFEST.sha256"));
+    std::fs::write(&zip, b"not a zip").unwrap();
+    assert!(accord::bundle::verify(&zip).is_err());
+}

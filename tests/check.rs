@@ -1,0 +1,255 @@
+//! `accord check`: one fixture with exactly one instance of each finding, the JSON output, and
+//! the knowledge base shipped in this repository.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn accord(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(args)
+        .output()
+        .expect("run accord")
+}
+
+fn write(root: &Path, files: &[(&str, &str)]) {
+    for (rel, text) in files {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+}
+
+/// A project with one instance of every finding `accord check` knows. Line numbers in the
+/// expected output below refer to these texts.
+fn fixture(root: &Path) {
+    write(
+        root,
+        &[
+            (
+                "book.toml",
+                "[book]\ntitle = \"Audit fixture\"\n[search]\nindex-budget = 1\n",
+            ),
+            (
+                "content/_index.md",
+                "---\ntitle: Home\n---\n\nRead the [guide](guide/_index.md).\n",
+            ),
+            (
+                "content/guide/_index.md",
+                "---\ntitle: Guide\n---\n\nThe guide.\n",
+            ),
+            (
+                "content/guide/a.md",
+                "---\ntitle: A\n---\n\n## Start\n\nA referral mechanism is in [B](b.md) and [elsewhere](missing.md).\n\nSee [the section](b.md#nope).\n\n![](map.png)\n\n![A map](https://example.org/map.png)\n\n#### Deep\n",
+            ),
+            ("content/guide/map.png", "not really a png"),
+            (
+                "content/guide/b.md",
+                "---\ntitle: B\n---\n\n## Intro\n\nText.\n",
+            ),
+            (
+                "content/guide/bad.md",
+                "---\ntitle: Bad\ntitel: typo\n---\n\nText.\n",
+            ),
+            (
+                "content/guide/p.md",
+                "---\nkind: principle\ntitle: P\n---\n\n## What\n\nText.\n",
+            ),
+            (
+                "content/misc/lonely.md",
+                "---\ntitle: Lonely\n---\n\nNobody links here.\n",
+            ),
+            (
+                "content/glossary/_index.md",
+                "---\ntitle: Glossary\n---\n",
+            ),
+            (
+                "content/glossary/referral-mechanism.md",
+                "---\nkind: term\nterm: referral mechanism\ndefinition: A way to refer people to help.\nsee_also: [nothing-here]\n---\n",
+            ),
+            (
+                "content/glossary/unused.md",
+                "---\nkind: term\nterm: zebra crossing\ndefinition: Used on no page.\n---\n",
+            ),
+            (
+                "themes/default/static/extra.css",
+                "body { color: black; }\n@import url(\"https://fonts.example.org/css\");\n",
+            ),
+        ],
+    );
+}
+
+const EXPECTED: &[&str] = &[
+    "content/glossary/referral-mechanism.md:5: error: `see_also` names `nothing-here`, which is not a glossary term (hint: create content/glossary/nothing-here.md or fix the name)",
+    "content/glossary/unused.md:3: warning: glossary term `zebra crossing` is used on no page (hint: use it in running text, link it as `[zebra crossing](glossary:unused)`, or remove the entry)",
+    "content/guide/a.md:7: error: link to missing page `missing.md` (resolved to `guide/missing.md`)",
+    "content/guide/a.md:9: error: link `b.md#nope`: `guide/b.md` has no heading with anchor `#nope` (hint: anchors on that page: intro)",
+    "content/guide/a.md:11: warning: image `map.png` has no alt text (hint: describe what it shows for readers who cannot see it: `![A map of the referral pathway](map.png)`)",
+    "content/guide/a.md:13: error: `https://example.org/map.png` is loaded from another site, so the page does not work offline (hint: save the file in the content folder and refer to it by a relative path)",
+    "content/guide/a.md:15: warning: heading `Deep` skips a level: h4 follows h2 (hint: make it h3 (`### `))",
+    "content/guide/bad.md:3: error: unknown key `titel` for kind `page` (hint: did you mean `title`?)",
+    "content/guide/p.md:2: error: a page of kind `principle` must list at least one source (hint: add `sources:` with title, publisher, date and url)",
+    "content/misc/lonely.md:1: warning: no navigation reaches this page: no section lists it and no reachable page links to it (hint: put it in a folder that has an `_index.md`, or link to it from a page readers reach)",
+    "themes/default/static/extra.css:2: error: the theme loads `https://fonts.example.org/css` from another site, so pages do not work offline (hint: copy the file into the theme's static/ folder and refer to it relatively)",
+];
+
+/// Whether the build produces a search index yet; the budget finding exists only then.
+fn has_search_index(root: &Path) -> bool {
+    let mut timer = accord::build::Timer::default();
+    let Ok(mut site) = accord::build::load_site(root, &mut timer) else {
+        return false;
+    };
+    accord::build::render_site(root, &mut site, &mut timer, None)
+        .map(|files| files.iter().any(|f| f.path.starts_with("search/")))
+        .unwrap_or(false)
+}
+
+#[test]
+fn one_instance_of_each_finding_gives_exactly_the_expected_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fixture(root);
+    let out = accord(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "errors exit with 1");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let mut lines: Vec<&str> = stdout.lines().collect();
+    let summary = lines.pop().unwrap_or_default();
+
+    // The index budget line carries the index's size, which depends on the search engine.
+    let budget: Vec<&str> = lines
+        .iter()
+        .copied()
+        .filter(|l| l.starts_with("book.toml:"))
+        .collect();
+    lines.retain(|l| !l.starts_with("book.toml:"));
+    assert_eq!(lines, EXPECTED, "full output:\n{stdout}");
+
+    // Without a search index in the build there is nothing to measure.
+    let mut warnings = 4;
+    if budget.is_empty() {
+        assert!(!has_search_index(root), "index over budget not reported");
+    } else {
+        warnings += 1;
+        assert_eq!(budget.len(), 1, "{budget:?}");
+        assert!(
+            budget[0].starts_with("book.toml:4: warning: the search index is ")
+                && budget[0].contains(" bytes, over the budget of 1 bytes (hint: "),
+            "{}",
+            budget[0]
+        );
+    }
+    assert_eq!(summary, format!("7 errors, {warnings} warnings"));
+    assert!(!root.join("site").exists(), "check must not write the site");
+}
+
+#[test]
+fn json_output_carries_every_finding_with_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture(dir.path());
+    let out = accord(&[
+        "check",
+        "--root",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    let items = v.as_array().expect("a list of findings");
+    let texts: Vec<String> = items
+        .iter()
+        .filter(|d| d["path"] != "book.toml")
+        .map(|d| {
+            format!(
+                "{}:{}: {}: {}",
+                d["path"].as_str().unwrap(),
+                d["line"],
+                d["severity"].as_str().unwrap(),
+                d["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    let expected: Vec<String> = EXPECTED
+        .iter()
+        .map(|l| match l.rfind(" (hint: ") {
+            // The message of the anchor finding ends before its hint; the link one has none.
+            Some(i) => l[..i].to_string(),
+            None => l.to_string(),
+        })
+        .collect();
+    assert_eq!(texts, expected);
+    let see_also = items
+        .iter()
+        .find(|d| d["path"] == "content/glossary/referral-mechanism.md")
+        .expect("the see_also finding");
+    assert_eq!(see_also["line"], 5);
+    assert_eq!(
+        see_also["hint"],
+        "create content/glossary/nothing-here.md or fix the name"
+    );
+}
+
+#[test]
+fn a_page_body_starting_below_h2_skips_a_level() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "content/_index.md",
+            "---\ntitle: Home\n---\n\n### Too deep\n\n#### Fine\n",
+        )],
+    );
+    let report = accord::check::check(dir.path()).unwrap();
+    let lines: Vec<String> = report
+        .findings
+        .iter()
+        .map(accord::check::finding_line)
+        .collect();
+    assert_eq!(
+        lines,
+        ["content/_index.md:5: warning: heading `Too deep` is h3, but a page body starts at h2 (hint: the page title is the h1; make this `## `)"]
+    );
+}
+
+#[test]
+fn a_new_project_is_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("kb");
+    accord::project::init(&root).unwrap();
+    let out = accord(&["check", "--root", root.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout.trim(), "0 errors, 0 warnings");
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn remote_assets_fail_the_build_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("kb");
+    accord::project::init(&root).unwrap();
+    write(
+        &root,
+        &[(
+            "content/about.md",
+            "---\ntitle: About\n---\n\n![Logo](https://example.org/logo.png)\n",
+        )],
+    );
+    let out = accord(&["build", "--root", root.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("content/about.md:5:1: error: `https://example.org/logo.png` is loaded from another site"),
+        "{stderr}"
+    );
+    assert!(!root.join("site").exists());
+}
+
+/// The knowledge base this repository ships must pass its own audit.
+#[test]
+fn the_bundled_knowledge_base_has_no_errors() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let out = accord(&["check", "--root", root]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let summary = stdout.lines().last().unwrap_or_default();
+    assert!(summary.starts_with("0 errors,"), "{stdout}");
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+}
