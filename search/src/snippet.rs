@@ -7,7 +7,7 @@
 
 use std::collections::HashSet;
 
-use crate::analysis::{within_edits, Analyzer, Word};
+use crate::analysis::{is_stop_word, within_edits, Analyzer, Word};
 use crate::query::{Clause, Plan};
 
 /// Target length of a snippet, in bytes of source text.
@@ -50,12 +50,13 @@ impl Matcher {
                         }
                     }
                 }
+                // Without positions a phrase's "and" or "of" would light up everywhere.
                 Clause::Phrase(stems) => {
-                    m.stems.extend(stems.iter().map(|(_, s)| s.clone()));
+                    m.stems.extend(content_stems(stems));
                 }
                 Clause::Synonym { variants, .. } => {
                     for v in variants {
-                        m.stems.extend(v.iter().map(|(_, s)| s.clone()));
+                        m.stems.extend(content_stems(v));
                     }
                 }
             }
@@ -143,6 +144,13 @@ impl Matcher {
         }
         Some(out.trim().to_string())
     }
+}
+
+fn content_stems(stems: &[(usize, String)]) -> impl Iterator<Item = String> + '_ {
+    stems
+        .iter()
+        .filter(|(_, s)| !is_stop_word(s))
+        .map(|(_, s)| s.clone())
 }
 
 /// The opening of a section, for hits that matched only in the title or heading.

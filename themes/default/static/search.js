@@ -1,0 +1,510 @@
+// accord search: the header search box on every page and the search page (search.html).
+//
+// The engine is accord-search compiled to WebAssembly, the same code as `accord search`, reading
+// the index written at build time. It is loaded on first use, not with the page. Over http(s)
+// the engine and index are fetched as binary files; pages opened from disk (file://) cannot
+// fetch, so they load the same bytes from classic scripts that set a base64 global.
+//
+// Nothing from the index is inserted as HTML: titles, sections and kinds go in via textContent,
+// and snippets are rebuilt as text nodes with only the engine's <mark> elements.
+(function () {
+  "use strict";
+
+  var script = document.currentScript;
+  var root = (script && script.getAttribute("data-root")) || "";
+  var input = document.getElementById("search-input");
+  var popup = document.getElementById("search-popup");
+  if (!input || !popup) return;
+  var form = input.form;
+
+  var WASM_VAR = "ACCORD_SEARCH_WASM_B64";
+  var INDEX_VAR = "ACCORD_SEARCH_INDEX_B64";
+  var FACETS = [
+    ["kind", "Kind"],
+    ["region", "Region"],
+    ["country", "Country"],
+    ["stakeholder", "Stakeholder"],
+    ["tag", "Tag"]
+  ];
+  var POPUP_LIMIT = 8;
+  var PAGE_STEP = 50;
+
+  // ---- Engine ------------------------------------------------------------------------------
+
+  var enginePromise = null;
+
+  function loadEngine() {
+    if (!enginePromise) {
+      enginePromise = openEngine().catch(function (err) {
+        enginePromise = null; // let the next keystroke try again
+        throw err;
+      });
+    }
+    return enginePromise;
+  }
+
+  function base64Bytes(text) {
+    var bin = atob(text);
+    var out = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out;
+  }
+
+  function fromScript(src, name) {
+    return new Promise(function (resolve, reject) {
+      function take() {
+        var text = window[name];
+        window[name] = undefined; // the decoded bytes are all we keep
+        resolve(base64Bytes(text));
+      }
+      if (typeof window[name] === "string") return take();
+      var s = document.createElement("script");
+      s.src = src;
+      s.async = true;
+      s.onload = function () {
+        if (typeof window[name] === "string") take();
+        else reject(new Error(src + " did not define " + name));
+      };
+      s.onerror = function () { reject(new Error("could not load " + src)); };
+      document.head.appendChild(s);
+    });
+  }
+
+  function bytes(binUrl, scriptUrl, name) {
+    if (location.protocol !== "file:" && window.fetch) {
+      return fetch(binUrl)
+        .then(function (r) {
+          if (!r.ok) throw new Error(binUrl + ": HTTP " + r.status);
+          return r.arrayBuffer();
+        })
+        .then(function (buf) { return new Uint8Array(buf); })
+        .catch(function () { return fromScript(scriptUrl, name); });
+    }
+    return fromScript(scriptUrl, name);
+  }
+
+  function openEngine() {
+    return Promise.all([
+      bytes(root + "assets/accord-search.wasm", root + "assets/accord-search-wasm.js", WASM_VAR),
+      bytes(root + "search/index.bin", root + "search/index.js", INDEX_VAR)
+    ]).then(function (loaded) {
+      return WebAssembly.instantiate(loaded[0], {}).then(function (result) {
+        var x = (result.instance || result).exports;
+        var enc = new TextEncoder();
+        var dec = new TextDecoder();
+        function copyIn(data) {
+          var ptr = x.alloc(data.length);
+          new Uint8Array(x.memory.buffer, ptr, data.length).set(data);
+          return ptr;
+        }
+        function output(ptr) {
+          return dec.decode(new Uint8Array(x.memory.buffer, ptr, x.result_len()));
+        }
+        var index = loaded[1];
+        if (x.open_index(copyIn(index), index.length) !== 0) {
+          throw new Error(output(x.result_ptr()));
+        }
+        return {
+          search: function (request) {
+            var data = enc.encode(JSON.stringify(request));
+            try {
+              return JSON.parse(output(x.search(copyIn(data), data.length)));
+            } catch (err) {
+              enginePromise = null; // a trapped instance is unusable: start afresh next time
+              throw err;
+            }
+          }
+        };
+      });
+    });
+  }
+
+  // ---- Rendering helpers -------------------------------------------------------------------
+
+  function el(tag, className, text) {
+    var e = document.createElement(tag);
+    if (className) e.className = className;
+    if (text != null) e.textContent = text;
+    return e;
+  }
+
+  var ENTITIES = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": "\"", "&#39;": "'" };
+
+  // Rebuilds the engine's snippet (escaped text with <mark>) as DOM nodes, so that even a
+  // malformed snippet could never inject markup.
+  function snippetNodes(parent, snippet) {
+    var marked = false;
+    String(snippet || "").split(/(<\/?mark>)/).forEach(function (part) {
+      if (part === "<mark>") { marked = true; return; }
+      if (part === "</mark>") { marked = false; return; }
+      if (!part) return;
+      var text = part.replace(/&(amp|lt|gt|quot|#39);/g, function (m) { return ENTITIES[m]; });
+      if (marked) parent.appendChild(el("mark", null, text));
+      else parent.appendChild(document.createTextNode(text));
+    });
+  }
+
+  function hitContent(container, hit) {
+    var head = el("span", "search-hit-head");
+    head.appendChild(el("span", "search-hit-title", hit.title || hit.url));
+    if (hit.kind) head.appendChild(el("span", "badge search-hit-kind", hit.kind));
+    container.appendChild(head);
+    if (hit.section) container.appendChild(el("span", "search-hit-section", hit.section));
+    if (hit.snippet) {
+      var s = el("span", "search-hit-snippet");
+      snippetNodes(s, hit.snippet);
+      container.appendChild(s);
+    }
+  }
+
+  function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
+
+  function searchPageUrl(q) {
+    return root + "search.html?q=" + encodeURIComponent(q);
+  }
+
+  // ---- Header search box: ARIA combobox with a listbox popup ---------------------------------
+
+  var status = el("div", "visually-hidden");
+  status.setAttribute("role", "status");
+  status.setAttribute("aria-live", "polite");
+  form.appendChild(status);
+
+  // The popup holds the glossary definition (a plain link) above the listbox of results.
+  var listbox = el("div", "search-listbox");
+  listbox.id = "search-listbox";
+  listbox.setAttribute("role", "listbox");
+  listbox.setAttribute("aria-label", "Search results");
+  input.setAttribute("role", "combobox");
+  input.setAttribute("aria-autocomplete", "list");
+  input.setAttribute("aria-expanded", "false");
+  input.setAttribute("aria-controls", listbox.id);
+
+  var options = [];
+  var active = -1;
+  var seq = 0;
+  var timer = 0;
+
+  function setOpen(open) {
+    popup.hidden = !open;
+    input.setAttribute("aria-expanded", open ? "true" : "false");
+    if (!open) setActive(-1);
+  }
+
+  function setActive(i) {
+    if (active >= 0 && options[active]) options[active].setAttribute("aria-selected", "false");
+    active = i;
+    if (i >= 0 && options[i]) {
+      options[i].setAttribute("aria-selected", "true");
+      input.setAttribute("aria-activedescendant", options[i].id);
+      options[i].scrollIntoView({ block: "nearest" });
+    } else {
+      input.removeAttribute("aria-activedescendant");
+    }
+  }
+
+  function option(href, className) {
+    var o = el("div", "search-option " + className);
+    o.id = "search-option-" + options.length;
+    o.setAttribute("role", "option");
+    o.setAttribute("aria-selected", "false");
+    var a = el("a");
+    a.href = href;
+    a.tabIndex = -1; // the input keeps focus; arrows move aria-activedescendant
+    o.appendChild(a);
+    options.push(o);
+    listbox.appendChild(o);
+    return a;
+  }
+
+  function message(text) {
+    popup.textContent = "";
+    options = [];
+    popup.appendChild(el("div", "search-message", text));
+    setOpen(true);
+  }
+
+  function showPopup(q, res) {
+    popup.textContent = "";
+    listbox.textContent = "";
+    options = [];
+    active = -1;
+    if (res.definition) {
+      var d = el(res.definition.url ? "a" : "div", "search-definition");
+      if (res.definition.url) {
+        d.href = root + res.definition.url;
+        d.tabIndex = -1;
+      }
+      d.appendChild(el("span", "search-definition-term", res.definition.term));
+      d.appendChild(el("span", "search-definition-text", res.definition.text));
+      popup.appendChild(d);
+    }
+    popup.appendChild(listbox);
+    res.hits.forEach(function (hit) {
+      hitContent(option(root + hit.url, "search-hit"), hit);
+    });
+    if (!res.hits.length) {
+      popup.appendChild(el("div", "search-message", "No results for “" + q + "”"));
+    } else if (res.total > res.hits.length) {
+      option(searchPageUrl(q), "search-all").textContent = "All " + plural(res.total, "result", "results") + " →";
+    }
+    status.textContent = res.hits.length ? plural(res.total, "result", "results") : "No results";
+    setOpen(true);
+  }
+
+  function runPopup() {
+    var q = input.value;
+    var mine = ++seq;
+    if (!q.trim()) { setOpen(false); status.textContent = ""; return; }
+    var ready = enginePromise;
+    if (!ready) message("Loading search…");
+    loadEngine().then(function (engine) {
+      if (mine !== seq) return;
+      showPopup(q, engine.search({ q: q, limit: POPUP_LIMIT }));
+    }).catch(function (err) {
+      if (mine !== seq) return;
+      message("Search is unavailable: " + (err && err.message ? err.message : err));
+    });
+  }
+
+  input.addEventListener("focus", function () {
+    loadEngine().catch(function () {}); // warm up; errors are shown when the user types
+  });
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(runPopup, enginePromise ? 60 : 0);
+  });
+  input.addEventListener("keydown", function (e) {
+    var open = !popup.hidden && options.length > 0;
+    if (e.key === "ArrowDown") {
+      if (popup.hidden && input.value.trim()) { runPopup(); e.preventDefault(); return; }
+      if (!open) return;
+      e.preventDefault();
+      setActive(active + 1 >= options.length ? 0 : active + 1);
+    } else if (e.key === "ArrowUp") {
+      if (!open) return;
+      e.preventDefault();
+      setActive(active <= 0 ? options.length - 1 : active - 1);
+    } else if (e.key === "Home" && open && active >= 0) {
+      e.preventDefault();
+      setActive(0);
+    } else if (e.key === "End" && open && active >= 0) {
+      e.preventDefault();
+      setActive(options.length - 1);
+    } else if (e.key === "Enter") {
+      if (open && active >= 0) {
+        e.preventDefault();
+        var a = options[active].querySelector("a");
+        setOpen(false);
+        if (a) window.location.href = a.href;
+      }
+      // otherwise the form submits to the search page
+    } else if (e.key === "Escape") {
+      if (!popup.hidden) {
+        e.preventDefault();
+        setOpen(false);
+      } else if (input.value) {
+        e.preventDefault();
+        input.value = "";
+      }
+    } else if (e.key === "Tab") {
+      setOpen(false);
+    }
+  });
+  popup.addEventListener("mousedown", function (e) {
+    e.preventDefault(); // keep focus in the input while clicking a result
+  });
+  popup.addEventListener("click", function (e) {
+    var o = e.target.closest && e.target.closest("[role=option]");
+    if (!o) return;
+    var a = o.querySelector("a");
+    if (a && e.target.closest("a") !== a) window.location.href = a.href;
+    setOpen(false);
+  });
+  document.addEventListener("click", function (e) {
+    if (!form.contains(e.target)) setOpen(false);
+  });
+  form.addEventListener("submit", function (e) {
+    if (!input.value.trim()) e.preventDefault();
+  });
+
+  // "/" focuses the search box, unless the user is typing somewhere.
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+    var t = e.target;
+    var tag = t && t.tagName;
+    if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (t && t.isContentEditable)) return;
+    e.preventDefault();
+    input.focus();
+    input.select();
+  });
+
+  // ---- Search page -------------------------------------------------------------------------
+
+  var results = document.getElementById("search-results");
+  if (!results) return;
+  var pageForm = document.getElementById("search-page-form");
+  var pageInput = document.getElementById("search-page-q");
+  var facetsBox = document.getElementById("search-facets");
+  var pageStatus = document.getElementById("search-status");
+  var definitionBox = document.getElementById("search-definition");
+  var more = document.getElementById("search-more");
+  var filters = document.getElementById("search-filters");
+  // On a phone the filters fold away above the results; on a wide screen they sit beside them.
+  if (window.matchMedia && window.matchMedia("(min-width: 48rem)").matches) filters.open = true;
+
+  var state = { q: "", limit: PAGE_STEP, filters: {} };
+  var baseTitle = document.title;
+  var pageSeq = 0;
+
+  function readUrl() {
+    var params = new URLSearchParams(location.search);
+    state.q = params.get("q") || "";
+    state.filters = {};
+    FACETS.forEach(function (f) { state.filters[f[0]] = params.getAll(f[0]).filter(Boolean); });
+    pageInput.value = state.q;
+    input.value = state.q;
+  }
+
+  function writeUrl() {
+    var params = new URLSearchParams();
+    if (state.q) params.set("q", state.q);
+    FACETS.forEach(function (f) {
+      state.filters[f[0]].forEach(function (v) { params.append(f[0], v); });
+    });
+    var qs = params.toString();
+    var url = location.pathname + (qs ? "?" + qs : "") + location.hash;
+    try { history.replaceState(null, "", url); } catch (e) { /* some browsers refuse on file:// */ }
+    document.title = state.q ? state.q + " · " + baseTitle : baseTitle;
+  }
+
+  function hasFilters() {
+    return FACETS.some(function (f) { return state.filters[f[0]].length > 0; });
+  }
+
+  function request() {
+    var r = { q: state.q, limit: state.limit };
+    FACETS.forEach(function (f) { r[f[0]] = state.filters[f[0]]; });
+    return r;
+  }
+
+  function renderFacets(res) {
+    facetsBox.textContent = "";
+    FACETS.forEach(function (f) {
+      var name = f[0];
+      var values = (res.facets && res.facets[name]) || [];
+      var chosen = state.filters[name];
+      // Chosen values stay visible even when nothing matches them any more.
+      chosen.forEach(function (v) {
+        if (!values.some(function (x) { return x.value === v; })) values.push({ value: v, count: 0 });
+      });
+      if (!values.length) return;
+      var fs = el("fieldset", "search-facet");
+      fs.appendChild(el("legend", null, f[1]));
+      values.forEach(function (v, i) {
+        var id = "facet-" + name + "-" + i;
+        var row = el("div", "search-facet-value");
+        var box = el("input");
+        box.type = "checkbox";
+        box.id = id;
+        box.checked = chosen.indexOf(v.value) >= 0;
+        box.addEventListener("change", function () {
+          var list = state.filters[name];
+          var at = list.indexOf(v.value);
+          if (box.checked && at < 0) list.push(v.value);
+          if (!box.checked && at >= 0) list.splice(at, 1);
+          state.limit = PAGE_STEP;
+          runPage(true);
+        });
+        var label = el("label", null, v.value + " ");
+        label.htmlFor = id;
+        label.appendChild(el("span", "count", "(" + v.count + ")"));
+        row.appendChild(box);
+        row.appendChild(label);
+        fs.appendChild(row);
+      });
+      facetsBox.appendChild(fs);
+    });
+    filters.hidden = !facetsBox.firstChild;
+  }
+
+  function renderPage(res) {
+    results.textContent = "";
+    definitionBox.textContent = "";
+    definitionBox.hidden = !res.definition;
+    if (res.definition) {
+      var term = el("p", "search-definition-term");
+      if (res.definition.url) {
+        var a = el("a", null, res.definition.term);
+        a.href = root + res.definition.url;
+        term.appendChild(a);
+      } else {
+        term.textContent = res.definition.term;
+      }
+      definitionBox.appendChild(term);
+      definitionBox.appendChild(el("p", "search-definition-text", res.definition.text));
+    }
+    res.hits.forEach(function (hit) {
+      var li = el("li", "search-result");
+      var a = el("a", "search-result-link");
+      a.href = root + hit.url;
+      hitContent(a, hit);
+      li.appendChild(a);
+      results.appendChild(li);
+    });
+    var n = res.total;
+    pageStatus.textContent = n === 0
+      ? (state.q || hasFilters() ? "No results. Check the spelling, use fewer words or remove filters." : "")
+      : plural(n, "result", "results") + (res.fuzzy ? ", including similar spellings" : "");
+    more.hidden = res.hits.length >= n;
+    renderFacets(res);
+  }
+
+  function runPage(updateUrl) {
+    if (updateUrl) writeUrl();
+    if (!state.q.trim() && !hasFilters()) {
+      results.textContent = "";
+      facetsBox.textContent = "";
+      filters.hidden = true;
+      definitionBox.hidden = true;
+      pageStatus.textContent = "";
+      more.hidden = true;
+      return;
+    }
+    var mine = ++pageSeq;
+    if (!enginePromise) pageStatus.textContent = "Loading search…";
+    loadEngine().then(function (engine) {
+      if (mine !== pageSeq) return;
+      renderPage(engine.search(request()));
+    }).catch(function (err) {
+      if (mine !== pageSeq) return;
+      pageStatus.textContent = "Search is unavailable: " + (err && err.message ? err.message : err);
+    });
+  }
+
+  var pageTimer = 0;
+  pageInput.addEventListener("input", function () {
+    clearTimeout(pageTimer);
+    pageTimer = setTimeout(function () {
+      state.q = pageInput.value;
+      state.limit = PAGE_STEP;
+      runPage(true);
+    }, 120);
+  });
+  pageInput.addEventListener("focus", function () { loadEngine().catch(function () {}); });
+  pageForm.addEventListener("submit", function (e) {
+    e.preventDefault();
+    clearTimeout(pageTimer);
+    state.q = pageInput.value;
+    state.limit = PAGE_STEP;
+    runPage(true);
+  });
+  more.addEventListener("click", function () {
+    state.limit += PAGE_STEP;
+    runPage(false);
+  });
+  window.addEventListener("popstate", function () { readUrl(); runPage(false); });
+
+  readUrl();
+  runPage(false);
+})();
