@@ -19,7 +19,7 @@ use crate::build::{render_site, Timer};
 use crate::config::Config;
 use crate::content::{self, Kind, Page};
 use crate::error::{line_col, Diagnostic, Error, Result, Severity};
-use crate::links::{self, LinkIndex, Target};
+use crate::links::{self, Target};
 use crate::markdown;
 use crate::site::{self, Site};
 
@@ -339,15 +339,7 @@ fn orphans(site: &Site) -> Vec<Diagnostic> {
             term_pages[p].push(term_page);
         }
     }
-    let index = LinkIndex {
-        by_rel: site
-            .pages
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.rel.as_str(), i))
-            .collect(),
-        assets: &site.assets,
-    };
+    let index = site.link_index();
     let mut seen = vec![false; site.pages.len()];
     let mut queue = vec![home];
     seen[home] = true;
@@ -858,5 +850,29 @@ mod tests {
         let (off, _) = remote_refs(text, FileType::Html)[0];
         assert!(text[off..].starts_with("https://"));
         assert_eq!(line_col(text, off).0, 2);
+    }
+
+    #[test]
+    fn scanning_odd_text_does_not_panic() {
+        for text in [
+            "<",
+            "<img src=",
+            "<img src=\"",
+            "url(",
+            "@import",
+            "fetch(\"",
+            "<a é=ü src='//x",
+            "<<<>>>",
+            "<img\nsrc\n=\nhttps://x.org/a.png>",
+            "url( 'é",
+        ] {
+            for ft in [FileType::Html, FileType::Css, FileType::Js] {
+                let _ = remote_refs(text, ft);
+            }
+        }
+        assert_eq!(
+            remote_refs("<img\nsrc\n=\nhttps://x.org/a.png>", FileType::Html).len(),
+            1
+        );
     }
 }

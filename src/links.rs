@@ -26,7 +26,7 @@ pub struct LinkError {
 
 /// Lookup tables for resolution, built once per build.
 pub struct LinkIndex<'p> {
-    pub by_rel: HashMap<&'p str, usize>,
+    pub by_rel: &'p HashMap<String, usize>,
     pub assets: &'p [String],
 }
 
@@ -158,7 +158,7 @@ pub fn resolve(
 }
 
 fn nearest(target: &str, index: &LinkIndex<'_>) -> Option<String> {
-    let keys: Vec<&str> = index.by_rel.keys().copied().collect();
+    let keys: Vec<&str> = index.by_rel.keys().map(String::as_str).collect();
     crate::error::did_you_mean(target, &keys).map(String::from)
 }
 
@@ -207,11 +207,12 @@ mod tests {
     #[test]
     fn resolves_pages_anchors_and_reports_missing() {
         let assets = vec!["img/map.png".to_string()];
-        let by_rel: HashMap<&str, usize> = [("a/b.md", 0), ("a/_index.md", 1), ("c.md", 2)]
+        let by_rel: HashMap<String, usize> = [("a/b.md", 0), ("a/_index.md", 1), ("c.md", 2)]
             .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
             .collect();
         let idx = LinkIndex {
-            by_rel,
+            by_rel: &by_rel,
             assets: &assets,
         };
         assert_eq!(

@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::content::{element_label, Elements, Kind, Page};
 use crate::error::{Diagnostic, Error, Result};
 use crate::glossary::PageLinker;
-use crate::links::{self, LinkIndex, Target};
+use crate::links::{self, Target};
 use crate::markdown::{self, RenderInput, SectionText};
 use crate::site::Site;
 use crate::theme::Theme;
@@ -53,15 +53,7 @@ pub fn fragments(site: &mut Site) -> Vec<Fragment> {
 /// Renders one page's Markdown as if it were placed at `at` (its own URL, or the print page).
 pub fn fragment_for(site: &Site, i: usize, at: &str) -> Fragment {
     let page = &site.pages[i];
-    let index = LinkIndex {
-        by_rel: site
-            .pages
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.rel.as_str(), i))
-            .collect(),
-        assets: &site.assets,
-    };
+    let index = site.link_index();
     let rewrite = |url: &str| -> String {
         match links::resolve(url, i, page.dir(), &index) {
             Ok(Target::Page { page: t, anchor }) => match anchor {
@@ -414,8 +406,10 @@ fn suggestions(site: &Site, i: usize, exclude: &BTreeSet<usize>) -> Vec<LinkItem
         return Vec::new();
     }
     let mut scores: BTreeMap<usize, u32> = BTreeMap::new();
-    for tax in &site.taxonomies {
-        if tax.name == "kinds" {
+    for &(ti, ki) in &site.page_terms[i] {
+        let tax = &site.taxonomies[ti];
+        let term = &tax.terms[ki];
+        if tax.name == "kinds" || term.pages.len() > site.pages.len() / 2 + 2 {
             continue;
         }
         let weight = match tax.name {
@@ -423,13 +417,9 @@ fn suggestions(site: &Site, i: usize, exclude: &BTreeSet<usize>) -> Vec<LinkItem
             "stakeholders" => 1,
             _ => 2,
         };
-        for term in &tax.terms {
-            if term.pages.contains(&i) && term.pages.len() < site.pages.len() / 2 + 2 {
-                for &o in &term.pages {
-                    if o != i && !exclude.contains(&o) && !site.pages[o].is_index {
-                        *scores.entry(o).or_default() += weight;
-                    }
-                }
+        for &o in &term.pages {
+            if o != i && !exclude.contains(&o) && !site.pages[o].is_index {
+                *scores.entry(o).or_default() += weight;
             }
         }
     }
@@ -632,18 +622,21 @@ fn render_page(
     let taxonomies = site
         .taxonomies
         .iter()
-        .filter(|t| t.name != "kinds")
-        .filter_map(|t| {
-            let items: Vec<LinkItem> = t
-                .terms
+        .enumerate()
+        .filter(|(_, t)| t.name != "kinds")
+        .filter_map(|(ti, t)| {
+            let items: Vec<LinkItem> = site.page_terms[i]
                 .iter()
-                .filter(|term| term.pages.contains(&i))
-                .map(|term| LinkItem {
-                    title: term.label.clone(),
-                    url: format!("{}/{}.html", t.name, term.slug),
-                    summary: None,
-                    kind_label: None,
-                    date: None,
+                .filter(|(pt, _)| *pt == ti)
+                .map(|&(_, ki)| {
+                    let term = &t.terms[ki];
+                    LinkItem {
+                        title: term.label.clone(),
+                        url: format!("{}/{}.html", t.name, term.slug),
+                        summary: None,
+                        kind_label: None,
+                        date: None,
+                    }
                 })
                 .collect();
             (!items.is_empty()).then_some(TaxCtx {

@@ -46,11 +46,23 @@ pub struct Site {
     /// For each glossary term: the pages that use it.
     pub term_uses: Vec<Vec<usize>>,
     pub warnings: Vec<Diagnostic>,
+    /// Page index by path relative to the content directory.
+    pub by_rel: HashMap<String, usize>,
+    /// For each page: the (taxonomy, term) pairs it is filed under.
+    pub page_terms: Vec<Vec<(usize, usize)>>,
 }
 
 impl Site {
+    /// The lookup tables link resolution needs, borrowed from the site.
+    pub fn link_index(&self) -> LinkIndex<'_> {
+        LinkIndex {
+            by_rel: &self.by_rel,
+            assets: &self.assets,
+        }
+    }
+
     pub fn page_index(&self, rel: &str) -> Option<usize> {
-        self.pages.iter().position(|p| p.rel == rel)
+        self.by_rel.get(rel).copied()
     }
 
     pub fn glossary(&self) -> &Glossary {
@@ -120,12 +132,13 @@ pub fn resolve(config: Config, loaded: crate::content::Loaded) -> Result<Site> {
     let (glossary, gdiags) = Glossary::build(&pages);
     diags.extend(gdiags);
 
+    let by_rel: HashMap<String, usize> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.rel.clone(), i))
+        .collect();
     let index = LinkIndex {
-        by_rel: pages
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.rel.as_str(), i))
-            .collect(),
+        by_rel: &by_rel,
         assets: &assets,
     };
 
@@ -279,6 +292,14 @@ pub fn resolve(config: Config, loaded: crate::content::Loaded) -> Result<Site> {
         })
         .unwrap_or_default();
     let taxonomies = build_taxonomies(&pages);
+    let mut page_terms = vec![Vec::new(); pages.len()];
+    for (ti, tax) in taxonomies.iter().enumerate() {
+        for (ki, term) in tax.terms.iter().enumerate() {
+            for &p in &term.pages {
+                page_terms[p].push((ti, ki));
+            }
+        }
+    }
     let linker = Linker::new(glossary, config.glossary.link);
 
     let mut term_uses = vec![Vec::new(); linker.glossary().terms.len()];
@@ -306,6 +327,8 @@ pub fn resolve(config: Config, loaded: crate::content::Loaded) -> Result<Site> {
         assets,
         warnings,
         pages,
+        by_rel,
+        page_terms,
     })
 }
 
