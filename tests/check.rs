@@ -253,3 +253,35 @@ fn the_bundled_knowledge_base_has_no_errors() {
     assert!(summary.starts_with("0 errors,"), "{stdout}");
     assert_eq!(out.status.code(), Some(0), "{stdout}");
 }
+
+#[test]
+fn remote_assets_in_raw_html_and_theme_templates_are_found() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("book.toml", "[build]\nallow-html = true\n"),
+            (
+                "content/_index.md",
+                "---\ntitle: Home\n---\n\nText.\n\n<figure>\n<img alt=\"x\" src=\"https://example.org/a.png\">\n</figure>\n\n<a href=\"https://example.org/\">a link is fine</a>\n",
+            ),
+            (
+                "themes/default/templates/404.html",
+                "<!DOCTYPE html>\n<title>Not found</title>\n<script src=\"https://cdn.example.org/x.js\"></script>\n",
+            ),
+        ],
+    );
+    let report = accord::check::check(dir.path()).unwrap();
+    let lines: Vec<String> = report
+        .findings
+        .iter()
+        .map(accord::check::finding_line)
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "content/_index.md:8: error: `https://example.org/a.png` is loaded from another site, so the page does not work offline (hint: save the file in the content folder and refer to it by a relative path)",
+            "themes/default/templates/404.html:3: error: the theme loads `https://cdn.example.org/x.js` from another site, so pages do not work offline (hint: copy the file into the theme's static/ folder and refer to it relatively)",
+        ]
+    );
+}
