@@ -209,6 +209,24 @@ export async function a11ySuite(R, browser, site, opts) {
       assert(moving.length === 0, moving.slice(0, 20).join('\n'));
     }));
 
+  await R.test('reflow: no template page scrolls sideways at 390 or 1280 px', async () => {
+    const wide = [];
+    for (const vp of [PHONE, DESKTOP]) {
+      const ctx = await newContext(browser, site, { viewport: vp });
+      try {
+        const page = await newPage(ctx);
+        for (const [name, rel] of pages) {
+          await page.goto(site.url(rel));
+          const w = await page.evaluate(() => document.documentElement.scrollWidth);
+          if (w > vp.width) wide.push(`${name} (${rel}) at ${vp.width} px is ${w} px wide`);
+        }
+      } finally {
+        await ctx.close();
+      }
+    }
+    assert(wide.length === 0, wide.join('\n'));
+  }, { timeout: 90_000 });
+
   await R.test('lang: every template type declares the language of the page', async () => {
     const ctx = await newContext(browser, site);
     try {

@@ -4,15 +4,36 @@
 import { newContext, newPage, assertClean, assert, requireSearch } from './lib.mjs';
 import { DESKTOP, PHONE } from './site.mjs';
 
-const RESULT = '#search-popup a[href]';
+// The header popup is an ARIA listbox: each result is an option holding its link.
+const RESULT = '#search-popup [role="option"]';
 
-/** Type a query into the header box and wait for results in the popup. */
+/** Wait until `sel`'s markup has not changed for `quietMs` (results for the last keystroke). */
+export async function waitStable(page, sel, quietMs = 400, timeout = 15_000) {
+  await page.waitForFunction(
+    ([sel, quietMs]) => {
+      const el = document.querySelector(sel);
+      const html = el ? el.innerHTML : '';
+      const w = window.__accordStable || (window.__accordStable = {});
+      const now = performance.now();
+      if (w[sel] === undefined || w[sel].html !== html) {
+        w[sel] = { html, since: now };
+        return false;
+      }
+      return now - w[sel].since >= quietMs;
+    },
+    [sel, quietMs],
+    { timeout, polling: 100 },
+  );
+}
+
+/** Type a query into the header box and wait for its results in the popup. */
 export async function typeQuery(page, query) {
   const input = page.locator('#search-input');
   await input.click();
   await input.fill('');
   await page.keyboard.type(query, { delay: 15 });
   await page.locator(RESULT).first().waitFor({ state: 'visible', timeout: 15_000 });
+  await waitStable(page, '#search-popup');
 }
 
 /** After following a result: the URL has a fragment, the target exists and is on screen. */
@@ -56,7 +77,7 @@ export async function searchSuite(R, browser, site, opts) {
     withCtx({ viewport: DESKTOP }, async (page, ctx) => {
       await page.goto(site.url('principles/building-trust.html'));
       await page.waitForTimeout(300);
-      const heavy = ctx.accord.requests.filter((u) => /\.wasm|search-index|searchindex|index\.(bin|js)$/i.test(u));
+      const heavy = ctx.accord.requests.filter((u) => /\.wasm|search-wasm|search-index|searchindex|\/search\/index\./i.test(u));
       assert(heavy.length === 0, `loaded before any search:\n${heavy.join('\n')}`);
       assertClean(page);
     }));
@@ -85,15 +106,22 @@ export async function searchSuite(R, browser, site, opts) {
     withCtx({ viewport: DESKTOP }, async (page) => {
       await page.goto(site.url('index.html'));
       await typeQuery(page, 'reflection period');
-      await page.keyboard.press('ArrowDown');
-      const active = await page.evaluate(() => {
-        const input = document.getElementById('search-input');
-        const id = input.getAttribute('aria-activedescendant');
-        const el = id ? document.getElementById(id) : document.activeElement;
-        const a = el && (el.closest('a[href]') || el.querySelector('a[href]'));
-        return a ? a.href : null;
-      });
-      assert(active, 'ArrowDown selects no result');
+      // Down to the first result that points into a section of its page.
+      let active = null;
+      for (let i = 0; i < 9 && !(active && active.includes('#')); i++) {
+        await page.keyboard.press('ArrowDown');
+        active = await page.evaluate(() => {
+          const input = document.getElementById('search-input');
+          const id = input.getAttribute('aria-activedescendant');
+          const el = id && document.getElementById(id);
+          if (!el || el.getAttribute('aria-selected') !== 'true') return null;
+          const a = el.closest('a[href]') || el.querySelector('a[href]');
+          return a ? a.href : null;
+        });
+        assert(active, 'ArrowDown selects no result (aria-activedescendant and aria-selected)');
+        assert(await page.evaluate(() => document.activeElement.id === 'search-input'), 'the arrow keys moved focus out of the search box');
+      }
+      assert(active.includes('#'), `no result for "reflection period" points to a section (last: ${active})`);
       await Promise.all([page.waitForURL((u) => u.href !== site.url('index.html'), { timeout: 15_000 }), page.keyboard.press('Enter')]);
       await page.waitForLoadState('load');
       assert(page.url().split('#')[0] === active.split('#')[0], `Enter opened ${page.url()}, the selected result was ${active}`);
@@ -105,40 +133,63 @@ export async function searchSuite(R, browser, site, opts) {
     withCtx({ viewport: PHONE }, async (page) => {
       await page.goto(site.url('glossary/index.html'));
       await typeQuery(page, 'information exchange');
-      const withAnchor = page.locator(`${RESULT}[href*="#"]`).first();
-      await withAnchor.waitFor({ state: 'visible' });
-      const href = await withAnchor.evaluate((a) => a.href);
-      await Promise.all([page.waitForURL((u) => u.href === href, { timeout: 15_000 }), withAnchor.click()]);
+      const option = page.locator(RESULT).filter({ has: page.locator('a[href*="#"]') }).first();
+      await option.waitFor({ state: 'visible' });
+      const href = await option.locator('a').evaluate((a) => a.href);
+      await Promise.all([page.waitForURL((u) => u.href === href, { timeout: 15_000 }), option.click()]);
       await page.waitForLoadState('load');
       await assertLandedOnAnchor(page);
       assertClean(page);
     }));
 
-  await R.test(`${tag} search page: the query is in the URL, results show, and a kind filter narrows them`, () =>
+  await R.test(`${tag} search: a glossary term's definition shows above the results`, () =>
+    withCtx({ viewport: DESKTOP }, async (page) => {
+      await page.goto(site.url('index.html'));
+      await typeQuery(page, 'NRM');
+      const def = page.locator('#search-popup .search-definition');
+      assert(await def.isVisible(), 'no definition in the popup for "NRM"');
+      const text = await def.innerText();
+      assert(/national referral mechanism/i.test(text), `the definition shown is not that of NRM: ${text}`);
+      const [d, first] = await Promise.all([def.boundingBox(), page.locator(RESULT).first().boundingBox()]);
+      assert(d.y < first.y, 'the definition is not above the results');
+      const hits = await page.locator(`${RESULT} a`).evaluateAll((as) => as.map((a) => a.href));
+      assert(hits.some((h) => !/national-referral-mechanism/.test(h)), 'only the term itself was found, no page using it');
+      assertClean(page);
+    }));
+
+  await R.test(`${tag} search page: the query comes from the URL, a kind filter narrows the results, a result opens at its section`, () =>
     withCtx({ viewport: DESKTOP }, async (page) => {
       await page.goto(site.url('search.html?q=trust'));
-      const results = page.locator('main a[href*=".html"]').filter({ hasNot: page.locator('nav *') });
-      await page.waitForFunction(() => {
-        const m = document.querySelector('main');
-        return m && /result/i.test(m.innerText) && m.querySelectorAll('a[href*="#"], a[href*=".html"]').length > 3;
-      }, null, { timeout: 15_000 });
-      const value = await page.inputValue('main input[type="search"], main input[name="q"], #search-input').catch(() => '');
-      assert(/trust/.test(value), `the search page does not show the query from its URL (${JSON.stringify(value)})`);
-      const before = await results.count();
-      // The kind filter: whatever control names a kind ("Principle", "Glossary term", …).
-      const filter = page.locator('main').getByRole('checkbox', { name: /principle/i })
-        .or(page.locator('main').getByRole('radio', { name: /principle/i }))
-        .or(page.locator('main').getByRole('button', { name: /principle/i }))
-        .or(page.locator('main').getByRole('link', { name: /^principles?\b/i }))
-        .first();
-      assert(await filter.count(), 'no kind filter for principles on the search page');
-      await filter.click();
-      await page.waitForTimeout(500);
-      const badges = await page.locator('main .kind-badge, main [class*="kind"]').allInnerTexts();
-      const kinds = new Set(badges.map((b) => b.trim().toLowerCase()).filter(Boolean));
-      const after = await results.count();
-      assert(after > 0 && after < before, `the kind filter did not narrow the results (${before} → ${after})`);
-      assert([...kinds].every((k) => /principle/.test(k)), `after filtering by principle, other kinds show: ${[...kinds].join(', ')}`);
+      const items = page.locator('#search-results > li');
+      await items.first().waitFor({ state: 'visible', timeout: 15_000 });
+      await waitStable(page, '#search-results');
+      const value = await page.inputValue('#search-page-q');
+      assert(value === 'trust', `the search page shows the query ${JSON.stringify(value)}, not the one in its URL`);
+      const status = await page.locator('#search-status').innerText();
+      const before = await items.count();
+      const kindsBefore = new Set((await page.locator('#search-results .search-hit-kind').allTextContents()).map((k) => k.trim().toLowerCase()));
+      assert(before > 1 && kindsBefore.size > 1, `"trust" should find pages of several kinds (${before} results: ${[...kindsBefore]})`);
+      const filter = page.locator('#search-facets').getByRole('group', { name: /kind/i }).getByRole('checkbox', { name: /^principle\b/i })
+        .or(page.locator('#search-facets').getByRole('checkbox', { name: /^principle\b/i })).first();
+      await filter.check();
+      await page.waitForURL(/[?&]kind=principle/, { timeout: 10_000 });
+      await waitStable(page, '#search-results');
+      const kinds = new Set((await page.locator('#search-results .search-hit-kind').allTextContents()).map((k) => k.trim().toLowerCase()));
+      const after = await items.count();
+      const statusAfter = await page.locator('#search-status').innerText();
+      assert(after > 0, 'the kind filter left no results');
+      assert(statusAfter !== status, `the result count did not change with the filter (${status})`);
+      assert(kinds.size === 1 && kinds.has('principle'), `after filtering by principle, the kinds shown are: ${[...kinds].join(', ')}`);
+      // The filtered address can be shared: opened afresh, it shows the same.
+      const shared = page.url();
+      await page.goto(shared);
+      await items.first().waitFor({ state: 'visible', timeout: 15_000 });
+      assert(await page.locator('#search-facets').getByRole('checkbox', { name: /^principle\b/i }).isChecked(), 'the filter in the URL is not applied');
+      const link = page.locator('#search-results a[href*="#"]').first();
+      const href = await link.evaluate((a) => a.href);
+      await Promise.all([page.waitForURL((u) => u.href === href, { timeout: 15_000 }), link.click()]);
+      await page.waitForLoadState('load');
+      await assertLandedOnAnchor(page);
       assertClean(page);
     }));
 

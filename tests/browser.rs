@@ -1,0 +1,275 @@
+//! The bundled knowledge base in a real browser.
+//!
+//! Builds the site into a temporary folder with the real binary, serves it over http on
+//! loopback, and runs the node scripts in `tests/browser/` against it twice: over http and
+//! opened from `file://`. They drive Debian's Chromium (`/usr/bin/chromium`) through
+//! playwright-core and check what a reader sees: search, glossary definitions, navigation on a
+//! phone and a desktop, the print page, accessibility (axe-core, WCAG 2.1 AA), no console
+//! errors and no request leaving the site. Screenshots land in `screenshots/` (not committed).
+//!
+//! Without Chromium, node or `npm ci`'s `node_modules/`, the test says `SKIPPED` and passes,
+//! except when `CI` is set: there a missing browser is a failure.
+//!
+//! `ACCORD_BREAK_SEARCH=1` replaces the built site's `assets/search.js` with a script that
+//! throws, and then expects the browser tests to fail: a check that they can see a broken
+//! search at all.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Component, Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// The longest the browser tests may take before they are stopped and counted as failed.
+const NODE_LIMIT: Duration = Duration::from_secs(12 * 60);
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Written straight to the process's stderr, so it shows even while the test harness
+/// captures the test's output.
+fn say(msg: &str) {
+    let _ = writeln!(std::io::stderr(), "{msg}");
+}
+
+/// What is missing to run the browser tests, if anything.
+fn missing_prerequisite() -> Option<String> {
+    let chromium = std::env::var("ACCORD_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    if !Path::new(&chromium).exists() {
+        return Some(format!(
+            "{chromium} not found (install it with: apt-get install -y chromium)"
+        ));
+    }
+    match Command::new("node").arg("--version").output() {
+        Ok(o) if o.status.success() => {}
+        _ => return Some("node not found (install Node.js 18 or later)".into()),
+    }
+    for pkg in ["playwright-core", "axe-core"] {
+        if !root()
+            .join("node_modules")
+            .join(pkg)
+            .join("package.json")
+            .exists()
+        {
+            return Some(format!("node_modules/{pkg} not found (run: npm ci)"));
+        }
+    }
+    None
+}
+
+#[test]
+fn the_built_site_works_in_headless_chromium_over_http_and_from_disk() {
+    if let Some(why) = missing_prerequisite() {
+        if std::env::var_os("CI").is_some() {
+            panic!("the browser tests cannot run in CI: {why}");
+        }
+        say(&format!("SKIPPED: browser tests: {why}"));
+        return;
+    }
+
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let site = tmp.path().join("site");
+    let build = Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(["build", "--root"])
+        .arg(root())
+        .arg("--out")
+        .arg(&site)
+        .output()
+        .expect("run accord build");
+    assert!(
+        build.status.success(),
+        "accord build failed:\n{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+
+    let break_search = std::env::var("ACCORD_BREAK_SEARCH").is_ok_and(|v| v == "1");
+    if break_search {
+        let js = site.join("assets/search.js");
+        assert!(
+            js.exists(),
+            "ACCORD_BREAK_SEARCH=1 needs a site with assets/search.js"
+        );
+        // Long enough to count as a search script, broken at its first statement.
+        let mut broken = String::from("throw new Error('search.js deliberately broken');\n");
+        broken.push_str(&"// padding\n".repeat(40));
+        std::fs::write(&js, broken).expect("break search.js");
+    }
+
+    let base = serve_folder(&site);
+    let index = site.join("index.html");
+    let file_url = format!("file://{}", index.display());
+    let shots = root().join("screenshots");
+
+    let mut cmd = Command::new("node");
+    cmd.current_dir(root())
+        .arg("tests/browser/e2e.mjs")
+        .args(["--http", &base, "--file", &file_url, "--screenshots"])
+        .arg(&shots)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let (status, out) = run_with_limit(cmd, NODE_LIMIT);
+
+    // The whole report when run with --nocapture or when the test fails; the verdict always.
+    println!("{out}");
+    for line in out.lines() {
+        if line.starts_with("not ok") || line.starts_with("browser: ") || line.contains("# KNOWN") {
+            say(&format!("  {line}"));
+        }
+    }
+
+    if break_search {
+        assert!(
+            status != Some(0),
+            "with a broken search.js the browser tests still passed:\n{out}"
+        );
+        assert!(
+            out.lines()
+                .any(|l| l.starts_with("not ok") && l.contains("search")),
+            "with a broken search.js no search test failed:\n{out}"
+        );
+        say("broken search.js: the browser tests failed, as they should");
+        return;
+    }
+    assert_eq!(status, Some(0), "the browser tests failed:\n{out}");
+}
+
+/// Runs the command, gathering stdout and stderr; kills it when it outlives `limit`.
+fn run_with_limit(mut cmd: Command, limit: Duration) -> (Option<i32>, String) {
+    let mut child = cmd.spawn().expect("start node");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut stderr = child.stderr.take().expect("stderr");
+    let out_t = thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stdout.read_to_string(&mut s);
+        s
+    });
+    let err_t = thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stderr.read_to_string(&mut s);
+        s
+    });
+    let start = Instant::now();
+    let status = loop {
+        match child.try_wait().expect("wait for node") {
+            Some(st) => break st.code(),
+            None if start.elapsed() > limit => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+            None => thread::sleep(Duration::from_millis(200)),
+        }
+    };
+    let mut out = out_t.join().unwrap_or_default();
+    let err = err_t.join().unwrap_or_default();
+    if !err.trim().is_empty() {
+        out.push_str("\n--- stderr ---\n");
+        out.push_str(&err);
+    }
+    if status.is_none() {
+        out.push_str(&format!("\nstopped after {} s\n", limit.as_secs()));
+    }
+    (status, out)
+}
+
+/// Serves `dir` over http on 127.0.0.1 at a free port, from a background thread, and
+/// returns its base URL (ending in `/`). Enough of HTTP/1.1 for a browser: GET and HEAD,
+/// one request per connection, the file's type from its extension, 404.html for what is
+/// missing.
+fn serve_folder(dir: &Path) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+    let port = listener.local_addr().expect("local addr").port();
+    let dir = dir.to_path_buf();
+    thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let dir = dir.clone();
+            thread::spawn(move || {
+                let _ = answer(stream, &dir);
+            });
+        }
+    });
+    format!("http://127.0.0.1:{port}/")
+}
+
+fn answer(mut stream: TcpStream, dir: &Path) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request = String::new();
+    reader.read_line(&mut request)?;
+    loop {
+        let mut header = String::new();
+        if reader.read_line(&mut header)? == 0 || header.trim().is_empty() {
+            break;
+        }
+    }
+    let mut parts = request.split_whitespace();
+    let method = parts.next().unwrap_or("");
+    let target = parts.next().unwrap_or("/");
+    let path = target.split(['?', '#']).next().unwrap_or("/");
+    let (status, file) = match resolve(dir, path) {
+        Some(f) => ("200 OK", f),
+        None => ("404 Not Found", dir.join("404.html")),
+    };
+    let body = std::fs::read(&file).unwrap_or_default();
+    let head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
+        content_type(&file),
+        body.len()
+    );
+    stream.write_all(head.as_bytes())?;
+    if method != "HEAD" {
+        stream.write_all(&body)?;
+    }
+    stream.flush()
+}
+
+/// The file a URL path names inside `dir`, if it exists; never a path outside it.
+fn resolve(dir: &Path, url_path: &str) -> Option<PathBuf> {
+    let decoded = percent_decode(url_path.trim_start_matches('/'))?;
+    let rel = Path::new(&decoded);
+    if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
+        return None;
+    }
+    let mut p = dir.join(rel);
+    if p.is_dir() {
+        p = p.join("index.html");
+    }
+    p.is_file().then_some(p)
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn content_type(p: &Path) -> &'static str {
+    match p.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "wasm" => "application/wasm",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "xml" => "application/xml",
+        "csv" => "text/csv; charset=utf-8",
+        "txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
