@@ -24,6 +24,7 @@ pub struct OutFile {
 }
 
 /// One page's Markdown, rendered.
+#[derive(Clone)]
 pub struct Fragment {
     pub html: String,
     pub sections: Vec<SectionText>,
@@ -37,6 +38,13 @@ pub fn fragments(site: &mut Site) -> Vec<Fragment> {
         .into_par_iter()
         .map(|i| fragment_for(site, i, &site.pages[i].url))
         .collect();
+    record_term_uses(site, &frags);
+    frags
+}
+
+/// Adds the glossary terms each fragment links to `site.term_uses`. Separate from [`fragments`]
+/// so that `accord serve` can reuse the fragments of unchanged pages.
+pub fn record_term_uses(site: &mut Site, frags: &[Fragment]) {
     for (page, f) in frags.iter().enumerate() {
         for &t in &f.terms_used {
             if !site.term_uses[t].contains(&page) {
@@ -47,7 +55,6 @@ pub fn fragments(site: &mut Site) -> Vec<Fragment> {
     for uses in &mut site.term_uses {
         uses.sort_unstable();
     }
-    frags
 }
 
 /// Renders one page's Markdown as if it were placed at `at` (its own URL, or the print page).
@@ -432,7 +439,7 @@ fn suggestions(site: &Site, i: usize, exclude: &BTreeSet<usize>) -> Vec<LinkItem
         .collect()
 }
 
-fn site_ctx(site: &Site) -> SiteCtx {
+pub fn site_ctx(site: &Site) -> SiteCtx {
     let mut nav = vec![NavItem {
         title: "Home".into(),
         url: "index.html".into(),
@@ -518,10 +525,26 @@ pub fn pages(
     progress: Option<&ProgressBar>,
 ) -> Result<Vec<OutFile>> {
     let sctx = site_ctx(site);
-    let results: Vec<Result<OutFile>> = (0..site.pages.len())
-        .into_par_iter()
-        .map(|i| {
-            let out = render_page(site, frags, theme, &sctx, i);
+    let all: Vec<usize> = (0..site.pages.len()).collect();
+    let mut files = page_files(site, frags, theme, &sctx, &all, progress)?;
+    files.extend(crate::views::render(site, frags, theme, &sctx)?);
+    Ok(files)
+}
+
+/// Renders the pages `which` (indices into `site.pages`) and nothing else: `accord serve`
+/// re-renders only the pages an edit can have changed.
+pub fn page_files(
+    site: &Site,
+    frags: &[Fragment],
+    theme: &Theme,
+    sctx: &SiteCtx,
+    which: &[usize],
+    progress: Option<&ProgressBar>,
+) -> Result<Vec<OutFile>> {
+    let results: Vec<Result<OutFile>> = which
+        .par_iter()
+        .map(|&i| {
+            let out = render_page(site, frags, theme, sctx, i);
             if let Some(pb) = progress {
                 pb.inc(1);
             }
@@ -546,7 +569,6 @@ pub fn pages(
     if !errors.is_empty() {
         return Err(Error::Content(errors));
     }
-    files.extend(crate::views::render(site, frags, theme, &sctx)?);
     Ok(files)
 }
 

@@ -1,0 +1,532 @@
+//! Incremental rebuilds for `accord serve`.
+//!
+//! The stages are the ones `accord build` runs ([`crate::build`]), in the same order, but each
+//! rebuild starts from the last good site and redoes only what a change can have affected:
+//!
+//! - **load**: the content folder is walked again (cheap), and only files whose size or
+//!   modification time changed, or that the watcher named, are parsed again. Deciding from the
+//!   disk rather than from watcher events alone makes saves by rename, deletions, folder moves
+//!   and `git checkout` bursts all look alike.
+//! - **resolve** and the audits run in full: they are fast, and they are where a deleted page
+//!   turns the links to it into errors.
+//! - **markdown**: only changed pages are rendered again, unless the glossary, the
+//!   configuration or the set of pages changed, since every page's fragment depends on those.
+//! - **templates**: a change confined to one page's body re-renders that page, the pages whose
+//!   "referenced by" list changed and the glossary terms whose "used on" list changed. A change
+//!   to anything other pages show (title, summary, tags, dates, weight, `related`, …), to a
+//!   glossary term, to the theme or to book.toml re-renders every page. [`face`] is that list.
+//! - **views and search index**: they depend on every page (the printable page holds them all),
+//!   so they are rendered when first requested after a change, not on the path from save to
+//!   reload. The theme's own runtime errors are caught eagerly: views are rendered at once on the
+//!   first build and whenever the theme changes.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant, SystemTime};
+
+use axum::body::Bytes;
+use rayon::prelude::*;
+
+use crate::build::Timer;
+use crate::config::Config;
+use crate::content::{self, FrontMatter, Loaded, Page};
+use crate::error::{Diagnostic, Error, Result};
+use crate::render::{self, Fragment, OutFile};
+use crate::site::{self, Site};
+use crate::theme::Theme;
+
+/// What the watcher saw since the last build.
+#[derive(Debug, Default, Clone)]
+pub struct Changes {
+    /// Files under the content folder that changed, were created or were removed.
+    pub content: Vec<PathBuf>,
+    pub theme: bool,
+    pub config: bool,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        self.content.is_empty() && !self.theme && !self.config
+    }
+
+    pub fn merge(&mut self, other: Changes) {
+        self.content.extend(other.content);
+        self.theme |= other.theme;
+        self.config |= other.config;
+    }
+}
+
+/// Files computed on first request, once per build.
+type Lazy = OnceLock<std::result::Result<HashMap<String, Bytes>, String>>;
+
+/// One successfully built site, as served.
+pub struct Snapshot {
+    pub generation: u64,
+    pub site: Site,
+    pub frags: Vec<Fragment>,
+    pub theme: Arc<Theme>,
+    config_key: String,
+    pub content_dir: PathBuf,
+    /// Rendered pages by output path.
+    pub pages: HashMap<String, Bytes>,
+    /// The theme's static files by output path (`assets/…`).
+    pub statics: Arc<HashMap<String, Bytes>>,
+    /// Files copied from the content folder, read from disk when requested.
+    pub assets: HashSet<String>,
+    views: Lazy,
+    index: Lazy,
+}
+
+/// Output paths of the search index stage, so a request for them does not render the views.
+pub fn is_index_path(path: &str) -> bool {
+    path == crate::search::INDEX_PATH
+        || path == "search/index.js"
+        || path.starts_with("assets/accord-search")
+}
+
+impl Snapshot {
+    /// Taxonomy lists, the printable page, feed, sitemap, 404 page and the like.
+    pub fn views(&self) -> std::result::Result<&HashMap<String, Bytes>, &str> {
+        self.views
+            .get_or_init(|| {
+                let sctx = render::site_ctx(&self.site);
+                crate::views::render(&self.site, &self.frags, &self.theme, &sctx)
+                    .map(to_map)
+                    .map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(String::as_str)
+    }
+
+    /// The search index and engine files.
+    pub fn index(&self) -> std::result::Result<&HashMap<String, Bytes>, &str> {
+        self.index
+            .get_or_init(|| {
+                crate::search::index_files(&self.site, &self.frags)
+                    .map(to_map)
+                    .map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(String::as_str)
+    }
+
+    pub fn has_page(&self, path: &str) -> bool {
+        self.pages.contains_key(path)
+    }
+}
+
+fn to_map(files: Vec<OutFile>) -> HashMap<String, Bytes> {
+    files
+        .into_iter()
+        .map(|f| (f.path, Bytes::from(f.bytes)))
+        .collect()
+}
+
+/// What a rebuild did, for the terminal.
+pub struct Outcome {
+    pub snapshot: Arc<Snapshot>,
+    pub rendered: usize,
+    pub stages: Vec<(&'static str, Duration)>,
+    pub total: Duration,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+struct Parsed {
+    stamp: Stamp,
+    result: std::result::Result<Option<Page>, Vec<Diagnostic>>,
+}
+
+/// Keeps what the next rebuild can reuse: parsed files, the theme and the last good site.
+pub struct Builder {
+    root: PathBuf,
+    files: BTreeMap<String, Parsed>,
+    theme: Option<Arc<Theme>>,
+    theme_name: String,
+    theme_stale: bool,
+    last: Option<Arc<Snapshot>>,
+    generation: u64,
+    /// From the last book.toml that could be read, even when the build then failed.
+    content_dir: Option<PathBuf>,
+}
+
+impl Builder {
+    pub fn new(root: &Path) -> Builder {
+        Builder {
+            root: root.to_path_buf(),
+            files: BTreeMap::new(),
+            theme: None,
+            theme_name: String::new(),
+            theme_stale: true,
+            last: None,
+            generation: 0,
+            content_dir: None,
+        }
+    }
+
+    /// The content folder of the configuration last read, for the watcher.
+    pub fn content_dir(&self) -> Option<PathBuf> {
+        self.content_dir.clone()
+    }
+
+    /// Builds the site, reusing whatever `changes` cannot have affected. On error the last good
+    /// site is kept for the next attempt.
+    pub fn build(&mut self, changes: &Changes) -> Result<Outcome> {
+        let start = Instant::now();
+        let mut timer = Timer::default();
+        let config = timer.stage("config", || Config::load(&self.root))?;
+        let config_key = format!("{config:?}");
+        let content_dir = self.root.join(&config.book.src);
+        self.content_dir = Some(content_dir.clone());
+        if changes.theme || config.build.theme != self.theme_name {
+            self.theme_stale = true;
+        }
+        let theme = match (&self.theme, self.theme_stale) {
+            (Some(t), false) => t.clone(),
+            _ => {
+                let t = Arc::new(
+                    timer.stage("theme", || Theme::load(&self.root, &config.build.theme))?,
+                );
+                self.theme = Some(t.clone());
+                self.theme_name = config.build.theme.clone();
+                self.theme_stale = false;
+                t
+            }
+        };
+        let loaded = timer.stage("load", || {
+            self.load(&content_dir, &config.book.src, &changes.content)
+        })?;
+        let mut site = timer.stage("resolve", || site::resolve(config, loaded))?;
+        let audit = timer.stage("audit", || crate::check::build_errors(&self.root, &site))?;
+        if !audit.is_empty() {
+            return Err(Error::Content(audit));
+        }
+
+        let last = self.last.as_deref();
+        let plan = Plan::new(last, &site, &config_key, &theme);
+        let frags = timer.stage("markdown", || plan.fragments(last, &site));
+        render::record_term_uses(&mut site, &frags);
+        let which = plan.pages_to_render(last, &site);
+        let sctx = render::site_ctx(&site);
+        let files = timer.stage("templates", || {
+            render::page_files(&site, &frags, &theme, &sctx, &which, None)
+        })?;
+        let mut pages = match last {
+            Some(l) if !plan.full => l.pages.clone(),
+            _ => HashMap::with_capacity(files.len()),
+        };
+        pages.extend(files.into_iter().map(|f| (f.path, Bytes::from(f.bytes))));
+        let statics = match last {
+            Some(l) if Arc::ptr_eq(&l.theme, &theme) => l.statics.clone(),
+            _ => Arc::new(
+                theme
+                    .statics
+                    .iter()
+                    .map(|(name, b)| (format!("assets/{name}"), Bytes::from(b.clone())))
+                    .collect(),
+            ),
+        };
+        self.generation += 1;
+        let snapshot = Snapshot {
+            generation: self.generation,
+            assets: site.assets.iter().cloned().collect(),
+            site,
+            frags,
+            theme,
+            config_key,
+            content_dir,
+            pages,
+            statics,
+            views: OnceLock::new(),
+            index: OnceLock::new(),
+        };
+        if plan.theme_changed {
+            // A template that fails only at render time must show up now, not on first visit.
+            timer
+                .stage("views", || snapshot.views().map(|_| ()))
+                .map_err(|e| Error::Other(e.to_string()))?;
+        }
+        let snapshot = Arc::new(snapshot);
+        self.last = Some(snapshot.clone());
+        Ok(Outcome {
+            snapshot,
+            rendered: which.len(),
+            stages: timer.stages,
+            total: start.elapsed(),
+        })
+    }
+
+    /// The load stage over the cache: walks the folder like [`content::load`] and parses again
+    /// only the files that changed.
+    fn load(
+        &mut self,
+        content_dir: &Path,
+        display_dir: &Path,
+        named: &[PathBuf],
+    ) -> Result<Loaded> {
+        if !content_dir.is_dir() {
+            self.files.clear();
+            return Err(Error::Content(vec![Diagnostic::error(
+                display_dir,
+                0,
+                0,
+                "content directory not found",
+            )
+            .with_hint("create it, or set `src` under [book] in book.toml")]));
+        }
+        let named: HashSet<&Path> = named.iter().map(PathBuf::as_path).collect();
+        let mut seen: Vec<(String, PathBuf, Stamp, bool)> = Vec::new();
+        let mut assets = Vec::new();
+        let mut diagnostics = Vec::new();
+        for entry in walkdir::WalkDir::new(content_dir).sort_by_file_name() {
+            match entry {
+                Ok(e) if e.file_type().is_file() => {
+                    let name = e.file_name().to_string_lossy();
+                    if content::is_editor_temp(&name) {
+                        continue;
+                    }
+                    let Ok(rel) = e.path().strip_prefix(content_dir) else {
+                        continue;
+                    };
+                    let rel = rel
+                        .components()
+                        .map(|c| c.as_os_str().to_string_lossy())
+                        .collect::<Vec<_>>()
+                        .join("/");
+                    if !name.ends_with(".md") {
+                        assets.push(rel);
+                        continue;
+                    }
+                    let stamp = e.metadata().map_or(
+                        Stamp {
+                            len: u64::MAX,
+                            modified: None,
+                        },
+                        |m| Stamp {
+                            len: m.len(),
+                            modified: m.modified().ok(),
+                        },
+                    );
+                    let stale = named.contains(e.path())
+                        || self.files.get(&rel).is_none_or(|p| p.stamp != stamp);
+                    seen.push((rel, e.into_path(), stamp, stale));
+                }
+                Ok(_) => {}
+                Err(e) => diagnostics.push(Diagnostic::error(
+                    e.path().unwrap_or(content_dir),
+                    0,
+                    0,
+                    format!("cannot read: {e}"),
+                )),
+            }
+        }
+        let fresh: Vec<(String, Parsed)> = seen
+            .par_iter()
+            .filter(|(_, _, _, stale)| *stale)
+            .map(|(rel, path, stamp, _)| {
+                let source = display_dir.join(rel);
+                let result = match std::fs::read(path) {
+                    Ok(bytes) => content::parse_page(&bytes, rel, &source),
+                    Err(e) => Err(vec![Diagnostic::error(
+                        &source,
+                        0,
+                        0,
+                        format!("cannot read: {e}"),
+                    )]),
+                };
+                (
+                    rel.clone(),
+                    Parsed {
+                        stamp: *stamp,
+                        result,
+                    },
+                )
+            })
+            .collect();
+        let keep: HashSet<&str> = seen.iter().map(|(rel, ..)| rel.as_str()).collect();
+        self.files.retain(|rel, _| keep.contains(rel.as_str()));
+        self.files.extend(fresh);
+
+        let mut pages = Vec::with_capacity(self.files.len());
+        let mut failed = Vec::new();
+        for (rel, parsed) in &self.files {
+            match &parsed.result {
+                Ok(Some(p)) => pages.push(p.clone()),
+                Ok(None) => {}
+                Err(d) => {
+                    failed.push(rel.clone());
+                    diagnostics.extend(d.iter().cloned());
+                }
+            }
+        }
+        duplicate_outputs(&pages, &mut diagnostics);
+        Ok(Loaded {
+            pages,
+            assets,
+            failed,
+            diagnostics,
+        })
+    }
+}
+
+/// The same check as the full load: two files that would be written to one output path.
+fn duplicate_outputs(pages: &[Page], diags: &mut Vec<Diagnostic>) {
+    let mut seen: HashMap<String, &Page> = HashMap::new();
+    for p in pages {
+        let key = p.url.to_lowercase();
+        if let Some(first) = seen.get(&key) {
+            diags.push(
+                Diagnostic::error(
+                    &p.source,
+                    1,
+                    1,
+                    format!(
+                        "`{}` would be written to `{}`, which `{}` already produces",
+                        p.rel,
+                        p.url,
+                        first.source.display()
+                    ),
+                )
+                .with_hint("rename one of the two files"),
+            );
+        } else {
+            seen.insert(key, p);
+        }
+    }
+}
+
+/// What other pages can show of a page: everything but the body and the front-matter keys that
+/// only the page itself displays. A change here re-renders every page.
+fn face(p: &Page) -> (&str, &str, content::Kind, bool, FrontMatter) {
+    let mut m = p.meta.clone();
+    m.sources = Vec::new();
+    m.updated = None;
+    m.cites = Vec::new();
+    m.glossary = None;
+    m.parties = Vec::new();
+    m.place = None;
+    m.website = None;
+    m.binding = None;
+    m.in_force = None;
+    m.body = None;
+    m.depositary = None;
+    m.monitoring = None;
+    m.elements = None;
+    (&p.title, &p.url, p.kind, p.is_index, m)
+}
+
+fn same_page(a: &Page, b: &Page) -> bool {
+    a.body == b.body
+        && a.meta == b.meta
+        && a.title == b.title
+        && a.kind == b.kind
+        && a.is_index == b.is_index
+}
+
+/// Which fragments and pages a rebuild must render, from a comparison with the last good site.
+struct Plan {
+    /// For each page of the new site: its index in the last site, when it is unchanged there.
+    unchanged: Vec<Option<usize>>,
+    /// Every fragment must be rendered again.
+    all_fragments: bool,
+    /// Every page must be rendered again.
+    full: bool,
+    theme_changed: bool,
+}
+
+impl Plan {
+    fn new(last: Option<&Snapshot>, site: &Site, config_key: &str, theme: &Arc<Theme>) -> Plan {
+        let Some(last) = last else {
+            return Plan {
+                unchanged: vec![None; site.pages.len()],
+                all_fragments: true,
+                full: true,
+                theme_changed: true,
+            };
+        };
+        let old_index: HashMap<&str, usize> = last
+            .site
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.rel.as_str(), i))
+            .collect();
+        let theme_changed = !Arc::ptr_eq(&last.theme, theme);
+        let config_changed = last.config_key != config_key;
+        let same_set = last.site.pages.len() == site.pages.len()
+            && last
+                .site
+                .pages
+                .iter()
+                .zip(&site.pages)
+                .all(|(a, b)| a.rel == b.rel);
+        let mut unchanged = Vec::with_capacity(site.pages.len());
+        let mut glossary_changed = false;
+        let mut face_changed = !same_set;
+        for p in &site.pages {
+            let old = old_index.get(p.rel.as_str()).copied();
+            match old.map(|o| (o, &last.site.pages[o])) {
+                Some((o, q)) if same_page(p, q) => unchanged.push(Some(o)),
+                Some((_, q)) => {
+                    unchanged.push(None);
+                    glossary_changed |=
+                        p.kind == content::Kind::Term || q.kind == content::Kind::Term;
+                    face_changed |= face(p) != face(q);
+                }
+                None => {
+                    unchanged.push(None);
+                    glossary_changed |= p.kind == content::Kind::Term;
+                }
+            }
+        }
+        // A removed term changes the glossary too.
+        glossary_changed |= last.site.glossary().terms.len() != site.glossary().terms.len();
+        let all_fragments = config_changed || glossary_changed;
+        let nav_changed = crate::views::nav_entries(&last.site) != crate::views::nav_entries(site);
+        Plan {
+            unchanged,
+            all_fragments,
+            full: all_fragments || theme_changed || face_changed || nav_changed,
+            theme_changed,
+        }
+    }
+
+    fn fragments(&self, last: Option<&Snapshot>, site: &Site) -> Vec<Fragment> {
+        (0..site.pages.len())
+            .into_par_iter()
+            .map(|i| match (last, self.unchanged[i]) {
+                (Some(l), Some(o)) if !self.all_fragments => l.frags[o].clone(),
+                _ => render::fragment_for(site, i, &site.pages[i].url),
+            })
+            .collect()
+    }
+
+    /// The changed pages, plus the pages whose lists of other pages changed because of them.
+    fn pages_to_render(&self, last: Option<&Snapshot>, site: &Site) -> Vec<usize> {
+        let n = site.pages.len();
+        let Some(last) = last.filter(|_| !self.full) else {
+            return (0..n).collect();
+        };
+        // Not `full`: the same pages at the same indices as in the last site.
+        let mut which: Vec<usize> = (0..n)
+            .filter(|&i| {
+                self.unchanged[i].is_none()
+                    || site.backlinks[i] != last.site.backlinks[i]
+                    || site.related[i] != last.site.related[i]
+            })
+            .collect();
+        for (t, term) in site.glossary().terms.iter().enumerate() {
+            if last.site.term_uses.get(t) != site.term_uses.get(t) {
+                which.push(term.page);
+            }
+        }
+        which.sort_unstable();
+        which.dedup();
+        which
+    }
+}

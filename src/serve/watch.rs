@@ -1,0 +1,121 @@
+//! Turns file-system events into [`Changes`]: which content files, whether the theme, whether
+//! book.toml. Editors' swap, backup and lock files are dropped here.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::Sender;
+
+use notify::event::{AccessKind, AccessMode};
+use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
+
+use super::incremental::Changes;
+use crate::content::is_editor_temp;
+use crate::error::{Error, Result};
+
+pub struct Watch {
+    watcher: RecommendedWatcher,
+    root: PathBuf,
+    themes: PathBuf,
+    /// The content folder currently watched, when it exists.
+    content: Option<PathBuf>,
+    themes_watched: bool,
+    /// A watched folder itself was created, removed or renamed: its watch must be set again.
+    stale: bool,
+}
+
+fn canonical(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+impl Watch {
+    pub fn new(root: &Path, tx: Sender<notify::Event>) -> Result<Watch> {
+        let root = canonical(root);
+        let mut watcher =
+            notify::recommended_watcher(move |res: notify::Result<notify::Event>| match res {
+                Ok(ev) => {
+                    let _ = tx.send(ev);
+                }
+                Err(e) => eprintln!("warning: watching files: {e}"),
+            })
+            .map_err(|e| Error::Other(format!("cannot watch files: {e}")))?;
+        // The root itself, not recursively: book.toml, and content/ or themes/ appearing.
+        watcher
+            .watch(&root, RecursiveMode::NonRecursive)
+            .map_err(|e| Error::Other(format!("{}: cannot watch: {e}", root.display())))?;
+        Ok(Watch {
+            watcher,
+            themes: root.join("themes"),
+            root,
+            content: None,
+            themes_watched: false,
+            stale: false,
+        })
+    }
+
+    /// (Re)starts watching the content folder `dir` and the themes folder. Called after every
+    /// build, since book.toml can point `src` elsewhere and folders can be replaced.
+    pub fn refresh(&mut self, content_dir: Option<&Path>) {
+        let wanted = content_dir.map(canonical);
+        if self.stale || wanted != self.content {
+            if let Some(old) = self.content.take() {
+                let _ = self.watcher.unwatch(&old);
+            }
+            if let Some(dir) = wanted.filter(|d| d.is_dir()) {
+                match self.watcher.watch(&dir, RecursiveMode::Recursive) {
+                    Ok(()) => self.content = Some(dir),
+                    Err(e) => eprintln!("warning: {}: cannot watch: {e}", dir.display()),
+                }
+            }
+        }
+        if self.stale || !self.themes_watched {
+            if self.themes_watched {
+                let _ = self.watcher.unwatch(&self.themes);
+                self.themes_watched = false;
+            }
+            if self.themes.is_dir() {
+                self.themes_watched = self
+                    .watcher
+                    .watch(&self.themes, RecursiveMode::Recursive)
+                    .is_ok();
+            }
+        }
+        self.stale = false;
+    }
+
+    /// What an event means for the build; empty when nothing that goes into the site changed.
+    pub fn classify(&mut self, ev: &notify::Event) -> Changes {
+        let mut out = Changes::default();
+        if let EventKind::Access(a) = ev.kind {
+            // Reads and opens change nothing; a file closed after writing may finish a save.
+            if a != AccessKind::Close(AccessMode::Write) {
+                return out;
+            }
+        }
+        for p in &ev.paths {
+            let temp = p
+                .file_name()
+                .is_some_and(|n| is_editor_temp(&n.to_string_lossy()));
+            if self.content.as_deref() == Some(p.as_path()) || *p == self.themes {
+                // The folder itself moved or vanished (a `git checkout`, a restore).
+                self.stale = true;
+                out.content.push(p.clone());
+                out.theme |= *p == self.themes;
+                continue;
+            }
+            if temp {
+                continue;
+            }
+            if *p == self.root.join("book.toml") {
+                out.config = true;
+            } else if p.starts_with(&self.themes) {
+                out.theme = true;
+            } else if self.content.as_ref().is_some_and(|c| p.starts_with(c)) {
+                out.content.push(p.clone());
+            } else if p.parent() == Some(self.root.as_path()) && self.content.is_none() {
+                // No content folder yet: any new folder in the root may be it.
+                self.stale = true;
+                out.content.push(p.clone());
+            }
+        }
+        out
+    }
+}
