@@ -45,6 +45,7 @@ enum Command {
     },
     /// Build, serve on loopback, and rebuild and reload the browser on every change
     Serve {
+        /// The project folder, holding book.toml
         #[arg(long, default_value = ".")]
         root: PathBuf,
         /// Port to listen on (0 picks a free one)
@@ -88,6 +89,7 @@ enum Command {
     },
     /// Run every audit of the site without writing it
     Check {
+        /// The project folder, holding book.toml
         #[arg(long, default_value = ".")]
         root: PathBuf,
         /// `text` (one line per finding) or `json`
@@ -96,6 +98,7 @@ enum Command {
     },
     /// Build the site into one zip that works opened from disk, or verify such a zip
     Bundle {
+        /// The project folder, holding book.toml
         #[arg(long, default_value = ".")]
         root: PathBuf,
         /// The zip to write (default: <title>-<date>.zip)
