@@ -203,17 +203,17 @@
     }
   }
 
+  // Each option is the result's link itself: a link inside an option would be an interactive
+  // control nested in another, which screen readers may announce twice or not at all.
   function option(href, className) {
-    var o = el("div", "search-option " + className);
-    o.id = "search-option-" + options.length;
-    o.setAttribute("role", "option");
-    o.setAttribute("aria-selected", "false");
-    var a = el("a");
+    var a = el("a", "search-option " + className);
     a.href = href;
+    a.id = "search-option-" + options.length;
+    a.setAttribute("role", "option");
+    a.setAttribute("aria-selected", "false");
     a.tabIndex = -1; // the input keeps focus; arrows move aria-activedescendant
-    o.appendChild(a);
-    options.push(o);
-    listbox.appendChild(o);
+    options.push(a);
+    listbox.appendChild(a);
     return a;
   }
 
@@ -294,9 +294,9 @@
     } else if (e.key === "Enter") {
       if (open && active >= 0) {
         e.preventDefault();
-        var a = options[active].querySelector("a");
+        var a = options[active];
         setOpen(false);
-        if (a) window.location.href = a.href;
+        if (a.href) window.location.href = a.href;
       }
       // otherwise the form submits to the search page
     } else if (e.key === "Escape") {
@@ -317,8 +317,7 @@
   popup.addEventListener("click", function (e) {
     var o = e.target.closest && e.target.closest("[role=option]");
     if (!o) return;
-    var a = o.querySelector("a");
-    if (a && e.target.closest("a") !== a) window.location.href = a.href;
+    // The option is a link: the browser follows it (and honours a middle click or Ctrl).
     setOpen(false);
   });
   document.addEventListener("click", function (e) {
