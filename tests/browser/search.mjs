@@ -26,6 +26,16 @@ export async function waitStable(page, sel, quietMs = 400, timeout = 15_000) {
   );
 }
 
+/** The address each option of the popup leads to (the option is a link or holds one). */
+async function resultHrefs(page) {
+  return page.locator(RESULT).evaluateAll((os) =>
+    os.map((o) => {
+      const a = o.matches('a[href]') ? o : o.querySelector('a[href]');
+      return a ? a.href : null;
+    }),
+  );
+}
+
 /** Type a query into the header box and wait for its results in the popup. */
 export async function typeQuery(page, query) {
   const input = page.locator('#search-input');
@@ -133,9 +143,11 @@ export async function searchSuite(R, browser, site, opts) {
     withCtx({ viewport: PHONE }, async (page) => {
       await page.goto(site.url('glossary/index.html'));
       await typeQuery(page, 'information exchange');
-      const option = page.locator(RESULT).filter({ has: page.locator('a[href*="#"]') }).first();
-      await option.waitFor({ state: 'visible' });
-      const href = await option.locator('a').evaluate((a) => a.href);
+      const hrefs = await resultHrefs(page);
+      const idx = hrefs.findIndex((h) => h && h.includes('#'));
+      assert(idx >= 0, `no result for "information exchange" points to a section:\n${hrefs.join('\n')}`);
+      const option = page.locator(RESULT).nth(idx);
+      const href = hrefs[idx];
       await Promise.all([page.waitForURL((u) => u.href === href, { timeout: 15_000 }), option.click()]);
       await page.waitForLoadState('load');
       await assertLandedOnAnchor(page);
@@ -152,7 +164,7 @@ export async function searchSuite(R, browser, site, opts) {
       assert(/national referral mechanism/i.test(text), `the definition shown is not that of NRM: ${text}`);
       const [d, first] = await Promise.all([def.boundingBox(), page.locator(RESULT).first().boundingBox()]);
       assert(d.y < first.y, 'the definition is not above the results');
-      const hits = await page.locator(`${RESULT} a`).evaluateAll((as) => as.map((a) => a.href));
+      const hits = await resultHrefs(page);
       assert(hits.some((h) => !/national-referral-mechanism/.test(h)), 'only the term itself was found, no page using it');
       assertClean(page);
     }));
