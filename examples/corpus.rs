@@ -113,7 +113,7 @@ fn body(rng: &mut Rng, i: usize, pages: usize) -> String {
             }
             b.push('\n');
         }
-        if h == 2 && i % 2 == 0 {
+        if h == 2 && i.is_multiple_of(2) {
             b.push_str("| Party | Role | Contact |\n|---|---|---|\n");
             for _ in 0..3 {
                 let _ = writeln!(b, "| {} | {} | {} |", rng.word(), rng.word(), rng.word());

@@ -343,6 +343,9 @@ impl Page {
     }
 }
 
+/// A file read: a page, a draft (`None`), or its problems.
+type Parsed = std::result::Result<Option<Page>, Vec<Diagnostic>>;
+
 /// Everything the load stage produced.
 pub struct Loaded {
     pub pages: Vec<Page>,
@@ -396,7 +399,7 @@ pub fn load(content_dir: &Path, display_dir: &Path) -> Result<Loaded> {
         }
     }
 
-    let results: Vec<(String, std::result::Result<Option<Page>, Vec<Diagnostic>>)> = files
+    let results: Vec<(String, Parsed)> = files
         .par_iter()
         .map(|path| {
             let rel = path

@@ -137,7 +137,7 @@ pub fn resolve(
             return Ok(Target::Page { page, anchor });
         }
     }
-    if index.assets.iter().any(|a| *a == target) {
+    if index.assets.contains(&target) {
         return Ok(Target::Asset(target));
     }
     let hint = if target.ends_with(".html") {

@@ -189,6 +189,7 @@ pub fn resolve(config: Config, loaded: crate::content::Loaded) -> Result<Site> {
                     Some(t) => {
                         explicit_terms[i].insert(t);
                     }
+                    None if failed.iter().any(|f| *f == format!("glossary/{slug}.md")) => {}
                     None => diags.push(err(
                         format!("link `{}`: no glossary term `{slug}`", link.url),
                         crate::error::did_you_mean(
@@ -452,7 +453,7 @@ fn build_taxonomies(pages: &[Page]) -> Vec<Taxonomy> {
                 t.pages
                     .sort_by(|&a, &b| reading_order(&pages[a], &pages[b]));
             }
-            terms.sort_by(|a, b| a.label.to_lowercase().cmp(&b.label.to_lowercase()));
+            terms.sort_by_key(|t| t.label.to_lowercase());
             Taxonomy { name, label, terms }
         })
         .collect()
