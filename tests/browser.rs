@@ -1,7 +1,7 @@
 //! The bundled knowledge base in a real browser.
 //!
-//! Builds the site into a temporary folder with the real binary, serves it over http on
-//! loopback, and runs the node scripts in `tests/browser/` against it twice: over http and
+//! Builds the site into a temporary folder with the real binary and runs the node scripts in
+//! `tests/browser/` twice: over http from `accord serve` on loopback, and on the built folder
 //! opened from `file://`. They drive Debian's Chromium (`/usr/bin/chromium`) through
 //! playwright-core and check what a reader sees: search, glossary definitions, navigation on a
 //! phone and a desktop, the print page, accessibility (axe-core, WCAG 2.1 AA), no console
@@ -97,7 +97,17 @@ fn the_built_site_works_in_headless_chromium_over_http_and_from_disk() {
         std::fs::write(&js, broken).expect("break search.js");
     }
 
-    let base = serve_folder(&site);
+    // Over http the site comes from `accord serve`, the preview editors use, which builds the
+    // same project in memory. The broken-search check needs the files on disk, so it (and
+    // ACCORD_BROWSER_SERVER=static) serves the built folder as a plain web server would.
+    let static_server =
+        break_search || std::env::var("ACCORD_BROWSER_SERVER").is_ok_and(|v| v == "static");
+    let served = if static_server { None } else { AccordServe::start() };
+    let base = match &served {
+        Some(s) => s.url.clone(),
+        None => serve_folder(&site),
+    };
+    say(&format!("browser tests: http at {base}, file at {}", site.display()));
     let index = site.join("index.html");
     let file_url = format!("file://{}", index.display());
     let shots = root().join("screenshots");
@@ -110,7 +120,13 @@ fn the_built_site_works_in_headless_chromium_over_http_and_from_disk() {
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
+    // A subset while working on one part: ACCORD_BROWSER_ONLY=search,a11y (of e2e, search,
+    // a11y, shots).
+    if let Ok(only) = std::env::var("ACCORD_BROWSER_ONLY") {
+        cmd.args(["--only", &only]);
+    }
     let (status, out) = run_with_limit(cmd, NODE_LIMIT);
+    drop(served);
 
     // The whole report when run with --nocapture or when the test fails; the verdict always.
     println!("{out}");
@@ -134,6 +150,61 @@ fn the_built_site_works_in_headless_chromium_over_http_and_from_disk() {
         return;
     }
     assert_eq!(status, Some(0), "the browser tests failed:\n{out}");
+}
+
+/// `accord serve --root <repo> --port 0`, stopped when dropped.
+struct AccordServe {
+    child: std::process::Child,
+    url: String,
+}
+
+impl AccordServe {
+    /// Starts the preview server and waits for its address; None (with a note) if it
+    /// does not come up within a minute.
+    fn start() -> Option<AccordServe> {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(root())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start accord serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        // Reads the address, then keeps draining so the server never blocks on a full pipe.
+        thread::spawn(move || {
+            let mut tx = Some(tx);
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if let Some(url) = line.strip_prefix("Serving on ") {
+                    if let Some(tx) = tx.take() {
+                        let _ = tx.send(url.trim().to_string());
+                    }
+                }
+            }
+        });
+        let mut serve = AccordServe { child, url: String::new() };
+        match rx.recv_timeout(Duration::from_secs(60)) {
+            Ok(url) if url.starts_with("http://127.0.0.1:") => {
+                serve.url = if url.ends_with('/') { url } else { format!("{url}/") };
+                Some(serve)
+            }
+            other => {
+                say(&format!(
+                    "note: accord serve did not report a loopback address ({other:?}); serving the built folder instead"
+                ));
+                None
+            }
+        }
+    }
+}
+
+impl Drop for AccordServe {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 /// Runs the command, gathering stdout and stderr; kills it when it outlives `limit`.

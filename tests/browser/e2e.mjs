@@ -6,12 +6,12 @@
 //        [--screenshots DIR] [--only e2e,a11y,shots]
 //
 // Either address may be left out. Exit status 0 when every check passed, 1 otherwise.
-// ACCORD_REQUIRE_SEARCH=1 turns a site without the search UI into a failure.
+// A site without the search UI (assets/search.js) fails the search tests.
 
 import path from 'node:path';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseArgs, launch, Site, Runner, searchPresent, requireSearch } from './lib.mjs';
+import { parseArgs, launch, Site, Runner, searchPresent } from './lib.mjs';
 import { siteSuite } from './site.mjs';
 import { searchSuite } from './search.mjs';
 import { a11ySuite } from './a11y.mjs';

@@ -116,7 +116,10 @@ export async function newPage(ctx) {
   page.on('pageerror', (e) => problems.push(`uncaught exception: ${e.message}`));
   page.on('requestfailed', (r) => {
     const u = r.url();
-    if (ctx.accord.site.allows(u)) problems.push(`failed to load ${u}: ${r.failure()?.errorText}`);
+    const why = r.failure()?.errorText || '';
+    // ERR_ABORTED is a load the page itself gave up on, e.g. the preview server's reload
+    // stream when the reader follows a link.
+    if (ctx.accord.site.allows(u) && !why.includes('ERR_ABORTED')) problems.push(`failed to load ${u}: ${why}`);
   });
   page.on('response', (r) => {
     if (r.status() >= 400) problems.push(`HTTP ${r.status()} for ${r.url()}`);
@@ -215,8 +218,4 @@ export function searchPresent(siteDir) {
   } catch {
     return false;
   }
-}
-
-export function requireSearch() {
-  return process.env.ACCORD_REQUIRE_SEARCH === '1';
 }
