@@ -115,6 +115,31 @@ impl Engine {
         self.searcher.num_docs()
     }
 
+    /// Bytes used by each part of the index (term dictionaries, postings, positions, stored
+    /// text, ...), for tuning the index size.
+    pub fn space_usage(&self) -> Vec<(String, u64)> {
+        let Ok(usage) = self.searcher.space_usage() else {
+            return Vec::new();
+        };
+        let mut parts = Vec::new();
+        for segment in usage.segments() {
+            let per_field = [
+                ("termdict", segment.termdict()),
+                ("postings", segment.postings()),
+                ("positions", segment.positions()),
+                ("fast", segment.fast_fields()),
+                ("fieldnorms", segment.fieldnorms()),
+            ];
+            for (part, fields) in per_field {
+                for f in fields.fields() {
+                    parts.push((format!("{part}.{}", f.field_name()), f.total().get_bytes()));
+                }
+            }
+            parts.push(("store".into(), segment.store().total().get_bytes()));
+        }
+        parts
+    }
+
     /// Answers any request: an unusable query gives an empty response, never an error.
     pub fn search(&self, req: &SearchRequest) -> SearchResponse {
         let mut analyzer = Analyzer::new();

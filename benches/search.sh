@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Search benchmark: for synthetic sites of 1,000 and 10,000 pages (about 600 words each, four
+# sections a page), prints index build time, index size, engine size (raw and gzip), engine
+# load time and query latency (p50/p95), natively and in node running the wasm engine.
+#
+#   bash benches/search.sh [PAGES...]      (default: 1000 10000)
+#
+# Needs cargo, node and gzip. Uses target/bench for its files.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+sizes=("$@")
+[ ${#sizes[@]} -eq 0 ] && sizes=(1000 10000)
+out=target/bench
+mkdir -p "$out"
+
+echo "building the native benchmark and the wasm engine (release)..." >&2
+cargo build --quiet --release -p accord-search --example bench
+# The same command build.rs runs, so the figures are for the engine accord ships.
+env -u RUSTFLAGS -u CARGO_ENCODED_RUSTFLAGS -u CARGO_BUILD_RUSTFLAGS \
+  cargo rustc --quiet -p accord-search --lib --crate-type cdylib \
+  --target wasm32-unknown-unknown --profile wasm-release --target-dir target/wasm
+wasm=target/wasm/wasm32-unknown-unknown/wasm-release/accord_search.wasm
+bench=target/release/examples/bench
+
+json() { node -e 'const o=JSON.parse(process.argv[1]); console.log(o[process.argv[2]])' "$1" "$2"; }
+kb() { awk -v b="$1" 'BEGIN { printf "%.0f KB", b / 1024 }'; }
+
+engine_raw=$(wc -c < "$wasm")
+engine_gz=$(gzip -9 -c "$wasm" | wc -c)
+engine_b64_gz=$(base64 -w0 "$wasm" | gzip -9 -c | wc -c)
+
+printf '\nengine: %s raw, %s gzip (%s gzip as the base64 script for file://)\n\n' \
+  "$(kb "$engine_raw")" "$(kb "$engine_gz")" "$(kb "$engine_b64_gz")"
+printf '%-7s %-9s %-9s %-10s %-10s %-10s %-11s %-11s %-10s %-10s %-10s %-10s\n' \
+  pages sections build index index.gz load.nat p50.nat p95.nat load.wasm p50.wasm p95.wasm mem.wasm
+for n in "${sizes[@]}"; do
+  dir="$out/$n"
+  native=$("$bench" "$n" "$dir")
+  wasm_json=$(node tests/js/bench_wasm.js "$wasm" "$dir/index.bin" "$dir/queries.json")
+  index_gz=$(gzip -6 -c "$dir/index.bin" | wc -c)
+  printf '%-7s %-9s %-9s %-10s %-10s %-10s %-11s %-11s %-10s %-10s %-10s %-10s\n' \
+    "$n" "$(json "$native" sections)" \
+    "$(json "$native" build_ms)ms" "$(kb "$(json "$native" index_bytes)")" "$(kb "$index_gz")" \
+    "$(json "$native" load_ms)ms" "$(json "$native" p50_ms)ms" "$(json "$native" p95_ms)ms" \
+    "$(json "$wasm_json" load_ms)ms" "$(json "$wasm_json" p50_ms)ms" "$(json "$wasm_json" p95_ms)ms" \
+    "$(json "$wasm_json" wasm_memory_mb)MB"
+done
+echo
+echo "latency: $(json "$native" queries) queries of 1-3 words (phrases, prefixes, typos, a kind filter), 10 hits with snippets"
