@@ -5,12 +5,10 @@
 use std::path::Path;
 use std::process::Command;
 
+use accord::search_assets::ENGINE_WASM;
 use accord_search::{
     build_index, Engine, SearchRequest, SearchResponse, SectionDoc, SynonymGroup, Synonyms,
 };
-
-/// The engine embedded in `accord` (see build.rs and src/search_assets.rs).
-const ENGINE_WASM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/accord_search.wasm"));
 
 struct Page {
     path: &'static str,
