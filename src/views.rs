@@ -548,7 +548,7 @@ pub fn timeline_items(site: &Site) -> Vec<TimelineItem> {
             }
             Kind::Event => push("Event", &m.date, &m.end_date),
             Kind::Initiative => push("Initiative", &m.started, &m.ended),
-            Kind::Agreement => push("Signed", &m.signed, &None),
+            Kind::Agreement => push("Signed or adopted", &m.signed, &None),
             _ => {}
         }
     }
