@@ -44,6 +44,8 @@
   }
 
   function base64Bytes(text) {
+    // Native decoding where the browser has it: several times faster on a large index.
+    if (typeof Uint8Array.fromBase64 === "function") return Uint8Array.fromBase64(text);
     var bin = atob(text);
     var out = new Uint8Array(bin.length);
     for (var i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
