@@ -42,8 +42,24 @@ export async function typeQuery(page, query) {
   await input.click();
   await input.fill('');
   await page.keyboard.type(query, { delay: 15 });
-  await page.locator(RESULT).first().waitFor({ state: 'visible', timeout: 15_000 });
+  await waitResults(page, query);
+}
+
+/** Wait for the popup's results for the query just typed. */
+async function waitResults(page, query) {
+  try {
+    await page.locator(RESULT).first().waitFor({ state: 'visible', timeout: 15_000 });
+  } catch (e) {
+    throw new Error(`no results for "${query}" in the popup within 15 s; it shows: ${JSON.stringify(await popupText(page))}`);
+  }
   await waitStable(page, '#search-popup');
+}
+
+async function popupText(page, sel = '#search-popup') {
+  return page.evaluate((sel) => {
+    const el = document.querySelector(sel);
+    return el ? el.textContent.trim().slice(0, 300) : `(no ${sel})`;
+  }, sel);
 }
 
 /** After following a result: the URL has a fragment, the target exists and is on screen. */
@@ -96,7 +112,7 @@ export async function searchSuite(R, browser, site, opts) {
       const focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
       assert(focused === 'search-input', `"/" focused ${JSON.stringify(focused)}, not the search box`);
       await page.keyboard.type('reflection period', { delay: 15 });
-      await page.locator(RESULT).first().waitFor({ state: 'visible', timeout: 15_000 });
+      await waitResults(page, 'reflection period');
       const n = await page.locator(RESULT).count();
       assert(n >= 1, 'no results for "reflection period"');
       const text = await page.locator('#search-popup').innerText();
@@ -169,7 +185,11 @@ export async function searchSuite(R, browser, site, opts) {
     withCtx({ viewport: DESKTOP }, async (page) => {
       await page.goto(site.url('search.html?q=trust'));
       const items = page.locator('#search-results > li');
-      await items.first().waitFor({ state: 'visible', timeout: 15_000 });
+      try {
+        await items.first().waitFor({ state: 'visible', timeout: 15_000 });
+      } catch (e) {
+        throw new Error(`search.html?q=trust shows no results within 15 s; its status says: ${JSON.stringify(await popupText(page, '#search-status'))}`);
+      }
       await waitStable(page, '#search-results');
       const value = await page.inputValue('#search-page-q');
       assert(value === 'trust', `the search page shows the query ${JSON.stringify(value)}, not the one in its URL`);
