@@ -32,11 +32,27 @@ engine_b64_gz=$(base64 -w0 "$wasm" | gzip -9 -c | wc -c)
 
 printf '\nengine: %s raw, %s gzip (%s gzip as the base64 script for file://)\n\n' \
   "$(kb "$engine_raw")" "$(kb "$engine_gz")" "$(kb "$engine_b64_gz")"
+# Pagefind, where installed (npm install pagefind ships its binary), indexes the same pages.
+pagefind=${PAGEFIND:-$(command -v pagefind || true)}
+[ -z "$pagefind" ] && [ -x node_modules/.bin/pagefind ] && pagefind=node_modules/.bin/pagefind
+pagefind_rows=()
+
 printf '%-7s %-9s %-9s %-10s %-10s %-10s %-11s %-11s %-10s %-10s %-10s %-10s\n' \
   pages sections build index index.gz load.nat p50.nat p95.nat load.wasm p50.wasm p95.wasm mem.wasm
 for n in "${sizes[@]}"; do
   dir="$out/$n"
-  native=$("$bench" "$n" "$dir")
+  rm -rf "$dir/html" "$dir/pagefind"
+  if [ -n "$pagefind" ]; then
+    native=$(ACCORD_BENCH_HTML="$dir/html" "$bench" "$n" "$dir")
+    start=$(date +%s%N)
+    "$pagefind" --site "$dir/html" --output-path "$dir/pagefind" > /dev/null
+    ms=$(( ($(date +%s%N) - start) / 1000000 ))
+    bytes=$(du -sb "$dir/pagefind" | cut -f1)
+    files=$(find "$dir/pagefind" -type f | wc -l)
+    pagefind_rows+=("$(printf '%-7s %-10s %-10s %s' "$n" "${ms}ms" "$(kb "$bytes")" "$files")")
+  else
+    native=$("$bench" "$n" "$dir")
+  fi
   wasm_json=$(node tests/js/bench_wasm.js "$wasm" "$dir/index.bin" "$dir/queries.json")
   index_gz=$(gzip -6 -c "$dir/index.bin" | wc -c)
   printf '%-7s %-9s %-9s %-10s %-10s %-10s %-11s %-11s %-10s %-10s %-10s %-10s\n' \
@@ -46,5 +62,11 @@ for n in "${sizes[@]}"; do
     "$(json "$wasm_json" load_ms)ms" "$(json "$wasm_json" p50_ms)ms" "$(json "$wasm_json" p95_ms)ms" \
     "$(json "$wasm_json" wasm_memory_mb)MB"
 done
+if [ -n "$pagefind" ]; then
+  printf '\npagefind (%s), same pages:\n%-7s %-10s %-10s %s\n' "$("$pagefind" --version 2>/dev/null || echo '?')" pages build output files
+  printf '%s\n' "${pagefind_rows[@]}"
+else
+  printf '\npagefind: not installed (npm install pagefind, or set PAGEFIND) — skipped\n'
+fi
 echo
 echo "latency: $(json "$native" queries) queries of 1-3 words (phrases, prefixes, typos, a kind filter), 10 hits with snippets"

@@ -155,6 +155,39 @@ fn queries(words: &Words, rng: &mut Rng) -> Vec<SearchRequest> {
         .collect()
 }
 
+/// The same pages as HTML, for indexing them with other tools (Pagefind) in the benchmark.
+fn write_html(dir: &std::path::Path, docs: &[SectionDoc]) {
+    let pages = dir.join("pages");
+    std::fs::create_dir_all(&pages).expect("create html dir");
+    let mut page: Vec<&SectionDoc> = Vec::new();
+    let flush = |page: &mut Vec<&SectionDoc>| {
+        let Some(first) = page.first() else { return };
+        let path = first.url.split('#').next().unwrap_or_default();
+        let mut html = format!(
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t}</title>\
+             </head><body><main><h1>{t}</h1><p>{s}</p>",
+            t = first.page_title,
+            s = first.summary
+        );
+        for (i, d) in page.iter().enumerate() {
+            if !d.section.is_empty() {
+                html.push_str(&format!("<h2 id=\"s{i}\">{}</h2>", d.section));
+            }
+            html.push_str(&format!("<p>{}</p>", d.body));
+        }
+        html.push_str("</main></body></html>");
+        std::fs::write(dir.join(path), html).expect("write page");
+        page.clear();
+    };
+    for d in docs {
+        if d.url.ends_with("#s0") {
+            flush(&mut page);
+        }
+        page.push(d);
+    }
+    flush(&mut page);
+}
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i.min(sorted.len() - 1)]
@@ -170,6 +203,10 @@ fn main() {
     let words = Words::new(&mut rng);
     let docs = docs(pages, &words, &mut rng);
     let queries = queries(&words, &mut rng);
+
+    if let Some(dir) = std::env::var_os("ACCORD_BENCH_HTML") {
+        write_html(std::path::Path::new(&dir), &docs);
+    }
 
     let t = Instant::now();
     let blob = build_index(&docs, &Synonyms::default()).expect("index builds");

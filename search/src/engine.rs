@@ -1,10 +1,10 @@
 //! Answering queries from a packed index.
 
 use std::cmp::Reverse;
-use std::path::Path;
+use std::path::PathBuf;
 
 use tantivy::collector::{Count, FacetCollector, FacetCounts, TopDocs};
-use tantivy::directory::{Directory, RamDirectory};
+use tantivy::directory::OwnedBytes;
 use tantivy::query::{
     AllQuery, BitSetDocSet, BooleanQuery, BoostQuery, ConstScoreQuery, ConstScorer, EnableScoring,
     Explanation, FuzzyTermQuery, Occur, PhraseQuery, Query, Scorer, TermQuery, Weight,
@@ -16,6 +16,7 @@ use tantivy::{
 };
 
 use crate::analysis::{Analyzer, TOKENIZER};
+use crate::directory::BlobDirectory;
 use crate::index::{facet, Fields};
 use crate::query::{Clause, Plan, SynonymTable};
 use crate::snippet::{opening, Matcher};
@@ -83,13 +84,20 @@ impl Engine {
     /// Opens an index written by [`crate::build_index`]. Fails with [`Error::Version`] if it was
     /// written by a different version of accord and [`Error::Format`] if it is not an index.
     pub fn open(blob: &[u8]) -> Result<Engine, Error> {
-        let packed = crate::format::unpack(blob)?;
-        let dir = RamDirectory::create();
-        for (name, data) in &packed.files {
-            dir.atomic_write(Path::new(name), data)
-                .map_err(|e| Error::Index(e.to_string()))?;
-        }
-        let index = Index::open(dir)?;
+        Engine::from_vec(blob.to_vec())
+    }
+
+    /// Like [`Engine::open`], but takes ownership of the index bytes and reads the files in
+    /// place, so the index is held in memory once rather than twice.
+    pub fn from_vec(blob: Vec<u8>) -> Result<Engine, Error> {
+        let packed = crate::format::unpack(&blob)?;
+        let bytes = OwnedBytes::new(blob);
+        let files = packed
+            .files
+            .into_iter()
+            .map(|(name, range)| (PathBuf::from(name), bytes.slice(range)))
+            .collect();
+        let index = Index::open(BlobDirectory::new(files))?;
         index
             .tokenizers()
             .register(TOKENIZER, crate::analysis::index_analyzer());

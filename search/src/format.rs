@@ -12,8 +12,9 @@ use crate::{Error, Synonyms, FORMAT_VERSION};
 
 const MAGIC: &[u8; 8] = b"ACCORDSI";
 
-pub(crate) struct Packed<'a> {
-    pub files: Vec<(String, &'a [u8])>,
+pub(crate) struct Packed {
+    /// Each file's name and its byte range in the blob.
+    pub files: Vec<(String, std::ops::Range<usize>)>,
     pub synonyms: Synonyms,
 }
 
@@ -42,7 +43,7 @@ fn len_u32(len: usize) -> Result<u32, Error> {
     u32::try_from(len).map_err(|_| Error::Format(format!("{len} bytes is too large to pack")))
 }
 
-pub(crate) fn unpack(blob: &[u8]) -> Result<Packed<'_>, Error> {
+pub(crate) fn unpack(blob: &[u8]) -> Result<Packed, Error> {
     let mut r = Reader { rest: blob };
     if r.take(MAGIC.len()).ok() != Some(&MAGIC[..]) {
         return Err(Error::Format(
@@ -65,7 +66,9 @@ pub(crate) fn unpack(blob: &[u8]) -> Result<Packed<'_>, Error> {
             .to_string();
         let data_len = usize::try_from(r.u64()?)
             .map_err(|_| Error::Format("a file is too large for this platform".into()))?;
-        files.push((name, r.take(data_len)?));
+        let start = blob.len() - r.rest.len();
+        r.take(data_len)?;
+        files.push((name, start..start + data_len));
     }
     let synonyms_len = r.u32()? as usize;
     let synonyms = serde_json::from_slice(r.take(synonyms_len)?)

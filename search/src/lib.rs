@@ -25,6 +25,7 @@
 //! ```
 
 mod analysis;
+mod directory;
 mod engine;
 mod error;
 mod format;

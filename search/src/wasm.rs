@@ -50,8 +50,7 @@ fn set_result(bytes: Vec<u8>) -> *const u8 {
 /// `ptr` must come from `alloc(len)`, filled with `len` bytes; ownership passes to the engine.
 #[no_mangle]
 pub unsafe extern "C" fn open_index(ptr: *mut u8, len: usize) -> i32 {
-    let blob = take(ptr, len);
-    match Engine::open(&blob) {
+    match Engine::from_vec(take(ptr, len)) {
         Ok(engine) => {
             ENGINE.with(|e| *e.borrow_mut() = Some(engine));
             set_result(Vec::new());
