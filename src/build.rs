@@ -46,6 +46,12 @@ impl Timer {
     }
 }
 
+fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let start = Instant::now();
+    let out = f();
+    (out, start.elapsed())
+}
+
 /// config → load → resolve: everything that can fail because of content.
 pub fn load_site(root: &Path, timer: &mut Timer) -> Result<Site> {
     let config = timer.stage("config", || Config::load(root))?;
@@ -63,10 +69,26 @@ pub fn render_site(
 ) -> Result<Vec<OutFile>> {
     let theme = timer.stage("theme", || Theme::load(root, &site.config.build.theme))?;
     let frags = timer.stage("markdown", || render::fragments(site));
-    let mut files = timer.stage("templates", || {
-        render::pages(site, &frags, &theme, progress)
-    })?;
-    files.extend(timer.stage("index", || crate::search::index_files(site, &frags))?);
+    // The search index is written on one thread; building it beside the pages and generated
+    // views keeps both cores busy.
+    let sctx = render::site_ctx(site);
+    let all: Vec<usize> = (0..site.pages.len()).collect();
+    let site_ref: &Site = site;
+    let ((pages, t_pages), ((views, t_views), (index, t_index))) = rayon::join(
+        || timed(|| render::page_files(site_ref, &frags, &theme, &sctx, &all, progress)),
+        || {
+            rayon::join(
+                || timed(|| crate::views::render(site_ref, &frags, &theme, &sctx)),
+                || timed(|| crate::search::index_files(site_ref, &frags)),
+            )
+        },
+    );
+    timer.stages.push(("pages", t_pages));
+    timer.stages.push(("views", t_views));
+    timer.stages.push(("index", t_index));
+    let mut files = pages?;
+    files.extend(views?);
+    files.extend(index?);
     for (name, bytes) in &theme.statics {
         files.push(OutFile {
             path: format!("assets/{name}"),
