@@ -102,7 +102,22 @@ struct PrintCtx<'a> {
     root: &'static str,
     url: &'static str,
     title: &'static str,
-    pages: Vec<PrintPage>,
+    /// Contents entries: anchor and title of every page, in reading order.
+    pages: Vec<PrintTocEntry>,
+    /// The pages, each already rendered with `print_page.html`.
+    articles: String,
+}
+
+#[derive(Serialize)]
+struct PrintTocEntry {
+    anchor: String,
+    title: String,
+}
+
+#[derive(Serialize)]
+struct PrintPageCtx<'a> {
+    root: &'static str,
+    p: &'a PrintPage,
 }
 
 #[derive(Serialize)]
@@ -291,6 +306,23 @@ pub fn render(
             }
         })
         .collect();
+    // Each page is its own small template render, in parallel: one template looping over
+    // thousands of pages would run on a single core.
+    let articles: Vec<Result<OutFile>> = print_pages
+        .par_iter()
+        .map(|p| {
+            render_template(
+                theme,
+                "print_page.html",
+                &PrintPageCtx { root: "", p },
+                String::new(),
+            )
+        })
+        .collect();
+    let mut html = String::new();
+    for a in articles {
+        html.push_str(&String::from_utf8_lossy(&a?.bytes));
+    }
     files.push(render_template(
         theme,
         "print.html",
@@ -299,7 +331,14 @@ pub fn render(
             root: "",
             url: "print.html",
             title: "Print",
-            pages: print_pages,
+            pages: print_pages
+                .into_iter()
+                .map(|p| PrintTocEntry {
+                    anchor: p.anchor,
+                    title: p.title,
+                })
+                .collect(),
+            articles: html,
         },
         "print.html".into(),
     )?);
