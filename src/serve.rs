@@ -62,12 +62,13 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
         .map_err(|e| Error::Other(format!("cannot listen on {addr}: {e}")))?;
 
     let shared = Arc::new(http::Shared::new(loopback));
+    // Event paths are absolute and resolved; so are the paths the builder compares them with.
+    let root = std::fs::canonicalize(&opts.root).map_err(|e| Error::io(&opts.root, e))?;
     // Watching starts before the first build, so an edit made during it is not lost.
     let (tx, rx) = std::sync::mpsc::channel();
-    let mut watch = watch::Watch::new(&opts.root, tx)?;
-    let mut builder = Builder::new(&opts.root);
-    rebuild(&mut builder, &Changes::default(), &shared, true);
-    watch.refresh(builder.content_dir().as_deref());
+    let mut watch = watch::Watch::new(&root, tx)?;
+    let mut builder = Builder::new(&root);
+    rebuild(&mut builder, &mut watch, &Changes::default(), &shared, true);
 
     let url = match addr.ip() {
         IpAddr::V6(ip) => format!("http://[{ip}]:{}/", addr.port()),
@@ -114,13 +115,22 @@ fn rebuild_loop(
         if changes.is_empty() {
             continue;
         }
-        rebuild(&mut builder, &changes, shared, false);
-        watch.refresh(builder.content_dir().as_deref());
+        rebuild(&mut builder, &mut watch, &changes, shared, false);
     }
 }
 
-fn rebuild(builder: &mut Builder, changes: &Changes, shared: &http::Shared, first: bool) {
-    match builder.build(changes) {
+fn rebuild(
+    builder: &mut Builder,
+    watch: &mut watch::Watch,
+    changes: &Changes,
+    shared: &http::Shared,
+    first: bool,
+) {
+    let result = builder.build(changes);
+    // Watch a new or replaced folder before anyone hears of this build: a client that edits
+    // right after the event must not edit where nobody watches.
+    watch.refresh(builder.content_dir().as_deref());
+    match result {
         Ok(out) => {
             let site = &out.snapshot.site;
             if first && !site.warnings.is_empty() {
@@ -150,6 +160,7 @@ fn rebuild(builder: &mut Builder, changes: &Changes, shared: &http::Shared, firs
             shared.fail(text);
         }
     }
+    builder.prepare();
 }
 
 fn open_browser(url: &str) {

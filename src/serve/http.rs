@@ -147,7 +147,7 @@ async fn handle(
             r
         }
         Ok(Found::Missing(page)) => match page {
-            Some(bytes) => respond(StatusCode::NOT_FOUND, "404.html", bytes, &shared),
+            Some(bytes) => respond(StatusCode::NOT_FOUND, "404.html", at_root(&bytes), &shared),
             None => plain(StatusCode::NOT_FOUND, "not found\n"),
         },
         Ok(Found::Failed(message)) => {
@@ -351,6 +351,24 @@ fn html(status: StatusCode, bytes: Bytes, shared: &Shared) -> Response {
         }
     }
     with_headers(status, "text/html; charset=utf-8", Body::from(out))
+}
+
+/// The 404 page links relative to the site root, but is served at whatever path was asked for.
+fn at_root(page: &[u8]) -> Bytes {
+    let Some(at) = find_first_ci(page, b"<head>") else {
+        return Bytes::copy_from_slice(page);
+    };
+    let at = at + b"<head>".len();
+    let mut out = Vec::with_capacity(page.len() + 24);
+    out.extend_from_slice(&page[..at]);
+    out.extend_from_slice(b"<base href=\"/\">");
+    out.extend_from_slice(&page[at..]);
+    Bytes::from(out)
+}
+
+fn find_first_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
 }
 
 fn find_last_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {

@@ -43,6 +43,8 @@ pub struct Changes {
     pub content: Vec<PathBuf>,
     pub theme: bool,
     pub config: bool,
+    /// Events may have been lost: walk the whole content folder.
+    pub rescan: bool,
 }
 
 impl Changes {
@@ -54,6 +56,7 @@ impl Changes {
         self.content.extend(other.content);
         self.theme |= other.theme;
         self.config |= other.config;
+        self.rescan |= other.rescan;
     }
 }
 
@@ -153,6 +156,20 @@ pub struct Builder {
     generation: u64,
     /// From the last book.toml that could be read, even when the build then failed.
     content_dir: Option<PathBuf>,
+    /// Non-Markdown files of the content folder at the last walk.
+    assets: Vec<String>,
+    /// Copies made while idle (see [`Builder::prepare`]), so the next rebuild need not copy.
+    spare: Spare,
+}
+
+#[derive(Default)]
+struct Spare {
+    /// Cached pages by path, as they were when copied.
+    pages: HashMap<String, Page>,
+    /// The last good site's fragments and rendered pages, for its generation.
+    generation: u64,
+    frags: Vec<Option<Fragment>>,
+    outputs: Option<HashMap<String, Bytes>>,
 }
 
 impl Builder {
@@ -166,12 +183,37 @@ impl Builder {
             last: None,
             generation: 0,
             content_dir: None,
+            assets: Vec::new(),
+            spare: Spare::default(),
         }
     }
 
     /// The content folder of the configuration last read, for the watcher.
     pub fn content_dir(&self) -> Option<PathBuf> {
         self.content_dir.clone()
+    }
+
+    /// Copies what the next rebuild starts from: every parsed page, and the last good site's
+    /// fragments and pages. Called between rebuilds, this takes the copying (about 10 ms for
+    /// 1,000 pages) off the time between a save and the reload.
+    pub fn prepare(&mut self) {
+        if self.spare.pages.is_empty() {
+            self.spare.pages = self
+                .files
+                .iter()
+                .filter_map(|(rel, p)| match &p.result {
+                    Ok(Some(page)) => Some((rel.clone(), page.clone())),
+                    _ => None,
+                })
+                .collect();
+        }
+        if let Some(last) = &self.last {
+            if self.spare.generation != last.generation || self.spare.outputs.is_none() {
+                self.spare.generation = last.generation;
+                self.spare.frags = last.frags.iter().cloned().map(Some).collect();
+                self.spare.outputs = Some(last.pages.clone());
+            }
+        }
     }
 
     /// Builds the site, reusing whatever `changes` cannot have affected. On error the last good
@@ -199,7 +241,7 @@ impl Builder {
             }
         };
         let loaded = timer.stage("load", || {
-            self.load(&content_dir, &config.book.src, &changes.content)
+            self.load(&content_dir, &config.book.src, changes)
         })?;
         let mut site = timer.stage("resolve", || site::resolve(config, loaded))?;
         let audit = timer.stage("audit", || crate::check::build_errors(&self.root, &site))?;
@@ -209,15 +251,25 @@ impl Builder {
 
         let last = self.last.as_deref();
         let plan = Plan::new(last, &site, &config_key, &theme);
-        let frags = timer.stage("markdown", || plan.fragments(last, &site));
+        let spare_frags = match last {
+            Some(l) if self.spare.generation == l.generation => {
+                std::mem::take(&mut self.spare.frags)
+            }
+            _ => Vec::new(),
+        };
+        let frags = timer.stage("markdown", || plan.fragments(last, &site, spare_frags));
         render::record_term_uses(&mut site, &frags);
         let which = plan.pages_to_render(last, &site);
         let sctx = render::site_ctx(&site);
         let files = timer.stage("templates", || {
             render::page_files(&site, &frags, &theme, &sctx, &which, None)
         })?;
+        let spare_outputs = match last {
+            Some(l) if self.spare.generation == l.generation => self.spare.outputs.take(),
+            _ => None,
+        };
         let mut pages = match last {
-            Some(l) if !plan.full => l.pages.clone(),
+            Some(l) if !plan.full => spare_outputs.unwrap_or_else(|| l.pages.clone()),
             _ => HashMap::with_capacity(files.len()),
         };
         pages.extend(files.into_iter().map(|f| (f.path, Bytes::from(f.bytes))));
@@ -261,16 +313,17 @@ impl Builder {
         })
     }
 
-    /// The load stage over the cache: walks the folder like [`content::load`] and parses again
-    /// only the files that changed.
+    /// The load stage over the cache: parses again only the files that changed. The folder is
+    /// walked like [`content::load`] does unless the watcher named only Markdown files.
     fn load(
         &mut self,
         content_dir: &Path,
         display_dir: &Path,
-        named: &[PathBuf],
+        changes: &Changes,
     ) -> Result<Loaded> {
         if !content_dir.is_dir() {
             self.files.clear();
+            self.spare.pages.clear();
             return Err(Error::Content(vec![Diagnostic::error(
                 display_dir,
                 0,
@@ -279,56 +332,23 @@ impl Builder {
             )
             .with_hint("create it, or set `src` under [book] in book.toml")]));
         }
-        let named: HashSet<&Path> = named.iter().map(PathBuf::as_path).collect();
-        let mut seen: Vec<(String, PathBuf, Stamp, bool)> = Vec::new();
-        let mut assets = Vec::new();
         let mut diagnostics = Vec::new();
-        for entry in walkdir::WalkDir::new(content_dir).sort_by_file_name() {
-            match entry {
-                Ok(e) if e.file_type().is_file() => {
-                    let name = e.file_name().to_string_lossy();
-                    if content::is_editor_temp(&name) {
-                        continue;
-                    }
-                    let Ok(rel) = e.path().strip_prefix(content_dir) else {
-                        continue;
-                    };
-                    let rel = rel
-                        .components()
-                        .map(|c| c.as_os_str().to_string_lossy())
-                        .collect::<Vec<_>>()
-                        .join("/");
-                    if !name.ends_with(".md") {
-                        assets.push(rel);
-                        continue;
-                    }
-                    let stamp = e.metadata().map_or(
-                        Stamp {
-                            len: u64::MAX,
-                            modified: None,
-                        },
-                        |m| Stamp {
-                            len: m.len(),
-                            modified: m.modified().ok(),
-                        },
-                    );
-                    let stale = named.contains(e.path())
-                        || self.files.get(&rel).is_none_or(|p| p.stamp != stamp);
-                    seen.push((rel, e.into_path(), stamp, stale));
-                }
-                Ok(_) => {}
-                Err(e) => diagnostics.push(Diagnostic::error(
-                    e.path().unwrap_or(content_dir),
-                    0,
-                    0,
-                    format!("cannot read: {e}"),
-                )),
-            }
-        }
-        let fresh: Vec<(String, Parsed)> = seen
+        let named_only = !self.files.is_empty()
+            && !changes.rescan
+            && !changes.config
+            && changes.content.iter().all(|p| {
+                p.starts_with(content_dir)
+                    && p.extension().is_some_and(|e| e == "md")
+                    && (p.is_file() || !p.exists())
+            });
+        let (stale, removed) = if named_only {
+            self.named_files(content_dir, &changes.content)
+        } else {
+            self.walk(content_dir, &changes.content, &mut diagnostics)
+        };
+        let fresh: Vec<(String, Parsed)> = stale
             .par_iter()
-            .filter(|(_, _, _, stale)| *stale)
-            .map(|(rel, path, stamp, _)| {
+            .map(|(rel, path, stamp)| {
                 let source = display_dir.join(rel);
                 let result = match std::fs::read(path) {
                     Ok(bytes) => content::parse_page(&bytes, rel, &source),
@@ -348,15 +368,22 @@ impl Builder {
                 )
             })
             .collect();
-        let keep: HashSet<&str> = seen.iter().map(|(rel, ..)| rel.as_str()).collect();
-        self.files.retain(|rel, _| keep.contains(rel.as_str()));
-        self.files.extend(fresh);
+        for rel in &removed {
+            self.files.remove(rel);
+            self.spare.pages.remove(rel);
+        }
+        for (rel, parsed) in fresh {
+            self.spare.pages.remove(&rel);
+            self.files.insert(rel, parsed);
+        }
 
         let mut pages = Vec::with_capacity(self.files.len());
         let mut failed = Vec::new();
         for (rel, parsed) in &self.files {
             match &parsed.result {
-                Ok(Some(p)) => pages.push(p.clone()),
+                Ok(Some(p)) => {
+                    pages.push(self.spare.pages.remove(rel).unwrap_or_else(|| p.clone()))
+                }
                 Ok(None) => {}
                 Err(d) => {
                     failed.push(rel.clone());
@@ -364,14 +391,118 @@ impl Builder {
                 }
             }
         }
+        self.spare.pages.clear();
         duplicate_outputs(&pages, &mut diagnostics);
         Ok(Loaded {
             pages,
-            assets,
+            assets: self.assets.clone(),
             failed,
             diagnostics,
         })
     }
+
+    /// Files to parse again and files gone, from the paths the watcher named.
+    fn named_files(
+        &self,
+        content_dir: &Path,
+        named: &[PathBuf],
+    ) -> (Vec<(String, PathBuf, Stamp)>, Vec<String>) {
+        let mut stale = Vec::new();
+        let mut removed = Vec::new();
+        for p in named {
+            let Some(rel) = rel_path(content_dir, p) else {
+                continue;
+            };
+            if p.file_name()
+                .is_some_and(|n| content::is_editor_temp(&n.to_string_lossy()))
+            {
+                continue;
+            }
+            match std::fs::metadata(p) {
+                Ok(m) => stale.push((rel, p.clone(), stamp(&m))),
+                Err(_) => removed.push(rel),
+            }
+        }
+        stale.sort_by(|a, b| a.0.cmp(&b.0));
+        stale.dedup_by(|a, b| a.0 == b.0);
+        (stale, removed)
+    }
+
+    /// Walks the folder like [`content::load`]: files that changed size or time, or that the
+    /// watcher named, are stale; files no longer there are removed.
+    fn walk(
+        &mut self,
+        content_dir: &Path,
+        named: &[PathBuf],
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> (Vec<(String, PathBuf, Stamp)>, Vec<String>) {
+        let named: HashSet<&Path> = named.iter().map(PathBuf::as_path).collect();
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut stale = Vec::new();
+        self.assets.clear();
+        for entry in walkdir::WalkDir::new(content_dir).sort_by_file_name() {
+            match entry {
+                Ok(e) if e.file_type().is_file() => {
+                    let name = e.file_name().to_string_lossy();
+                    if content::is_editor_temp(&name) {
+                        continue;
+                    }
+                    let Some(rel) = rel_path(content_dir, e.path()) else {
+                        continue;
+                    };
+                    if !name.ends_with(".md") {
+                        self.assets.push(rel);
+                        continue;
+                    }
+                    let st = e.metadata().map_or(
+                        Stamp {
+                            len: u64::MAX,
+                            modified: None,
+                        },
+                        |m| stamp(&m),
+                    );
+                    if named.contains(e.path())
+                        || self.files.get(&rel).is_none_or(|p| p.stamp != st)
+                    {
+                        stale.push((rel.clone(), e.into_path(), st));
+                    }
+                    seen.insert(rel);
+                }
+                Ok(_) => {}
+                Err(e) => diagnostics.push(Diagnostic::error(
+                    e.path().unwrap_or(content_dir),
+                    0,
+                    0,
+                    format!("cannot read: {e}"),
+                )),
+            }
+        }
+        let removed = self
+            .files
+            .keys()
+            .filter(|rel| !seen.contains(rel.as_str()))
+            .cloned()
+            .collect();
+        (stale, removed)
+    }
+}
+
+fn stamp(m: &std::fs::Metadata) -> Stamp {
+    Stamp {
+        len: m.len(),
+        modified: m.modified().ok(),
+    }
+}
+
+/// `a/b.md` for `<content>/a/b.md`, with `/` separators on every system.
+fn rel_path(content_dir: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(content_dir).ok()?;
+    Some(
+        rel.components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
 }
 
 /// The same check as the full load: two files that would be written to one output path.
@@ -496,13 +627,25 @@ impl Plan {
         }
     }
 
-    fn fragments(&self, last: Option<&Snapshot>, site: &Site) -> Vec<Fragment> {
-        (0..site.pages.len())
-            .into_par_iter()
+    fn fragments(
+        &self,
+        last: Option<&Snapshot>,
+        site: &Site,
+        mut spare: Vec<Option<Fragment>>,
+    ) -> Vec<Fragment> {
+        let reused: Vec<Option<Fragment>> = (0..site.pages.len())
             .map(|i| match (last, self.unchanged[i]) {
-                (Some(l), Some(o)) if !self.all_fragments => l.frags[o].clone(),
-                _ => render::fragment_for(site, i, &site.pages[i].url),
+                (Some(l), Some(o)) if !self.all_fragments => spare
+                    .get_mut(o)
+                    .and_then(Option::take)
+                    .or_else(|| Some(l.frags[o].clone())),
+                _ => None,
             })
+            .collect();
+        reused
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, f)| f.unwrap_or_else(|| render::fragment_for(site, i, &site.pages[i].url)))
             .collect()
     }
 

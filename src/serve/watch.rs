@@ -83,7 +83,11 @@ impl Watch {
 
     /// What an event means for the build; empty when nothing that goes into the site changed.
     pub fn classify(&mut self, ev: &notify::Event) -> Changes {
-        let mut out = Changes::default();
+        let mut out = Changes {
+            // The kernel dropped events: nothing can be assumed about what changed.
+            rescan: ev.need_rescan(),
+            ..Changes::default()
+        };
         if let EventKind::Access(a) = ev.kind {
             // Reads and opens change nothing; a file closed after writing may finish a save.
             if a != AccessKind::Close(AccessMode::Write) {
