@@ -368,36 +368,12 @@ pub fn load(content_dir: &Path, display_dir: &Path) -> Result<Loaded> {
         )
         .with_hint("create it, or set `src` under [book] in book.toml")]));
     }
-    let mut files = Vec::new();
-    let mut assets = Vec::new();
-    let mut diags = Vec::new();
-    for entry in walkdir::WalkDir::new(content_dir).sort_by_file_name() {
-        match entry {
-            Ok(e) if e.file_type().is_file() => {
-                let name = e.file_name().to_string_lossy();
-                if is_editor_temp(&name) {
-                    continue;
-                }
-                if name.ends_with(".md") {
-                    files.push(e.into_path());
-                } else if let Ok(rel) = e.path().strip_prefix(content_dir) {
-                    assets.push(
-                        rel.components()
-                            .map(|c| c.as_os_str().to_string_lossy())
-                            .collect::<Vec<_>>()
-                            .join("/"),
-                    );
-                }
-            }
-            Ok(_) => {}
-            Err(e) => diags.push(Diagnostic::error(
-                e.path().unwrap_or(content_dir),
-                0,
-                0,
-                format!("cannot read: {e}"),
-            )),
-        }
-    }
+    let Scan {
+        markdown,
+        assets,
+        diagnostics: mut diags,
+    } = scan(content_dir);
+    let files: Vec<std::path::PathBuf> = markdown.into_iter().map(|(_, p)| p).collect();
 
     let results: Vec<(String, Parsed)> = files
         .par_iter()
@@ -444,6 +420,61 @@ pub fn load(content_dir: &Path, display_dir: &Path) -> Result<Loaded> {
     })
 }
 
+/// The files of a content directory, sorted by path.
+pub struct Scan {
+    /// Markdown files: path relative to the content directory (with `/`), and full path.
+    pub markdown: Vec<(String, PathBuf)>,
+    /// Every other file, relative to the content directory.
+    pub assets: Vec<String>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// `a/b.md` for `<content>/a/b.md`, with `/` separators on every system.
+pub fn rel_path(content_dir: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(content_dir).ok()?;
+    Some(
+        rel.components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
+}
+
+/// Lists the content directory, leaving out editors' swap and backup files.
+pub fn scan(content_dir: &Path) -> Scan {
+    let mut out = Scan {
+        markdown: Vec::new(),
+        assets: Vec::new(),
+        diagnostics: Vec::new(),
+    };
+    for entry in walkdir::WalkDir::new(content_dir).sort_by_file_name() {
+        match entry {
+            Ok(e) if e.file_type().is_file() => {
+                let name = e.file_name().to_string_lossy();
+                if is_editor_temp(&name) {
+                    continue;
+                }
+                let Some(rel) = rel_path(content_dir, e.path()) else {
+                    continue;
+                };
+                if name.ends_with(".md") {
+                    out.markdown.push((rel, e.into_path()));
+                } else {
+                    out.assets.push(rel);
+                }
+            }
+            Ok(_) => {}
+            Err(e) => out.diagnostics.push(Diagnostic::error(
+                e.path().unwrap_or(content_dir),
+                0,
+                0,
+                format!("cannot read: {e}"),
+            )),
+        }
+    }
+    out
+}
+
 /// Swap, backup and lock files that editors write beside the real file.
 pub fn is_editor_temp(name: &str) -> bool {
     name.starts_with(".#")
@@ -463,7 +494,9 @@ pub fn output_path(rel: &str) -> String {
     }
 }
 
-fn check_duplicate_outputs(pages: &[Page], diags: &mut Vec<Diagnostic>) {
+/// Two files that would be written to one output path (compared without case, for systems
+/// whose file names ignore it).
+pub fn check_duplicate_outputs(pages: &[Page], diags: &mut Vec<Diagnostic>) {
     let mut seen: BTreeMap<String, &Page> = BTreeMap::new();
     for p in pages {
         let key = p.url.to_lowercase();

@@ -392,7 +392,7 @@ impl Builder {
             }
         }
         self.spare.pages.clear();
-        duplicate_outputs(&pages, &mut diagnostics);
+        content::check_duplicate_outputs(&pages, &mut diagnostics);
         Ok(Loaded {
             pages,
             assets: self.assets.clone(),
@@ -410,7 +410,7 @@ impl Builder {
         let mut stale = Vec::new();
         let mut removed = Vec::new();
         for p in named {
-            let Some(rel) = rel_path(content_dir, p) else {
+            let Some(rel) = content::rel_path(content_dir, p) else {
                 continue;
             };
             if p.file_name()
@@ -439,43 +439,22 @@ impl Builder {
         let named: HashSet<&Path> = named.iter().map(PathBuf::as_path).collect();
         let mut seen: HashSet<String> = HashSet::new();
         let mut stale = Vec::new();
-        self.assets.clear();
-        for entry in walkdir::WalkDir::new(content_dir).sort_by_file_name() {
-            match entry {
-                Ok(e) if e.file_type().is_file() => {
-                    let name = e.file_name().to_string_lossy();
-                    if content::is_editor_temp(&name) {
-                        continue;
-                    }
-                    let Some(rel) = rel_path(content_dir, e.path()) else {
-                        continue;
-                    };
-                    if !name.ends_with(".md") {
-                        self.assets.push(rel);
-                        continue;
-                    }
-                    let st = e.metadata().map_or(
-                        Stamp {
-                            len: u64::MAX,
-                            modified: None,
-                        },
-                        |m| stamp(&m),
-                    );
-                    if named.contains(e.path())
-                        || self.files.get(&rel).is_none_or(|p| p.stamp != st)
-                    {
-                        stale.push((rel.clone(), e.into_path(), st));
-                    }
-                    seen.insert(rel);
-                }
-                Ok(_) => {}
-                Err(e) => diagnostics.push(Diagnostic::error(
-                    e.path().unwrap_or(content_dir),
-                    0,
-                    0,
-                    format!("cannot read: {e}"),
-                )),
+        let scan = content::scan(content_dir);
+        self.assets = scan.assets;
+        diagnostics.extend(scan.diagnostics);
+        for (rel, path) in scan.markdown {
+            let st = std::fs::metadata(&path).map_or(
+                Stamp {
+                    len: u64::MAX,
+                    modified: None,
+                },
+                |m| stamp(&m),
+            );
+            if named.contains(path.as_path()) || self.files.get(&rel).is_none_or(|p| p.stamp != st)
+            {
+                stale.push((rel.clone(), path, st));
             }
+            seen.insert(rel);
         }
         let removed = self
             .files
@@ -491,43 +470,6 @@ fn stamp(m: &std::fs::Metadata) -> Stamp {
     Stamp {
         len: m.len(),
         modified: m.modified().ok(),
-    }
-}
-
-/// `a/b.md` for `<content>/a/b.md`, with `/` separators on every system.
-fn rel_path(content_dir: &Path, path: &Path) -> Option<String> {
-    let rel = path.strip_prefix(content_dir).ok()?;
-    Some(
-        rel.components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/"),
-    )
-}
-
-/// The same check as the full load: two files that would be written to one output path.
-fn duplicate_outputs(pages: &[Page], diags: &mut Vec<Diagnostic>) {
-    let mut seen: HashMap<String, &Page> = HashMap::new();
-    for p in pages {
-        let key = p.url.to_lowercase();
-        if let Some(first) = seen.get(&key) {
-            diags.push(
-                Diagnostic::error(
-                    &p.source,
-                    1,
-                    1,
-                    format!(
-                        "`{}` would be written to `{}`, which `{}` already produces",
-                        p.rel,
-                        p.url,
-                        first.source.display()
-                    ),
-                )
-                .with_hint("rename one of the two files"),
-            );
-        } else {
-            seen.insert(key, p);
-        }
     }
 }
 
