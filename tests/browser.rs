@@ -59,21 +59,36 @@ fn missing_prerequisite() -> Option<String> {
     None
 }
 
+/// One browser at a time: the machine may have only two cores.
+static ONE_BROWSER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// False (after saying why) when the browser tests must be skipped; panics under CI.
+fn can_run() -> bool {
+    match missing_prerequisite() {
+        None => true,
+        Some(why) if std::env::var_os("CI").is_some() => {
+            panic!("the browser tests cannot run in CI: {why}")
+        }
+        Some(why) => {
+            say(&format!("SKIPPED: browser tests: {why}"));
+            false
+        }
+    }
+}
+
 #[test]
 fn the_built_site_works_in_headless_chromium_over_http_and_from_disk() {
-    if let Some(why) = missing_prerequisite() {
-        if std::env::var_os("CI").is_some() {
-            panic!("the browser tests cannot run in CI: {why}");
-        }
-        say(&format!("SKIPPED: browser tests: {why}"));
+    if !can_run() {
         return;
     }
+    let _one = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
 
     let tmp = tempfile::tempdir().expect("temp dir");
+    let project = snapshot_project(tmp.path());
     let site = tmp.path().join("site");
     let build = Command::new(env!("CARGO_BIN_EXE_accord"))
         .args(["build", "--root"])
-        .arg(root())
+        .arg(&project)
         .arg("--out")
         .arg(&site)
         .output()
@@ -102,12 +117,19 @@ fn the_built_site_works_in_headless_chromium_over_http_and_from_disk() {
     // ACCORD_BROWSER_SERVER=static) serves the built folder as a plain web server would.
     let static_server =
         break_search || std::env::var("ACCORD_BROWSER_SERVER").is_ok_and(|v| v == "static");
-    let served = if static_server { None } else { AccordServe::start() };
+    let served = if static_server {
+        None
+    } else {
+        AccordServe::start(&project)
+    };
     let base = match &served {
         Some(s) => s.url.clone(),
         None => serve_folder(&site),
     };
-    say(&format!("browser tests: http at {base}, file at {}", site.display()));
+    say(&format!(
+        "browser tests: http at {base}, file at {}",
+        site.display()
+    ));
     let index = site.join("index.html");
     let file_url = format!("file://{}", index.display());
     let shots = root().join("screenshots");
@@ -127,14 +149,7 @@ fn the_built_site_works_in_headless_chromium_over_http_and_from_disk() {
     }
     let (status, out) = run_with_limit(cmd, NODE_LIMIT);
     drop(served);
-
-    // The whole report when run with --nocapture or when the test fails; the verdict always.
-    println!("{out}");
-    for line in out.lines() {
-        if line.starts_with("not ok") || line.starts_with("browser: ") || line.contains("# KNOWN") {
-            say(&format!("  {line}"));
-        }
-    }
+    report(&out);
 
     if break_search {
         assert!(
@@ -152,7 +167,103 @@ fn the_built_site_works_in_headless_chromium_over_http_and_from_disk() {
     assert_eq!(status, Some(0), "the browser tests failed:\n{out}");
 }
 
-/// `accord serve --root <repo> --port 0`, stopped when dropped.
+/// Issue 5's promise to people without a connection: the zip from `accord bundle`, unzipped
+/// anywhere and opened from disk with the network off, navigates, searches (with filters),
+/// shows glossary definitions, prints, and asks for nothing outside its folder.
+#[test]
+fn the_unzipped_bundle_works_from_disk_with_the_network_off() {
+    if !can_run() {
+        return;
+    }
+    let _one = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let zip_path = tmp.path().join("kb.zip");
+    let out = Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(["bundle", "--root"])
+        .arg(root())
+        .arg("--out")
+        .arg(&zip_path)
+        .output()
+        .expect("run accord bundle");
+    assert!(
+        out.status.success(),
+        "accord bundle failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let unpacked = tmp.path().join("unzipped");
+    let file = std::fs::File::open(&zip_path).expect("open the bundle");
+    zip::ZipArchive::new(file)
+        .expect("read the bundle")
+        .extract(&unpacked)
+        .expect("unzip the bundle");
+    // The zip holds the site directly or in one folder.
+    let index = std::iter::once(unpacked.join("index.html"))
+        .chain(
+            std::fs::read_dir(&unpacked)
+                .expect("list the unzipped bundle")
+                .flatten()
+                .map(|e| e.path().join("index.html")),
+        )
+        .find(|p| p.is_file())
+        .expect("the unzipped bundle has an index.html");
+
+    let mut cmd = Command::new("node");
+    cmd.current_dir(root())
+        .arg("tests/browser/e2e.mjs")
+        .arg("--bundle")
+        .arg(format!("file://{}", index.display()))
+        .args(["--only", "e2e,search"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let (status, out) = run_with_limit(cmd, NODE_LIMIT);
+    report(&out);
+    assert_eq!(
+        status,
+        Some(0),
+        "the unzipped bundle failed in the browser:\n{out}"
+    );
+}
+
+/// The whole report when run with --nocapture or when the test fails; the verdict always.
+fn report(out: &str) {
+    println!("{out}");
+    for line in out.lines() {
+        if line.starts_with("not ok") || line.starts_with("browser: ") || line.contains("# KNOWN") {
+            say(&format!("  {line}"));
+        }
+    }
+}
+
+/// A copy of the bundled knowledge base (book.toml, content/, themes/) in `dir`: the preview
+/// server watches its project, and edits made in the working tree while the tests run must
+/// not rebuild the site under them.
+fn snapshot_project(dir: &Path) -> PathBuf {
+    let project = dir.join("project");
+    std::fs::create_dir_all(&project).expect("mkdir project");
+    std::fs::copy(root().join("book.toml"), project.join("book.toml")).expect("copy book.toml");
+    for sub in ["content", "themes"] {
+        let from = root().join(sub);
+        if !from.is_dir() {
+            continue;
+        }
+        for e in walkdir::WalkDir::new(&from) {
+            let e = e.expect("walk the project");
+            let to = project
+                .join(sub)
+                .join(e.path().strip_prefix(&from).expect("prefix"));
+            if e.file_type().is_dir() {
+                std::fs::create_dir_all(&to).expect("mkdir");
+            } else if e.file_type().is_file() {
+                std::fs::copy(e.path(), &to).expect("copy");
+            }
+        }
+    }
+    project
+}
+
+/// `accord serve --root <project> --port 0`, stopped when dropped.
 struct AccordServe {
     child: std::process::Child,
     url: String,
@@ -161,10 +272,10 @@ struct AccordServe {
 impl AccordServe {
     /// Starts the preview server and waits for its address; None (with a note) if it
     /// does not come up within a minute.
-    fn start() -> Option<AccordServe> {
+    fn start(project: &Path) -> Option<AccordServe> {
         let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
             .args(["serve", "--port", "0", "--root"])
-            .arg(root())
+            .arg(project)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -184,10 +295,17 @@ impl AccordServe {
                 }
             }
         });
-        let mut serve = AccordServe { child, url: String::new() };
+        let mut serve = AccordServe {
+            child,
+            url: String::new(),
+        };
         match rx.recv_timeout(Duration::from_secs(60)) {
             Ok(url) if url.starts_with("http://127.0.0.1:") => {
-                serve.url = if url.ends_with('/') { url } else { format!("{url}/") };
+                serve.url = if url.ends_with('/') {
+                    url
+                } else {
+                    format!("{url}/")
+                };
                 Some(serve)
             }
             other => {

@@ -54,8 +54,9 @@ export async function launch() {
  * (`file:///…/`). `url('a/b.html')` gives the address of a file in it.
  */
 export class Site {
-  constructor(kind, entry) {
+  constructor(kind, entry, label = kind) {
     this.kind = kind;
+    this.label = label;
     // Whatever is given (the index.html or the folder), the base is the folder, ending in '/'.
     let base = entry;
     if (!base.endsWith('/')) base = base.slice(0, base.lastIndexOf('/') + 1);
@@ -75,7 +76,7 @@ export class Site {
     return u.startsWith(this.base) || u.startsWith('data:') || u.startsWith('blob:') || u === 'about:blank';
   }
   toString() {
-    return `${this.kind} ${this.base}`;
+    return `${this.label} ${this.base}`;
   }
 }
 
@@ -88,7 +89,9 @@ export function siteFromFolder(dir) {
  * recorded as a violation and aborted, so the page sees a network that is not there.
  */
 export async function newContext(browser, site, options = {}) {
-  const ctx = await browser.newContext({ serviceWorkers: 'block', ...options });
+  // A site opened from disk must work with the network switched off.
+  const offline = site.kind === 'file';
+  const ctx = await browser.newContext({ serviceWorkers: 'block', offline, ...options });
   ctx.setDefaultTimeout(10_000);
   ctx.setDefaultNavigationTimeout(20_000);
   ctx.accord = { site, outside: [], requests: [] };

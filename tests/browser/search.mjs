@@ -77,7 +77,7 @@ async function assertLandedOnAnchor(page) {
 }
 
 export async function searchSuite(R, browser, site, opts) {
-  const tag = `[${site.kind}]`;
+  const tag = `[${site.label}]`;
   if (!opts.hasSearch) {
     await R.test(`${tag} search UI present`, () => {
       throw new Error('search UI not present: the built site has no assets/search.js');

@@ -28,12 +28,21 @@ export function ignoreFor(_opts) {
   return [];
 }
 
+/** `accord serve` shows a failed rebuild as an overlay on every page: say what it says. */
+export async function assertNoBuildError(page) {
+  const overlay = page.locator('#accord-error-overlay');
+  if (await overlay.count()) {
+    throw new Error(`the preview shows a build error: ${(await overlay.first().textContent()).trim().slice(0, 500)}`);
+  }
+}
+
 /** Open `rel` in a fresh context; `fn(page, ctx)` does the checks. */
 export async function withPage(browser, site, rel, options, fn) {
   const ctx = await newContext(browser, site, options);
   try {
     const page = await newPage(ctx);
     await page.goto(site.url(rel), { waitUntil: 'load' });
+    await assertNoBuildError(page);
     return await fn(page, ctx);
   } finally {
     await ctx.close().catch(() => {});
@@ -62,7 +71,7 @@ function shown(t) {
 }
 
 export async function siteSuite(R, browser, site, opts) {
-  const tag = `[${site.kind}]`;
+  const tag = `[${site.label}]`;
   const ignore = ignoreFor(opts);
 
   await R.test(`${tag} home page loads with a title, lang and no errors`, () =>
