@@ -9,6 +9,9 @@ use std::process::{Command, Output};
 
 use sha2::{Digest, Sha256};
 
+mod common;
+use common::{assert_links_resolve, files_under};
+
 fn accord(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_accord"))
         .args(args)
@@ -50,129 +53,6 @@ fn bundle(root: &Path, out: &Path) {
 fn unzip(zip: &Path, into: &Path) {
     let mut a = zip::ZipArchive::new(File::open(zip).unwrap()).unwrap();
     a.extract(into).unwrap();
-}
-
-fn files_under(dir: &Path) -> BTreeSet<String> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            e.path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/")
-        })
-        .collect()
-}
-
-fn decode_entities(s: &str) -> String {
-    s.replace("&#x2F;", "/")
-        .replace("&#x27;", "'")
-        .replace("&#39;", "'")
-        .replace("&quot;", "\"")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-}
-
-/// Every `href` and `src` value in an HTML file.
-fn references(html: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for attr in [" href=", " src=", "\thref=", "\nhref=", "\nsrc="] {
-        let mut rest = html;
-        while let Some(i) = rest.find(attr) {
-            rest = &rest[i + attr.len()..];
-            let (value, after) = match rest.chars().next() {
-                Some(q @ ('"' | '\'')) => {
-                    let end = rest[1..].find(q).map_or(rest.len(), |e| e + 1);
-                    (&rest[1..end], &rest[end..])
-                }
-                _ => {
-                    let end = rest
-                        .find(|c: char| c.is_whitespace() || c == '>')
-                        .unwrap_or(rest.len());
-                    (&rest[..end], &rest[end..])
-                }
-            };
-            out.push(decode_entities(value));
-            rest = after;
-        }
-    }
-    out
-}
-
-/// Joins a relative reference onto a file's folder; `None` when it climbs out of the folder.
-fn join(from_file: &str, reference: &str) -> Option<String> {
-    let mut parts: Vec<&str> = from_file.split('/').collect();
-    parts.pop();
-    for seg in reference.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
-}
-
-/// Crawls every HTML file of an unzipped bundle: each reference must lead to a file inside the
-/// folder, and a reference to `page.html#anchor` to an element with that id.
-fn crawl(site: &Path) {
-    let files = files_under(site);
-    assert!(files.contains("index.html"), "{files:?}");
-    let mut problems = Vec::new();
-    let mut checked = 0;
-    for f in files.iter().filter(|f| f.ends_with(".html")) {
-        let html = std::fs::read_to_string(site.join(f)).unwrap();
-        for (_, url) in accord::check::remote_refs(&html, accord::check::FileType::Html) {
-            problems.push(format!("{f}: loads `{url}` from the network"));
-        }
-        for r in references(&html) {
-            let lower = r.to_ascii_lowercase();
-            if lower.starts_with("http://")
-                || lower.starts_with("https://")
-                || lower.starts_with("mailto:")
-                || lower.starts_with("tel:")
-                || r.starts_with('#')
-                || (r.contains("{{") && f == "HOW-TO-OPEN.html")
-            {
-                continue;
-            }
-            checked += 1;
-            if r.is_empty() || r.starts_with('/') || r.contains("://") || lower.starts_with("//") {
-                problems.push(format!("{f}: `{r}` does not lead into the folder"));
-                continue;
-            }
-            let (path, anchor) = match r.split_once('#') {
-                Some((p, a)) => (p, Some(a)),
-                None => (r.as_str(), None),
-            };
-            let path = path.split('?').next().unwrap_or("");
-            let Some(target) = join(f, path) else {
-                problems.push(format!("{f}: `{r}` climbs out of the folder"));
-                continue;
-            };
-            // A folder link opens a file listing from disk, not a page: only files count.
-            if !files.contains(&target) {
-                problems.push(format!(
-                    "{f}: `{r}` → `{target}` is not a file in the bundle"
-                ));
-                continue;
-            }
-            if let Some(a) = anchor.filter(|a| !a.is_empty() && target.ends_with(".html")) {
-                let text = std::fs::read_to_string(site.join(&target)).unwrap();
-                if !text.contains(&format!("id=\"{a}\"")) && !text.contains(&format!("id={a}")) {
-                    problems.push(format!("{f}: `{r}`: `{target}` has no id `{a}`"));
-                }
-            }
-        }
-    }
-    assert!(checked > 0);
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 /// Checks the unzipped folder against its manifest without accord: the manifest lists every
@@ -241,7 +121,7 @@ fn bundle_opens_from_disk_and_its_manifest_verifies() {
     for f in ["index.html", "HOW-TO-OPEN.html", "principles/map.png"] {
         assert!(site.join(f).is_file(), "{f}");
     }
-    crawl(&site);
+    assert_links_resolve(&site);
     manifest_matches(&site);
 
     let v = accord(&["bundle", "--verify", zip.to_str().unwrap()]);
@@ -260,7 +140,7 @@ fn the_shipped_knowledge_base_bundles_and_every_reference_resolves() {
     let tops: Vec<_> = std::fs::read_dir(&out).unwrap().flatten().collect();
     assert_eq!(tops.len(), 1);
     let site = tops[0].path();
-    crawl(&site);
+    assert_links_resolve(&site);
     manifest_matches(&site);
     assert!(accord::bundle::verify(&zip).unwrap().is_empty());
 }

@@ -50,7 +50,7 @@ fn matrix_cells_link_to_the_sections_that_cover_each_element() {
         row.split("<td")
             .skip(1)
             .map(|c| {
-                attr_values(&format!(" {c}"), "href")
+                references(&format!(" {c}"))
                     .first()
                     .cloned()
                     .unwrap_or_default()

@@ -2,7 +2,7 @@
 //! real binary, and crawling built sites.
 #![allow(dead_code)]
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -79,95 +79,136 @@ pub fn snapshot_dir(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
-/// Values of `attr="…"` attributes in HTML, unescaped enough for URLs.
-pub fn attr_values(html: &str, attr: &str) -> Vec<String> {
-    let needle = format!(" {attr}=\"");
+/// Every file under `dir`, relative to it with `/` separators.
+pub fn files_under(dir: &Path) -> BTreeSet<String> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            e.path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect()
+}
+
+fn decode_entities(s: &str) -> String {
+    s.replace("&#x2F;", "/")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// Every `href` and `src` value in an HTML file.
+pub fn references(html: &str) -> Vec<String> {
     let mut out = Vec::new();
-    let mut rest = html;
-    while let Some(i) = rest.find(&needle) {
-        let after = &rest[i + needle.len()..];
-        let Some(end) = after.find('"') else { break };
-        out.push(after[..end].replace("&amp;", "&"));
-        rest = &after[end..];
+    for attr in [" href=", " src=", "\thref=", "\nhref=", "\nsrc="] {
+        let mut rest = html;
+        while let Some(i) = rest.find(attr) {
+            rest = &rest[i + attr.len()..];
+            let (value, after) = match rest.chars().next() {
+                Some(q @ ('"' | '\'')) => {
+                    let end = rest[1..].find(q).map_or(rest.len(), |e| e + 1);
+                    (&rest[1..end], &rest[end..])
+                }
+                _ => {
+                    let end = rest
+                        .find(|c: char| c.is_whitespace() || c == '>')
+                        .unwrap_or(rest.len());
+                    (&rest[..end], &rest[end..])
+                }
+            };
+            out.push(decode_entities(value));
+            rest = after;
+        }
     }
     out
 }
 
-/// Checks that every internal href and src in every HTML file of `site` resolves to a file that
-/// exists (and an element with the anchor's id, when there is one). Returns the broken ones.
-pub fn broken_links(site: &Path) -> Vec<String> {
-    let files = snapshot_dir(site);
-    let mut broken = Vec::new();
-    for (rel, bytes) in &files {
-        if !rel.ends_with(".html") {
-            continue;
+/// Joins a relative reference onto a file's folder; `None` when it climbs out of the folder.
+fn join(from_file: &str, reference: &str) -> Option<String> {
+    let mut parts: Vec<&str> = from_file.split('/').collect();
+    parts.pop();
+    for seg in reference.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
         }
-        let html = String::from_utf8_lossy(bytes);
-        let dir = Path::new(rel).parent().unwrap_or(Path::new(""));
-        for attr in ["href", "src"] {
-            for url in attr_values(&html, attr) {
-                let lower = url.to_ascii_lowercase();
-                if lower.starts_with("http://")
-                    || lower.starts_with("https://")
-                    || lower.starts_with("mailto:")
-                    || lower.starts_with("tel:")
-                    || lower.starts_with("data:")
-                {
-                    continue;
-                }
-                if url.contains("{{") {
-                    continue;
-                }
-                let (path, anchor) = match url.split_once('#') {
-                    Some((p, a)) => (p.to_string(), Some(a.to_string())),
-                    None => (url.clone(), None),
-                };
-                let path = path.split('?').next().unwrap_or("").to_string();
-                let target_rel = if path.is_empty() {
-                    rel.clone()
-                } else {
-                    let mut parts: Vec<String> = dir
-                        .iter()
-                        .map(|s| s.to_string_lossy().into_owned())
-                        .collect();
-                    let mut ok = true;
-                    for seg in path.split('/') {
-                        match seg {
-                            "" | "." => {}
-                            ".." => ok &= parts.pop().is_some(),
-                            s => parts.push(s.to_string()),
-                        }
-                    }
-                    if !ok {
-                        broken.push(format!("{rel}: {attr}={url} leaves the site"));
+    }
+    Some(parts.join("/"))
+}
+
+/// Crawls every HTML file of a built site: each href and src must lead to a file inside the
+/// folder (not a folder, which opens as a listing from disk), a reference to `page.html#anchor`
+/// to an element with that id, and nothing may be loaded from the network. Returns the problems.
+pub fn broken_links(site: &Path) -> Vec<String> {
+    let files = files_under(site);
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    if !files.contains("index.html") {
+        problems.push("no index.html".to_string());
+    }
+    for f in files.iter().filter(|f| f.ends_with(".html")) {
+        let html = std::fs::read_to_string(site.join(f)).expect("read html");
+        for (_, url) in accord::check::remote_refs(&html, accord::check::FileType::Html) {
+            problems.push(format!("{f}: loads `{url}` from the network"));
+        }
+        for r in references(&html) {
+            let lower = r.to_ascii_lowercase();
+            if lower.starts_with("http://")
+                || lower.starts_with("https://")
+                || lower.starts_with("mailto:")
+                || lower.starts_with("tel:")
+                || (r.contains("{{") && f == "HOW-TO-OPEN.html")
+            {
+                continue;
+            }
+            checked += 1;
+            if r.is_empty() || r.starts_with('/') || r.contains("://") || lower.starts_with("//") {
+                problems.push(format!("{f}: `{r}` does not lead into the folder"));
+                continue;
+            }
+            let (path, anchor) = match r.split_once('#') {
+                Some((p, a)) => (p, Some(a)),
+                None => (r.as_str(), None),
+            };
+            let path = path.split('?').next().unwrap_or("");
+            let target = if path.is_empty() {
+                f.clone()
+            } else {
+                match join(f, path) {
+                    Some(t) => t,
+                    None => {
+                        problems.push(format!("{f}: `{r}` climbs out of the folder"));
                         continue;
                     }
-                    parts.join("/")
-                };
-                let target_rel = if target_rel.ends_with('/')
-                    || files.contains_key(&format!("{target_rel}/index.html"))
-                        && !files.contains_key(&target_rel)
-                {
-                    format!("{}/index.html", target_rel.trim_end_matches('/'))
-                } else {
-                    target_rel
-                };
-                match files.get(&target_rel) {
-                    None => broken.push(format!("{rel}: {attr}={url} (no file {target_rel})")),
-                    Some(target) => {
-                        if let Some(a) = anchor.filter(|a| !a.is_empty() && a != "top") {
-                            let t = String::from_utf8_lossy(target);
-                            if !t.contains(&format!("id=\"{a}\"")) {
-                                broken
-                                    .push(format!("{rel}: {attr}={url} (no #{a} in {target_rel})"));
-                            }
-                        }
-                    }
+                }
+            };
+            if !files.contains(&target) {
+                problems.push(format!("{f}: `{r}` → `{target}` is not a file in the site"));
+                continue;
+            }
+            if let Some(a) = anchor.filter(|a| !a.is_empty() && target.ends_with(".html")) {
+                let text = std::fs::read_to_string(site.join(&target)).expect("read target");
+                if !text.contains(&format!("id=\"{a}\"")) && !text.contains(&format!("id={a}")) {
+                    problems.push(format!("{f}: `{r}`: `{target}` has no id `{a}`"));
                 }
             }
         }
     }
-    broken
+    if checked == 0 {
+        problems.push("no internal links found at all".to_string());
+    }
+    problems
 }
 
 pub const BOOK: &str = "[book]\ntitle = \"Fixture\"\n";
