@@ -318,10 +318,26 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
     // Writing to a Vec cannot fail.
     let _ = comrak::format_html_with_plugins(root, &opts, &mut html, &plugins);
     Rendered {
-        html: String::from_utf8_lossy(&html).into_owned(),
+        html: accessible_task_boxes(&String::from_utf8_lossy(&html)),
         sections,
         terms_used,
     }
+}
+
+/// Task-list items render as disabled checkboxes with no label, which screen readers announce as
+/// an unnamed control; a symbol with a text name reads well and prints as a box to tick.
+fn accessible_task_boxes(html: &str) -> String {
+    if !html.contains("<input type=\"checkbox\"") {
+        return html.to_string();
+    }
+    html.replace(
+        "<input type=\"checkbox\" checked=\"\" disabled=\"\" />",
+        "<span class=\"task task-done\" role=\"img\" aria-label=\"Done\">☑</span>",
+    )
+    .replace(
+        "<input type=\"checkbox\" disabled=\"\" />",
+        "<span class=\"task\" role=\"img\" aria-label=\"To do\">☐</span>",
+    )
 }
 
 /// Splits the page's text at its headings.
@@ -426,7 +442,12 @@ mod tests {
         assert!(r.html.contains("<table>"));
         assert!(r.html.contains("<del>old</del>"));
         assert!(r.html.contains("footnote"));
-        assert!(r.html.contains("checked"));
+        assert!(
+            r.html.contains("aria-label=\"Done\">☑</span> done"),
+            "{}",
+            r.html
+        );
+        assert!(!r.html.contains("<input"));
         assert!(r.html.contains("<dl>"));
     }
 

@@ -132,7 +132,7 @@ fn timeline_orders_items_by_date_with_a_text_alternative() {
     let f = views_site();
     assert!(f.build().status.success());
     let t = f.read("timeline.html");
-    assert!(t.contains("<svg") && t.contains("role=\"img\""));
+    assert!(t.contains("<svg") && t.contains("role=\"group\" aria-labelledby=\"tl-caption\""));
     let list = &t[t.find("<ol class=\"timeline-list\">").unwrap()..];
     let order: Vec<&str> = [
         "datetime=\"1999\"",

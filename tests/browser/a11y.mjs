@@ -13,18 +13,7 @@ const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 // Violations whose fix lies outside the theme, each naming where it is fixed. They are
 // printed as KNOWN on every run, so they stay in sight; ACCORD_AXE_STRICT=1 makes them fail.
-const KNOWN = [
-  {
-    id: 'label',
-    html: /^<input type="checkbox" disabled=""/,
-    why: 'Markdown task-list checkboxes have no label: src/markdown.rs should give each one a label (e.g. aria-hidden on the box, or the item text as its label)',
-  },
-  {
-    id: 'nested-interactive',
-    html: /^<svg [^>]*role="img" aria-labelledby="tl-caption"/,
-    why: 'the timeline <svg role="img"> holds links: themes/default/templates/timeline.html should say role="group" (tests/views.rs asserts role="img")',
-  },
-];
+const KNOWN = [];
 const STRICT = process.env.ACCORD_AXE_STRICT === '1';
 
 /** Run axe on the page as it is now; return readable violations. */
