@@ -148,6 +148,14 @@ fn main() {
     let dir = Path::new(args.get(1).map(String::as_str).unwrap_or("corpus")).to_path_buf();
     let pages: usize = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(1000);
     let mdbook = args.iter().any(|a| a == "--mdbook");
+    // `--terms N` adds N glossary terms: two-word phrases from the same vocabulary, so they
+    // occur in the pages and the linker has real work to do.
+    let terms: usize = args
+        .iter()
+        .position(|a| a == "--terms")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
     let _ = std::fs::remove_dir_all(&dir);
     write(
         &dir.join("book.toml"),
@@ -204,6 +212,22 @@ fn main() {
     }
     if mdbook {
         write(&md_dir.join("src/SUMMARY.md"), &summary);
+    }
+    if terms > 0 {
+        write(
+            &dir.join("content/glossary/_index.md"),
+            "---\ntitle: Glossary\n---\n",
+        );
+    }
+    for t in 0..terms {
+        let (a, b) = (
+            WORDS[t % WORDS.len()],
+            WORDS[(t / WORDS.len() + t + 1) % WORDS.len()],
+        );
+        write(
+            &dir.join(format!("content/glossary/term-{t}.md")),
+            &format!("---\nkind: term\nterm: {a} {b}\ndefinition: What {a} {b} means.\n---\n\nExplanation.\n"),
+        );
     }
     eprintln!("wrote {pages} pages into {}", dir.display());
 }

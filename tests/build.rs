@@ -298,3 +298,25 @@ fn bundled_knowledge_base_builds_and_every_link_resolves() {
     assert!(site.join("index.html").is_file());
     assert_links_resolve(&site);
 }
+
+#[test]
+fn rendered_article_matches_its_snapshot() {
+    let f = Fixture::new(&[
+        ("book.toml", BOOK),
+        ("content/_index.md", "---\ntitle: Home\n---\n\nSee [roles](principles/roles.md).\n"),
+        (
+            "content/glossary/mou.md",
+            "---\nkind: term\nterm: memorandum of understanding\nabbreviation: MoU\ndefinition: A written agreement between partners.\n---\n\nText.\n",
+        ),
+        (
+            "content/principles/roles.md",
+            "---\nkind: principle\ntitle: Clear roles\nsummary: Who does what.\nelements: [roles]\ntags: [roles]\nregions: [Europe]\ncountries: [DE]\nstakeholders: [ngo, law-enforcement]\nsources:\n  - {title: A source, publisher: A publisher, date: \"2009-03-30\", url: \"https://example.org/a\"}\n---\n\nAn MoU names contacts.\n\n## Who does what\n\n| Party | Task |\n|---|---|\n| Police | Investigate |\n\n- [x] agreed\n- [ ] signed\n\n> Example clause: each Party names a contact.[^1]\n\n[^1]: A note.\n",
+        ),
+    ]);
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let html = f.read("principles/roles.html");
+    let start = html.find("<article").expect("article");
+    let end = html.find("</article>").expect("end of article") + "</article>".len();
+    insta::assert_snapshot!(&html[start..end]);
+}
