@@ -178,6 +178,55 @@ pub fn relative_href(from: &str, to: &str) -> String {
     out
 }
 
+/// Rewrites the relative `href` and `src` values of HTML written for the page at `from` (a
+/// site-root-relative URL) so they work from the site root. Only for HTML accord generated:
+/// attribute values there are quoted and escaped, so a plain scan finds exactly the attributes.
+pub fn rebase_html(html: &str, from: &str) -> String {
+    let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
+    if dir.is_empty() {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    loop {
+        let next = [" href=\"", " src=\""]
+            .iter()
+            .filter_map(|a| rest.find(a).map(|i| (i, a.len())))
+            .min();
+        let Some((i, len)) = next else {
+            out.push_str(rest);
+            return out;
+        };
+        out.push_str(&rest[..i + len]);
+        rest = &rest[i + len..];
+        let end = rest.find('"').unwrap_or(rest.len());
+        let value = &rest[..end];
+        let lower = value.to_ascii_lowercase();
+        let keep = value.is_empty()
+            || value.starts_with('#')
+            || value.starts_with('/')
+            || lower.contains(':');
+        if keep {
+            out.push_str(value);
+        } else {
+            let (path, anchor) = value
+                .split_once('#')
+                .map_or((value, None), |(p, a)| (p, Some(a)));
+            match normalize(dir, path) {
+                Some(p) => {
+                    out.push_str(&p);
+                    if let Some(a) = anchor {
+                        out.push('#');
+                        out.push_str(a);
+                    }
+                }
+                None => out.push_str(value),
+            }
+        }
+        rest = &rest[end..];
+    }
+}
+
 /// `../` repeated once per folder level of `url`: the way back to the site root.
 pub fn root_of(url: &str) -> String {
     "../".repeat(url.matches('/').count())
@@ -186,6 +235,16 @@ pub fn root_of(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rebases_relative_links_onto_the_root() {
+        let html = r##"<a href="../b/c.html#x">c</a> <img src="img.png"> <a href="https://x.org/a">x</a> <a href="#top">t</a>"##;
+        assert_eq!(
+            rebase_html(html, "a/page.html"),
+            r##"<a href="b/c.html#x">c</a> <img src="a/img.png"> <a href="https://x.org/a">x</a> <a href="#top">t</a>"##
+        );
+        assert_eq!(rebase_html(html, "index.html"), html);
+    }
 
     #[test]
     fn normalizes_paths() {

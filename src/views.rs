@@ -7,8 +7,7 @@ use serde::Serialize;
 use crate::content::Kind;
 use crate::error::Result;
 use crate::render::{
-    self, human_date, iso_datetime, link_item, render_template, Fragment, LinkItem, OutFile,
-    SiteCtx,
+    human_date, iso_datetime, link_item, render_template, Fragment, LinkItem, OutFile, SiteCtx,
 };
 use crate::site::Site;
 use crate::theme::Theme;
@@ -163,7 +162,7 @@ pub fn reading_order(site: &Site) -> Vec<usize> {
 
 pub fn render(
     site: &Site,
-    _frags: &[Fragment],
+    frags: &[Fragment],
     theme: &Theme,
     sctx: &SiteCtx,
 ) -> Result<Vec<OutFile>> {
@@ -274,14 +273,13 @@ pub fn render(
         )?);
     }
 
-    // The printable document renders each page's Markdown again with links that start from the
-    // site root, because the page-relative hrefs would be wrong there.
+    // The printable document sits at the site root, so each page's relative hrefs are rebased
+    // onto the root rather than rendering its Markdown a second time.
     let order = reading_order(site);
     let print_pages: Vec<PrintPage> = order
         .par_iter()
         .map(|&i| {
             let p = &site.pages[i];
-            let frag = render::fragment_for(site, i, "print.html");
             PrintPage {
                 anchor: format!(
                     "page-{}",
@@ -291,7 +289,7 @@ pub fn render(
                 kind: p.kind.as_str(),
                 kind_label: (p.kind != Kind::Page && !p.is_index).then(|| p.kind.label()),
                 summary: p.meta.summary.clone().or_else(|| p.meta.definition.clone()),
-                content: frag.html,
+                content: crate::links::rebase_html(&frags[i].html, &p.url),
                 sources: p
                     .meta
                     .sources
