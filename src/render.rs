@@ -517,20 +517,6 @@ pub fn render_template(
         .map_err(|e| Error::Content(vec![theme.diagnostic(name, &e)]))
 }
 
-/// Renders every page and generated file of the site.
-pub fn pages(
-    site: &Site,
-    frags: &[Fragment],
-    theme: &Theme,
-    progress: Option<&ProgressBar>,
-) -> Result<Vec<OutFile>> {
-    let sctx = site_ctx(site);
-    let all: Vec<usize> = (0..site.pages.len()).collect();
-    let mut files = page_files(site, frags, theme, &sctx, &all, progress)?;
-    files.extend(crate::views::render(site, frags, theme, &sctx)?);
-    Ok(files)
-}
-
 /// Renders the pages `which` (indices into `site.pages`) and nothing else: `accord serve`
 /// re-renders only the pages an edit can have changed.
 pub fn page_files(
