@@ -3,7 +3,7 @@
 //! The build is one pipeline, each stage a function of the previous stage's output:
 //!
 //! ```text
-//! config::load → content::load → site::resolve → render::{fragments, pages} → search::index_files → output::write_site
+//! config::load → content::load → site::resolve → render::fragments → {render::page_files, views::render, search::index_files} → output::write_site
 //! ```
 //!
 //! [`build::build`] runs it and times each stage.
