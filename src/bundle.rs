@@ -15,10 +15,12 @@ use sha2::{Digest, Sha256};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
-use crate::build::{load_site, render_site, Timer};
 use crate::error::{Error, Result};
-use crate::markdown::{escape_html, slugify};
-use crate::render::{self, OutFile};
+use crate::html::escape_html;
+use crate::slug::slugify;
+use crate::date::Date;
+use crate::output::OutFile;
+use crate::pipeline::{self, Timer};
 
 pub const MANIFEST: &str = "MANIFEST.sha256";
 
@@ -26,16 +28,13 @@ pub const MANIFEST: &str = "MANIFEST.sha256";
 /// `<title-slug>-<YYYY-MM-DD>.zip` in the project folder. Returns the path written.
 pub fn bundle(root: &Path, out: Option<&Path>) -> Result<PathBuf> {
     let mut timer = Timer::default();
-    let mut site = load_site(root, &mut timer)?;
-    // The bundle promises a site that never reaches the network; refuse to break it.
-    let errors = crate::check::build_errors(root, &site)?;
-    if !errors.is_empty() {
-        return Err(Error::Content(errors));
-    }
-    let files = render_site(root, &mut site, &mut timer, None)?;
+    // The same stages as `accord build`: a bundle is never made from a site with errors
+    // (such as assets loaded from another site, which would break it offline).
+    let (site, _) = pipeline::site_without_errors(pipeline::front(root, &mut timer)?)?;
+    let (files, _) = pipeline::render_site(root, &site, &mut timer, None)?;
     let title = site.config.book.title.clone();
     let slug = slugify(&title);
-    let date = render::today();
+    let date = Date::today().to_string();
     let out = match out {
         Some(o) => o.to_path_buf(),
         None => root.join(format!("{slug}-{date}.zip")),

@@ -118,6 +118,17 @@ impl Error {
     }
 }
 
+/// Sorts by file, then position, then severity and message, and drops exact repeats.
+pub fn sort_diagnostics(diags: &mut Vec<Diagnostic>) {
+    diags.sort_by(|a, b| {
+        (&a.path, a.line, a.col, a.severity, &a.message)
+            .cmp(&(&b.path, b.line, b.col, b.severity, &b.message))
+    });
+    diags.dedup();
+}
+
+/// Every finding as `path:line:col: error|warning: message` (then `  hint: …`), and one
+/// summary line: the one format of `accord build`, `check`, `bundle` and `serve`.
 pub fn format_diagnostics(diags: &[Diagnostic]) -> String {
     let mut out = String::new();
     for d in diags {

@@ -12,7 +12,7 @@ use comrak::Arena;
 use crate::config::LinkScope;
 use crate::content::{Kind, Page};
 use crate::error::Diagnostic;
-use crate::markdown::{escape_attr, escape_html, new_node};
+use crate::html::{escape_attr, escape_html};
 
 #[derive(Debug, Clone)]
 pub struct Term {
@@ -59,6 +59,13 @@ pub struct PageLinker<'l> {
     pub enabled: bool,
 }
 
+/// A node made by accord rather than parsed (it has no source position).
+pub fn new_node<'a>(arena: &'a Arena<AstNode<'a>>, value: NodeValue) -> &'a AstNode<'a> {
+    arena.alloc(comrak::arena_tree::Node::new(std::cell::RefCell::new(
+        comrak::nodes::Ast::new(value, comrak::nodes::LineColumn { line: 0, column: 0 }),
+    )))
+}
+
 /// Regular English plural of a word or phrase (its last word).
 pub fn plural(s: &str) -> String {
     let lower = s.to_ascii_lowercase();
@@ -91,7 +98,7 @@ impl Glossary {
             if p.kind != Kind::Term {
                 continue;
             }
-            let term = p.meta.term.clone().unwrap_or_else(|| p.title.clone());
+            let term = p.meta.text("term").unwrap_or(&p.title).to_string();
             let slug = p.slug().to_string();
             if let Some(&other) = g.by_slug.get(&slug) {
                 diags.push(Diagnostic::error(
@@ -110,9 +117,13 @@ impl Glossary {
                 slug,
                 page: i,
                 term,
-                abbreviation: p.meta.abbreviation.clone().filter(|a| !a.trim().is_empty()),
-                aliases: p.meta.aliases.clone(),
-                definition: p.meta.definition.clone().unwrap_or_default(),
+                abbreviation: p
+                    .meta
+                    .text("abbreviation")
+                    .filter(|a| !a.trim().is_empty())
+                    .map(str::to_string),
+                aliases: p.meta.list("aliases").to_vec(),
+                definition: p.meta.text("definition").unwrap_or_default().to_string(),
                 url: p.url.clone(),
             });
         }
@@ -121,15 +132,16 @@ impl Glossary {
         let mut claimed: BTreeMap<String, (usize, &'static str)> = BTreeMap::new();
         for (ti, t) in g.terms.iter().enumerate() {
             let page = &pages[t.page];
-            let mut forms: Vec<(String, &'static str, &'static str)> =
-                vec![(t.term.to_lowercase(), "term", "term")];
+            let mut forms: Vec<(String, &'static str, String)> =
+                vec![(t.term.to_lowercase(), "term", "term".into())];
             if let Some(a) = &t.abbreviation {
-                forms.push((a.clone(), "abbreviation", "abbreviation"));
+                forms.push((a.clone(), "abbreviation", "abbreviation".into()));
             }
-            for a in &t.aliases {
-                forms.push((a.to_lowercase(), "alias", "aliases"));
+            for (n, a) in t.aliases.iter().enumerate() {
+                forms.push((a.to_lowercase(), "alias", format!("aliases[{n}]")));
             }
             for (form, what, key) in forms {
+                let at = page.pos(&key);
                 if let Some((other, other_what)) = claimed.get(&form) {
                     if *other == ti {
                         continue;
@@ -138,8 +150,8 @@ impl Glossary {
                     diags.push(
                         Diagnostic::error(
                             &page.source,
-                            page.key_line(key),
-                            1,
+                            at.line,
+                            at.col,
                             format!(
                                 "{what} `{form}` is already claimed as the {other_what} of `{}` in {}",
                                 g.terms[*other].term,
@@ -155,13 +167,14 @@ impl Glossary {
         }
         for t in &g.terms {
             let page = &pages[t.page];
-            for s in &page.meta.see_also {
+            for (n, s) in page.meta.list("see_also").iter().enumerate() {
                 if !g.by_slug.contains_key(s) {
+                    let at = page.pos(&format!("see_also[{n}]"));
                     diags.push(
                         Diagnostic::error(
                             &page.source,
-                            page.key_line("see_also"),
-                            1,
+                            at.line,
+                            at.col,
                             format!("`see_also` names `{s}`, which is not a glossary term"),
                         )
                         .with_hint(format!("create content/glossary/{s}.md or fix the name")),

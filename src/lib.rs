@@ -8,23 +8,32 @@
 //!
 //! [`build::build`] runs it and times each stage.
 
+pub mod audit;
 pub mod build;
 pub mod bundle;
 pub mod check;
 pub mod config;
 pub mod content;
 pub mod countries;
+pub mod date;
 pub mod error;
+pub mod fragments;
+pub mod frontmatter;
 pub mod glossary;
+pub mod html;
 pub mod links;
 pub mod markdown;
+pub mod model;
 pub mod output;
+pub mod pipeline;
 pub mod project;
+pub mod remote_assets;
 pub mod render;
 pub mod search;
 pub mod search_assets;
 pub mod serve;
 pub mod site;
+pub mod slug;
 pub mod theme;
 pub mod views;
 

@@ -10,11 +10,11 @@ use std::io::{self, Write};
 use std::sync::Mutex;
 
 use comrak::adapters::{HeadingAdapter, HeadingMeta};
-use comrak::arena_tree::Node;
-use comrak::nodes::{Ast, AstNode, LineColumn, NodeValue, Sourcepos};
+use comrak::nodes::{AstNode, NodeValue, Sourcepos};
 use comrak::{parse_document, Arena, Options, Plugins};
 
-use crate::glossary::{directive, PageLinker};
+use crate::glossary::{directive, new_node, PageLinker};
+use crate::html::escape_attr;
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Heading {
@@ -79,27 +79,7 @@ pub fn options() -> Options<'static> {
     o
 }
 
-/// A heading anchor: lower case, accents folded, each run of other characters becomes `-`.
-pub fn slugify(text: &str) -> String {
-    let folded = deunicode::deunicode(text).to_lowercase();
-    let mut out = String::with_capacity(folded.len());
-    let mut dash = false;
-    for c in folded.chars() {
-        if c.is_ascii_alphanumeric() {
-            if dash && !out.is_empty() {
-                out.push('-');
-            }
-            dash = false;
-            out.push(c);
-        } else {
-            dash = true;
-        }
-    }
-    if out.is_empty() {
-        out.push_str("section");
-    }
-    out
-}
+pub use crate::slug::slugify;
 
 /// Text of a node and its descendants, as a reader sees it.
 pub fn collect_text<'a>(node: &'a AstNode<'a>, out: &mut String) {
@@ -220,32 +200,6 @@ impl HeadingAdapter for HeadingIds {
     fn exit(&self, out: &mut dyn Write, h: &HeadingMeta) -> io::Result<()> {
         writeln!(out, "</h{}>", h.level)
     }
-}
-
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-pub fn escape_attr(s: &str) -> String {
-    escape_html(s)
-}
-
-pub fn new_node<'a>(arena: &'a Arena<AstNode<'a>>, value: NodeValue) -> &'a AstNode<'a> {
-    arena.alloc(Node::new(std::cell::RefCell::new(Ast::new(
-        value,
-        LineColumn { line: 0, column: 0 },
-    ))))
 }
 
 /// Everything rendering one page needs besides its Markdown.

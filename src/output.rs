@@ -6,7 +6,12 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::render::OutFile;
+
+/// A file of the finished site, by its path relative to the site root.
+pub struct OutFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
 
 /// A file accord writes into every site, so it never replaces a folder it did not make.
 pub const MARKER: &str = ".accord-site";

@@ -3,24 +3,10 @@
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
-use crate::content::Kind;
+use crate::date::Date;
+use crate::model::{Kind, New, Type};
 use crate::error::{Error, Result};
-use crate::markdown::slugify;
-
-/// The folder a new page of a kind goes into, under the content directory.
-pub fn kind_folder(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Principle => "principles",
-        Kind::Instrument => "instruments",
-        Kind::Agreement => "agreements",
-        Kind::Initiative => "initiatives",
-        Kind::Organisation => "organisations",
-        Kind::Event => "events",
-        Kind::Practice => "practices",
-        Kind::Term => "glossary",
-        Kind::Page => "",
-    }
-}
+use crate::slug::slugify;
 
 const INIT_FILES: &[(&str, &str)] = &[
     (
@@ -125,24 +111,49 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(created)
 }
 
-fn kind_keys(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Principle => "elements: []            # MoU elements this principle underpins, e.g. [roles, training]\n",
-        Kind::Instrument => "short_title: \"\"\nadopted: \"\"            # \"YYYY-MM-DD\"\n# in_force: \"\"\nbinding: true\n# body: \"\"              # the body that adopted it\n# depositary: \"\"\n# monitoring: \"\"\n",
-        Kind::Agreement => "short_title: \"\"\nsigned: \"\"             # \"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\"\nparties: []\n# elements: {roles: roles-and-responsibilities}   # element: heading anchor on this page\n",
-        Kind::Initiative => "region: \"\"\nstarted: \"\"\n# ended: \"\"\n",
-        Kind::Organisation => "abbreviation: \"\"\n# founded: \"\"\n# website: https://\n",
-        Kind::Event => "date: \"\"               # required: \"YYYY-MM-DD\"\n# end_date: \"\"\nplace: \"\"\n",
-        Kind::Term => "abbreviation: \"\"\naliases: []\ndefinition: \"\"         # required: one sentence\nsee_also: []\n",
-        Kind::Practice | Kind::Page => "",
+/// The front matter of a new page, from the content model: the keys the model shows for the
+/// kind with empty values to fill in, optional ones as comments, each with what it means.
+pub fn new_front_matter(kind: Kind, title: &str, today: &Date) -> String {
+    let title_yaml = serde_yaml::to_string(title).unwrap_or_else(|_| format!("{title:?}\n"));
+    let mut out = format!("---\nkind: {}\n{}: {title_yaml}", kind.as_str(), kind.title_key());
+    for key in kind.keys() {
+        if key.name == "kind" || key.name == kind.title_key() {
+            continue;
+        }
+        let show = match key.new {
+            _ if key.is_required(kind) => New::Show,
+            New::Skip => continue,
+            n => n,
+        };
+        let prefix = if show == New::Comment { "# " } else { "" };
+        let value = match (key.ty, key.list) {
+            (Type::Source, _) => {
+                let p = format!("{prefix}    ");
+                out.push_str(&format!(
+                    "{prefix}{}:                # {}\n{prefix}  - title: \"\"\n{p}publisher: \"\"\n{p}date: \"\"\n{p}url: https://\n",
+                    key.name, key.doc
+                ));
+                continue;
+            }
+            (_, true) => "[]".to_string(),
+            (Type::ElementMap, _) => "{}".to_string(),
+            (Type::Bool, _) => "false".to_string(),
+            (Type::Date, _) if key.name == "updated" => format!("\"{today}\""),
+            (Type::Url, _) => "https://".to_string(),
+            _ => "\"\"".to_string(),
+        };
+        let line = format!("{prefix}{}: {value}", key.name);
+        out.push_str(&format!("{line:<28}# {}\n", key.doc));
     }
+    out.push_str("---\n\n## Overview\n\nWrite here.\n");
+    out
 }
 
 /// Creates `content/<kind folder>/<slug>.md` with the kind's front matter to fill in.
 pub fn new_page(root: &Path, kind: Kind, title: &str) -> Result<PathBuf> {
     let config = Config::load(root)?;
     let slug = slugify(title);
-    let dir = root.join(&config.book.src).join(kind_folder(kind));
+    let dir = root.join(&config.book.src).join(kind.folder());
     let path = dir.join(format!("{slug}.md"));
     if path.exists() {
         return Err(Error::Other(format!(
@@ -151,20 +162,7 @@ pub fn new_page(root: &Path, kind: Kind, title: &str) -> Result<PathBuf> {
         )));
     }
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-    let title_yaml = serde_yaml::to_string(title).unwrap_or_else(|_| format!("{title:?}\n"));
-    let title_key = if kind == Kind::Term { "term" } else { "title" };
-    let sources = if kind.needs_sources() || kind == Kind::Term {
-        "sources:\n  - title: \"\"\n    publisher: \"\"\n    date: \"\"\n    url: https://\n"
-    } else {
-        "# sources:\n#   - title: \"\"\n#     publisher: \"\"\n#     date: \"\"\n#     url: https://\n"
-    };
-    let text = format!(
-        "---\nkind: {}\n{title_key}: {}summary: \"\"\n{}tags: []\n# regions: []\n# countries: []          # ISO codes, e.g. [DE, IT]\n# stakeholders: []\n{sources}updated: \"{}\"\n---\n\n## Overview\n\nWrite here.\n",
-        kind.as_str(),
-        title_yaml,
-        kind_keys(kind),
-        crate::render::today(),
-    );
+    let text = new_front_matter(kind, title, &Date::today());
     std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
     Ok(path)
 }

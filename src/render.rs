@@ -1,4 +1,4 @@
-//! The render stage: Markdown fragments, then Tera pages, in parallel.
+//! The render stage: Tera pages from the resolved site and its Markdown fragments, in parallel.
 //!
 //! Templates receive plain data: every decision (what a fact row says, which pages are related,
 //! how a date reads) is made here, so a theme only arranges it.
@@ -9,148 +9,17 @@ use indicatif::ProgressBar;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::content::{element_label, Elements, Kind, Page};
+use crate::content::{Kind, Page};
+use crate::date::{self, Date};
 use crate::error::{Diagnostic, Error, Result};
-use crate::glossary::PageLinker;
-use crate::links::{self, Target};
-use crate::markdown::{self, RenderInput, SectionText};
+use crate::fragments::Fragments;
+use crate::frontmatter::Value;
+use crate::links;
+use crate::markdown;
+use crate::model::{self, element_label, Type};
+use crate::output::OutFile;
 use crate::site::Site;
 use crate::theme::Theme;
-
-/// A file of the finished site, by its path relative to the site root.
-pub struct OutFile {
-    pub path: String,
-    pub bytes: Vec<u8>,
-}
-
-/// One page's Markdown, rendered.
-#[derive(Clone)]
-pub struct Fragment {
-    pub html: String,
-    pub sections: Vec<SectionText>,
-    pub terms_used: Vec<usize>,
-}
-
-/// Renders every page's Markdown with links rewritten and glossary terms linked, and records
-/// where each term is used.
-pub fn fragments(site: &mut Site) -> Vec<Fragment> {
-    let frags: Vec<Fragment> = (0..site.pages.len())
-        .into_par_iter()
-        .map(|i| fragment_for(site, i, &site.pages[i].url))
-        .collect();
-    record_term_uses(site, &frags);
-    frags
-}
-
-/// Adds the glossary terms each fragment links to `site.term_uses`. Separate from [`fragments`]
-/// so that `accord serve` can reuse the fragments of unchanged pages.
-pub fn record_term_uses(site: &mut Site, frags: &[Fragment]) {
-    for (page, f) in frags.iter().enumerate() {
-        for &t in &f.terms_used {
-            if !site.term_uses[t].contains(&page) {
-                site.term_uses[t].push(page);
-            }
-        }
-    }
-    for uses in &mut site.term_uses {
-        uses.sort_unstable();
-    }
-}
-
-/// Renders one page's Markdown as if it were placed at `at` (its own URL, or the print page).
-pub fn fragment_for(site: &Site, i: usize, at: &str) -> Fragment {
-    let page = &site.pages[i];
-    let index = site.link_index();
-    let rewrite = |url: &str| -> String {
-        match links::resolve(url, i, page.dir(), &index) {
-            Ok(Target::Page { page: t, anchor }) => match anchor {
-                Some(a) if t == i && at == page.url => format!("#{a}"),
-                Some(a) => format!("{}#{a}", links::relative_href(at, &site.pages[t].url)),
-                None => links::relative_href(at, &site.pages[t].url),
-            },
-            Ok(Target::Asset(a)) => links::relative_href(at, &a),
-            Ok(Target::Term(slug)) => match site.glossary().index_of(&slug) {
-                Some(t) => links::relative_href(at, &site.glossary().terms[t].url),
-                None => url.to_string(),
-            },
-            Ok(Target::External) | Err(_) => url.to_string(),
-        }
-    };
-    let own_term = (page.kind == Kind::Term)
-        .then(|| site.glossary().index_of(page.slug()))
-        .flatten();
-    let linker = PageLinker {
-        linker: &site.linker,
-        root: links::root_of(at),
-        own_term,
-        enabled: page.meta.glossary != Some(false),
-    };
-    let r = markdown::render(&RenderInput {
-        body: &page.body,
-        headings: &page.analysis.headings,
-        allow_html: site.config.build.allow_html,
-        rewrite_link: &rewrite,
-        glossary: Some(&linker),
-    });
-    Fragment {
-        html: r.html,
-        sections: r.sections,
-        terms_used: r.terms_used,
-    }
-}
-
-/// "2009-03-30" → "30 March 2009"; "2009-03" → "March 2009".
-pub fn human_date(d: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let parts: Vec<&str> = d.split('-').collect();
-    let month = |m: &str| {
-        m.parse::<usize>()
-            .ok()
-            .and_then(|m| MONTHS.get(m.wrapping_sub(1)))
-            .copied()
-    };
-    match parts.as_slice() {
-        [y, m, day] => match (month(m), day.parse::<u32>()) {
-            (Some(m), Ok(day)) => format!("{day} {m} {y}"),
-            _ => d.to_string(),
-        },
-        [y, m] => month(m).map_or_else(|| d.to_string(), |m| format!("{m} {y}")),
-        _ => d.to_string(),
-    }
-}
-
-/// A date as RFC 3339, for feeds and sitemaps.
-pub fn iso_datetime(d: &str) -> String {
-    let parts: Vec<&str> = d.split('-').collect();
-    match parts.as_slice() {
-        [y, m, day] => format!("{y}-{m}-{day}T00:00:00Z"),
-        [y, m] => format!("{y}-{m}-01T00:00:00Z"),
-        [y] => format!("{y}-01-01T00:00:00Z"),
-        _ => "1970-01-01T00:00:00Z".into(),
-    }
-}
-
-fn date_range(from: Option<&str>, to: Option<&str>) -> Option<String> {
-    match (from, to) {
-        (Some(a), Some(b)) => Some(format!("{} – {}", human_date(a), human_date(b))),
-        (Some(a), None) => Some(human_date(a)),
-        (None, Some(b)) => Some(format!("until {}", human_date(b))),
-        (None, None) => None,
-    }
-}
 
 #[derive(Serialize, Clone)]
 pub struct NavItem {
@@ -213,7 +82,7 @@ fn group_facts(facts: Vec<Fact>) -> Vec<FactRow> {
 }
 
 #[derive(Serialize)]
-struct SourceCtx {
+pub struct SourceCtx {
     title: String,
     publisher: Option<String>,
     date: Option<String>,
@@ -284,124 +153,83 @@ pub fn link_item(site: &Site, i: usize) -> LinkItem {
     LinkItem {
         title: p.title.clone(),
         url: p.url.clone(),
-        summary: p.meta.summary.clone().or_else(|| p.meta.definition.clone()),
+        summary: p.summary().map(str::to_string),
         kind_label: (p.kind != Kind::Page && !p.is_index).then(|| p.kind.label()),
         date: key_date_label(p),
     }
 }
 
+/// "Adopted 30 March 2009", or a period: the fact of the kind's key date.
 fn key_date_label(p: &Page) -> Option<String> {
-    let m = &p.meta;
-    match p.kind {
-        Kind::Instrument => m
-            .adopted
-            .as_deref()
-            .map(|d| format!("Adopted {}", human_date(d))),
-        Kind::Agreement => m
-            .signed
-            .as_deref()
-            .map(|d| format!("Signed {}", human_date(d))),
-        Kind::Initiative => date_range(m.started.as_deref(), m.ended.as_deref()),
-        Kind::Event => date_range(m.date.as_deref(), m.end_date.as_deref()),
-        Kind::Organisation => m
-            .founded
-            .as_deref()
-            .map(|d| format!("Founded {}", human_date(d))),
-        _ => None,
+    let key = model::key(p.kind, p.kind.def().key_date?)?;
+    let value = date_fact(p, key)?;
+    Some(match key.until {
+        Some(_) => value,
+        None => format!("{} {value}", key.fact.unwrap_or(key.name)),
+    })
+}
+
+/// A date key's value as shown: a range when the key starts a period.
+fn date_fact(p: &Page, key: &model::Key) -> Option<String> {
+    let start = p.meta.date(key.name);
+    match key.until {
+        Some(end) => date::range(start, p.meta.date(end)),
+        None => start.map(Date::human),
     }
 }
 
+/// The facts table, from the content model: every key of the page's kind that has a row, in
+/// model order.
 fn facts(site: &Site, p: &Page) -> Vec<Fact> {
-    let m = &p.meta;
     let mut out = Vec::new();
-    let mut push = |label: &'static str, value: Option<String>| {
-        if let Some(value) = value.filter(|v| !v.is_empty()) {
-            out.push(Fact {
-                label,
-                value,
-                href: None,
-                external: None,
-            });
-        }
+    let plain = |label: &'static str, value: String| Fact {
+        label,
+        value,
+        href: None,
+        external: None,
     };
-    match p.kind {
-        Kind::Instrument => {
-            push("Short title", m.short_title.clone());
-            push("Adopted", m.adopted.as_deref().map(human_date));
-            push("In force", m.in_force.as_deref().map(human_date));
-            push(
-                "Legally binding",
-                m.binding.map(|b| if b { "Yes" } else { "No" }.to_string()),
-            );
-            push("Adopted by", m.body.clone());
-            push("Depositary", m.depositary.clone());
-            push("Monitoring", m.monitoring.clone());
-        }
-        Kind::Agreement => {
-            push("Short title", m.short_title.clone());
-            push("Signed", m.signed.as_deref().map(human_date));
-            push(
-                "Parties",
-                (!m.parties.is_empty()).then(|| m.parties.join("; ")),
-            );
-        }
-        Kind::Initiative => {
-            push("Region", m.region.clone());
-            push(
-                "Period",
-                date_range(m.started.as_deref(), m.ended.as_deref()),
-            );
-        }
-        Kind::Organisation => {
-            push("Abbreviation", m.abbreviation.clone());
-            push("Founded", m.founded.as_deref().map(human_date));
-        }
-        Kind::Event => {
-            push("Date", date_range(m.date.as_deref(), m.end_date.as_deref()));
-            push("Place", m.place.clone());
-        }
-        Kind::Term => {
-            push("Abbreviation", m.abbreviation.clone());
-            push(
-                "Also written",
-                (!m.aliases.is_empty()).then(|| m.aliases.join(", ")),
-            );
-        }
-        Kind::Principle | Kind::Practice | Kind::Page => {}
-    }
-    if let Some(w) = &m.website {
-        out.push(Fact {
-            label: "Website",
-            value: w.clone(),
-            href: None,
-            external: Some(w.clone()),
-        });
-    }
-    match &m.elements {
-        Some(Elements::Map(map)) => {
-            for (e, anchor) in map {
-                out.push(Fact {
-                    label: "Covers",
-                    value: element_label(e).to_string(),
-                    href: Some(format!("{}#{anchor}", p.url)),
-                    external: None,
-                });
+    for key in p.kind.keys() {
+        let Some(label) = key.fact else { continue };
+        match (key.ty, p.meta.get(key.name)) {
+            (Type::Date, _) => out.extend(date_fact(p, key).map(|v| plain(label, v))),
+            (_, None) => {}
+            (Type::Url, Some(Value::Text(u))) => out.push(Fact {
+                label,
+                value: u.clone(),
+                href: None,
+                external: Some(u.clone()),
+            }),
+            (Type::ElementMap, Some(Value::Map(map))) => {
+                for (e, anchor) in map {
+                    out.push(Fact {
+                        label,
+                        value: element_label(e).to_string(),
+                        href: Some(format!("{}#{anchor}", p.url)),
+                        external: None,
+                    });
+                }
             }
-        }
-        Some(Elements::List(list)) => {
-            let has_matrix = crate::views::nav_entries(site)
-                .iter()
-                .any(|(_, u)| *u == "matrix.html");
-            for e in list {
-                out.push(Fact {
-                    label: "MoU elements",
-                    value: element_label(e).to_string(),
-                    href: has_matrix.then(|| format!("matrix.html#col-{e}")),
-                    external: None,
-                });
+            (Type::Element, Some(Value::List(list))) => {
+                let has_matrix = site.has_matrix();
+                for e in list {
+                    out.push(Fact {
+                        label,
+                        value: element_label(e).to_string(),
+                        href: has_matrix.then(|| format!("matrix.html#col-{e}")),
+                        external: None,
+                    });
+                }
             }
+            (_, Some(Value::Bool(b))) => {
+                out.push(plain(label, if *b { "Yes" } else { "No" }.into()))
+            }
+            (_, Some(Value::List(l))) if !l.is_empty() => {
+                let sep = if key.name == "parties" { "; " } else { ", " };
+                out.push(plain(label, l.join(sep)));
+            }
+            (_, Some(Value::Text(t))) if !t.is_empty() => out.push(plain(label, t.clone())),
+            _ => {}
         }
-        None => {}
     }
     out
 }
@@ -453,7 +281,7 @@ pub fn site_ctx(site: &Site) -> SiteCtx {
             prefix: format!("{}/", p.dir()),
         });
     }
-    for (title, url) in crate::views::nav_entries(site) {
+    for (title, url) in site.generated_views() {
         nav.push(NavItem {
             title: title.into(),
             url: url.into(),
@@ -483,18 +311,8 @@ pub fn site_ctx(site: &Site) -> SiteCtx {
             .unwrap_or_default(),
         nav,
         version: env!("CARGO_PKG_VERSION"),
-        built: today(),
+        built: Date::today().to_string(),
     }
-}
-
-pub fn today() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    format!(
-        "{:04}-{:02}-{:02}",
-        now.year(),
-        u8::from(now.month()),
-        now.day()
-    )
 }
 
 /// Renders one template into a file, turning template errors into diagnostics that name the
@@ -521,7 +339,7 @@ pub fn render_template(
 /// re-renders only the pages an edit can have changed.
 pub fn page_files(
     site: &Site,
-    frags: &[Fragment],
+    frags: &Fragments,
     theme: &Theme,
     sctx: &SiteCtx,
     which: &[usize],
@@ -560,7 +378,7 @@ pub fn page_files(
 
 fn render_page(
     site: &Site,
-    frags: &[Fragment],
+    frags: &Fragments,
     theme: &Theme,
     sctx: &SiteCtx,
     i: usize,
@@ -593,7 +411,7 @@ fn render_page(
         let g = site.glossary();
         let t = g.index_of(p.slug());
         let mut see: BTreeSet<usize> = BTreeSet::new();
-        for s in &m.see_also {
+        for s in m.list("see_also") {
             if let Some(x) = g.index_of(s) {
                 see.insert(g.terms[x].page);
             }
@@ -602,7 +420,7 @@ fn render_page(
         for other in &g.terms {
             if site.pages[other.page]
                 .meta
-                .see_also
+                .list("see_also")
                 .iter()
                 .any(|s| s == p.slug())
             {
@@ -613,7 +431,7 @@ fn render_page(
             see_also: see.into_iter().map(|x| link_item(site, x)).collect(),
             used_on: t
                 .map(|t| {
-                    site.term_uses[t]
+                    frags.term_uses[t]
                         .iter()
                         .filter(|&&u| u != i)
                         .map(|&u| link_item(site, u))
@@ -660,8 +478,8 @@ fn render_page(
         title: &p.title,
         kind: p.kind.as_str(),
         kind_label: p.kind.label(),
-        summary: m.summary.as_deref().or(m.definition.as_deref()),
-        content: &frags[i].html,
+        summary: p.summary(),
+        content: frags.html(i),
         toc: p
             .analysis
             .headings
@@ -669,18 +487,9 @@ fn render_page(
             .filter(|h| (2..=3).contains(&h.level))
             .collect(),
         facts: group_facts(facts(site, p)),
-        sources: m
-            .sources
-            .iter()
-            .map(|s| SourceCtx {
-                title: s.title.clone(),
-                publisher: s.publisher.clone(),
-                date: s.date.as_deref().map(human_date),
-                url: s.url.clone(),
-            })
-            .collect(),
+        sources: source_ctx(p),
         cites: m
-            .cites
+            .cites()
             .iter()
             .filter_map(|c| {
                 let t = site.page_index(&c.instrument)?;
@@ -688,9 +497,9 @@ fn render_page(
                 Some(CiteCtx {
                     title: tp
                         .meta
-                        .short_title
-                        .clone()
-                        .unwrap_or_else(|| tp.title.clone()),
+                        .text("short_title")
+                        .unwrap_or(&tp.title)
+                        .to_string(),
                     url: tp.url.clone(),
                     articles: c.articles.clone(),
                 })
@@ -712,12 +521,26 @@ fn render_page(
             .collect(),
         children,
         taxonomies,
-        updated: m.updated.as_deref().map(human_date),
-        updated_iso: m.updated.clone(),
+        updated: m.date("updated").map(Date::human),
+        updated_iso: m.date("updated").map(Date::to_string),
         term,
         glossary,
     };
     render_template(theme, &template, &ctx, p.url.clone())
+}
+
+/// A page's sources as templates show them.
+pub fn source_ctx(p: &Page) -> Vec<SourceCtx> {
+    p.meta
+        .sources()
+        .iter()
+        .map(|s| SourceCtx {
+            title: s.title.clone(),
+            publisher: s.publisher.clone(),
+            date: s.date.as_ref().map(Date::human),
+            url: s.url.clone(),
+        })
+        .collect()
 }
 
 fn glossary_letters(site: &Site) -> Vec<GlossaryLetter> {
@@ -748,17 +571,4 @@ fn glossary_letters(site: &Site) -> Vec<GlossaryLetter> {
         .into_iter()
         .map(|(letter, terms)| GlossaryLetter { letter, terms })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_read_naturally() {
-        assert_eq!(human_date("2009-03-30"), "30 March 2009");
-        assert_eq!(human_date("2009-03"), "March 2009");
-        assert_eq!(human_date("2009"), "2009");
-        assert_eq!(iso_datetime("2009-03"), "2009-03-01T00:00:00Z");
-    }
 }

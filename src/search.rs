@@ -8,10 +8,11 @@ use accord_search::{
     Synonyms, INDEX_SCRIPT_VAR, WASM_SCRIPT_VAR,
 };
 
-use crate::content::stakeholder_label;
 use crate::countries;
 use crate::error::{Error, Result};
-use crate::render::{Fragment, OutFile};
+use crate::fragments::Fragments;
+use crate::model::stakeholder_label;
+use crate::output::OutFile;
 use crate::search_assets::ENGINE_WASM;
 use crate::site::Site;
 
@@ -19,27 +20,23 @@ use crate::site::Site;
 pub const INDEX_PATH: &str = "search/index.bin";
 
 /// One document per page section, with the page's facets.
-pub fn section_docs(site: &Site, frags: &[Fragment]) -> Vec<SectionDoc> {
+pub fn section_docs(site: &Site, frags: &Fragments) -> Vec<SectionDoc> {
     let mut docs = Vec::new();
-    for (page, frag) in site.pages.iter().zip(frags) {
+    for (page, frag) in site.pages.iter().zip(&frags.pages) {
         let m = &page.meta;
-        let mut regions = m.regions.clone();
-        regions.extend(m.region.clone());
+        let mut regions = m.list("regions").to_vec();
+        regions.extend(m.text("region").map(str::to_string));
         let countries: Vec<String> = m
-            .countries
+            .list("countries")
             .iter()
             .map(|c| countries::name(c).unwrap_or(c).to_string())
             .collect();
         let stakeholders: Vec<String> = m
-            .stakeholders
+            .list("stakeholders")
             .iter()
             .map(|s| stakeholder_label(s))
             .collect();
-        let summary = m
-            .summary
-            .clone()
-            .or_else(|| m.definition.clone())
-            .unwrap_or_default();
+        let summary = page.summary().unwrap_or_default().to_string();
         let sections: Vec<_> = if frag.sections.is_empty() {
             vec![crate::markdown::SectionText {
                 anchor: String::new(),
@@ -64,7 +61,7 @@ pub fn section_docs(site: &Site, frags: &[Fragment]) -> Vec<SectionDoc> {
                 regions: regions.clone(),
                 countries: countries.clone(),
                 stakeholders: stakeholders.clone(),
-                tags: m.tags.clone(),
+                tags: m.list("tags").to_vec(),
             });
         }
     }
@@ -93,7 +90,7 @@ pub fn synonyms(site: &Site) -> Synonyms {
 }
 
 /// The index and the engine, each also as a classic script for pages opened from disk.
-pub fn index_files(site: &Site, frags: &[Fragment]) -> Result<Vec<OutFile>> {
+pub fn index_files(site: &Site, frags: &Fragments) -> Result<Vec<OutFile>> {
     let index = build_index(&section_docs(site, frags), &synonyms(site))
         .map_err(|e| Error::Other(format!("search index: {e}")))?;
     Ok(vec![

@@ -133,8 +133,8 @@ fn rebuild(
     match result {
         Ok(out) => {
             let site = &out.snapshot.site;
-            if first && !site.warnings.is_empty() {
-                eprintln!("{}", format_diagnostics(&site.warnings));
+            if first && !out.snapshot.warnings.is_empty() {
+                eprintln!("{}", format_diagnostics(&out.snapshot.warnings));
             }
             eprintln!(
                 "{} {} pages in {:.0} ms ({} rendered)",

@@ -1,14 +1,17 @@
 //! The resolve stage: from loaded pages to the site graph.
 //!
 //! Links are checked, backlinks and related pages gathered, folders ordered, taxonomies and the
-//! glossary built. After this stage nothing can fail because of content.
+//! glossary built. Resolve always returns a site together with every problem it found: a broken
+//! reference is reported and left out of the graph, so `accord check` can audit the rest of the
+//! site in the same run, and `accord build` stops before writing when any problem is an error.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::config::Config;
-use crate::content::{stakeholder_label, Kind, Page};
+use crate::content::{Kind, Page};
 use crate::countries;
-use crate::error::{Diagnostic, Error, Result};
+use crate::error::Diagnostic;
+use crate::model::stakeholder_label;
 use crate::glossary::{Glossary, Linker};
 use crate::links::{self, LinkIndex, Target};
 
@@ -43,9 +46,8 @@ pub struct Site {
     pub nav: Vec<usize>,
     pub taxonomies: Vec<Taxonomy>,
     pub linker: Linker,
-    /// For each glossary term: the pages that use it.
-    pub term_uses: Vec<Vec<usize>>,
-    pub warnings: Vec<Diagnostic>,
+    /// For each page: the glossary terms it links explicitly (`glossary:` links).
+    pub explicit_terms: Vec<Vec<usize>>,
     /// Page index by path relative to the content directory.
     pub by_rel: HashMap<String, usize>,
     /// For each page: the (taxonomy, term) pairs it is filed under.
@@ -89,6 +91,33 @@ impl Site {
         self.page_index(&idx_rel)
     }
 
+    /// Whether the comparison matrix has rows.
+    pub fn has_matrix(&self) -> bool {
+        self.pages.iter().any(|p| p.kind == Kind::Agreement)
+    }
+
+    /// Whether the timeline has items: some page has a date the model places on it.
+    pub fn has_timeline(&self) -> bool {
+        self.pages.iter().any(|p| {
+            p.kind
+                .keys()
+                .any(|k| k.timeline.is_some() && p.meta.date(k.name).is_some())
+        })
+    }
+
+    /// Generated pages that belong in the main navigation, as (title, url): only those that
+    /// have something to show.
+    pub fn generated_views(&self) -> Vec<(&'static str, &'static str)> {
+        let mut out = Vec::new();
+        if self.has_matrix() {
+            out.push(("MoU comparison", "matrix.html"));
+        }
+        if self.has_timeline() {
+            out.push(("Timeline", "timeline.html"));
+        }
+        out
+    }
+
     /// Sections from the home page down to the page's parent.
     pub fn breadcrumbs(&self, page: usize) -> Vec<usize> {
         let mut out = Vec::new();
@@ -105,11 +134,24 @@ impl Site {
     }
 }
 
-/// Resolves links, orders pages and builds the graph. Collects every problem before failing.
+/// The resolved site and every problem found while loading and resolving it.
+pub struct Resolved {
+    pub site: Site,
+    /// Errors and warnings, sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Resolved {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Resolves links, orders pages and builds the graph, reporting every problem.
 ///
 /// Pages that failed to load are absent from `loaded.pages` but named in `loaded.failed`, so the
 /// links of the pages that did load are still checked and reported in the same run.
-pub fn resolve(config: Config, loaded: crate::content::Loaded) -> Result<Site> {
+pub fn resolve(config: Config, loaded: crate::content::Loaded) -> Resolved {
     let crate::content::Loaded {
         mut pages,
         assets,
@@ -118,8 +160,7 @@ pub fn resolve(config: Config, loaded: crate::content::Loaded) -> Result<Site> {
     } = loaded;
     // Stable order everywhere downstream: by path.
     pages.sort_by(|a, b| a.rel.cmp(&b.rel));
-    let (mut diags, mut warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
-        diagnostics.into_iter().partition(|d| d.is_error());
+    let mut diags = diagnostics;
     let failed_target = |from_dir: &str, url: &str| -> bool {
         let path = url.split(['#', '?']).next().unwrap_or("");
         links::normalize(from_dir, path).is_some_and(|t| {
@@ -214,7 +255,8 @@ pub fn resolve(config: Config, loaded: crate::content::Loaded) -> Result<Site> {
     // `related` and `cites` name pages by their path in the content directory.
     let mut related_sets: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); pages.len()];
     for (i, page) in pages.iter().enumerate() {
-        for r in &page.meta.related {
+        for (n, r) in page.meta.list("related").iter().enumerate() {
+            let at = page.pos(&format!("related[{n}]"));
             match index.by_rel.get(r.trim_start_matches("./")) {
                 Some(&t) if t != i => {
                     related_sets[i].insert(t);
@@ -223,28 +265,30 @@ pub fn resolve(config: Config, loaded: crate::content::Loaded) -> Result<Site> {
                 Some(_) => {}
                 None if failed.iter().any(|f| f == r.trim_start_matches("./")) => {}
                 None => diags.push(
-                    Diagnostic::error(&page.source, page.key_line("related"), 1, format!("`related` names `{r}`, which does not exist"))
+                    Diagnostic::error(&page.source, at.line, at.col, format!("`related` names `{r}`, which does not exist"))
                         .with_hint("write paths relative to the content directory, such as `instruments/untoc.md`"),
                 ),
             }
         }
-        for c in &page.meta.cites {
+        for (n, c) in page.meta.cites().iter().enumerate() {
+            let at = page.pos(&format!("cites[{n}].instrument"));
             match index.by_rel.get(c.instrument.as_str()) {
                 Some(&t) if pages[t].kind == Kind::Instrument => {}
                 Some(_) => diags.push(Diagnostic::error(
                     &page.source,
-                    page.key_line("cites"),
-                    1,
+                    at.line,
+                    at.col,
                     format!("`cites` names `{}`, which is not an instrument", c.instrument),
                 )),
                 None => diags.push(
-                    Diagnostic::error(&page.source, page.key_line("cites"), 1, format!("`cites` names `{}`, which does not exist", c.instrument))
+                    Diagnostic::error(&page.source, at.line, at.col, format!("`cites` names `{}`, which does not exist", c.instrument))
                         .with_hint("write paths relative to the content directory, such as `instruments/cets-197.md`"),
                 ),
             }
         }
-        if let Some(crate::content::Elements::Map(m)) = &page.meta.elements {
+        if let Some(m) = page.meta.element_map() {
             for (element, anchor) in m {
+                let at = page.pos(&format!("elements.{element}"));
                 if !page.analysis.has_anchor(anchor) {
                     let known: Vec<&str> = page
                         .analysis
@@ -255,8 +299,8 @@ pub fn resolve(config: Config, loaded: crate::content::Loaded) -> Result<Site> {
                     diags.push(
                         Diagnostic::error(
                             &page.source,
-                            page.key_line("elements"),
-                            1,
+                            at.line,
+                            at.col,
                             format!("element `{element}` points to `#{anchor}`, which is not a heading on this page"),
                         )
                         .with_hint(match crate::error::did_you_mean(anchor, &known) {
@@ -269,14 +313,7 @@ pub fn resolve(config: Config, loaded: crate::content::Loaded) -> Result<Site> {
         }
     }
 
-    let errors: Vec<_> = diags.iter().filter(|d| d.is_error()).cloned().collect();
-    if !errors.is_empty() {
-        let mut all = errors;
-        all.extend(warnings);
-        all.sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
-        return Err(Error::Content(all));
-    }
-    warnings.extend(diags);
+    crate::error::sort_diagnostics(&mut diags);
 
     let children = order_children(&pages);
     let nav = children
@@ -303,14 +340,7 @@ pub fn resolve(config: Config, loaded: crate::content::Loaded) -> Result<Site> {
     }
     let linker = Linker::new(glossary, config.glossary.link);
 
-    let mut term_uses = vec![Vec::new(); linker.glossary().terms.len()];
-    for (page, terms) in explicit_terms.iter().enumerate() {
-        for &t in terms {
-            term_uses[t].push(page);
-        }
-    }
-
-    Ok(Site {
+    let site = Site {
         backlinks: backlink_sets
             .into_iter()
             .map(|s| s.into_iter().collect())
@@ -319,18 +349,24 @@ pub fn resolve(config: Config, loaded: crate::content::Loaded) -> Result<Site> {
             .into_iter()
             .map(|s| s.into_iter().collect())
             .collect(),
-        term_uses,
+        explicit_terms: explicit_terms
+            .into_iter()
+            .map(|s| s.into_iter().collect())
+            .collect(),
         config,
         children,
         nav,
         taxonomies,
         linker,
         assets,
-        warnings,
         pages,
         by_rel,
         page_terms,
-    })
+    };
+    Resolved {
+        site,
+        diagnostics: diags,
+    }
 }
 
 /// Anchors that the templates give every page, which Markdown links may target too.
@@ -342,8 +378,8 @@ fn is_generated_anchor(a: &str) -> bool {
 }
 
 fn reading_order(a: &Page, b: &Page) -> std::cmp::Ordering {
-    let wa = a.meta.weight.unwrap_or(i64::MAX);
-    let wb = b.meta.weight.unwrap_or(i64::MAX);
+    let wa = a.meta.int("weight").unwrap_or(i64::MAX);
+    let wb = b.meta.int("weight").unwrap_or(i64::MAX);
     wa.cmp(&wb)
         .then_with(|| a.title.to_lowercase().cmp(&b.title.to_lowercase()))
         .then_with(|| a.rel.cmp(&b.rel))
@@ -373,7 +409,7 @@ fn order_children(pages: &[Page]) -> BTreeMap<String, Vec<usize>> {
 }
 
 pub fn slug_of(label: &str) -> String {
-    crate::markdown::slugify(label)
+    crate::slug::slugify(label)
 }
 
 fn build_taxonomies(pages: &[Page]) -> Vec<Taxonomy> {
@@ -392,18 +428,18 @@ fn build_taxonomies(pages: &[Page]) -> Vec<Taxonomy> {
         ("regions", "Regions", |p| {
             let mut v: Vec<(String, String)> = p
                 .meta
-                .regions
+                .list("regions")
                 .iter()
                 .map(|r| (slug_of(r), r.clone()))
                 .collect();
-            if let Some(r) = &p.meta.region {
-                v.push((slug_of(r), r.clone()));
+            if let Some(r) = p.meta.text("region") {
+                v.push((slug_of(r), r.to_string()));
             }
             v
         }),
         ("countries", "Countries", |p| {
             p.meta
-                .countries
+                .list("countries")
                 .iter()
                 .map(|c| {
                     (
@@ -415,14 +451,14 @@ fn build_taxonomies(pages: &[Page]) -> Vec<Taxonomy> {
         }),
         ("stakeholders", "Stakeholders", |p| {
             p.meta
-                .stakeholders
+                .list("stakeholders")
                 .iter()
                 .map(|s| (s.clone(), stakeholder_label(s)))
                 .collect()
         }),
         ("tags", "Tags", |p| {
             p.meta
-                .tags
+                .list("tags")
                 .iter()
                 .map(|t| (slug_of(t), t.clone()))
                 .collect()

@@ -38,7 +38,7 @@ pub fn default_files() -> Vec<(String, &'static [u8])> {
 }
 
 fn escape(s: &str) -> String {
-    crate::markdown::escape_html(s)
+    crate::html::escape_html(s)
 }
 
 impl Theme {

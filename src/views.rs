@@ -5,24 +5,14 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::content::Kind;
+use crate::date::{self, Date};
 use crate::error::Result;
-use crate::render::{
-    human_date, iso_datetime, link_item, render_template, Fragment, LinkItem, OutFile, SiteCtx,
-};
+use crate::fragments::Fragments;
+use crate::model::{self, ELEMENTS};
+use crate::output::OutFile;
+use crate::render::{link_item, render_template, source_ctx, LinkItem, SiteCtx, SourceCtx};
 use crate::site::Site;
 use crate::theme::Theme;
-
-/// Generated pages that belong in the main navigation, as (title, url).
-pub fn nav_entries(site: &Site) -> Vec<(&'static str, &'static str)> {
-    let mut out = Vec::new();
-    if site.pages.iter().any(|p| p.kind == Kind::Agreement) {
-        out.push(("MoU comparison", "matrix.html"));
-    }
-    if site.pages.iter().any(|p| p.meta.key_date().is_some()) {
-        out.push(("Timeline", "timeline.html"));
-    }
-    out
-}
 
 #[derive(Serialize)]
 struct Simple<'a> {
@@ -84,15 +74,7 @@ struct PrintPage {
     kind_label: Option<&'static str>,
     summary: Option<String>,
     content: String,
-    sources: Vec<PrintSource>,
-}
-
-#[derive(Serialize)]
-struct PrintSource {
-    title: String,
-    publisher: Option<String>,
-    date: Option<String>,
-    url: Option<String>,
+    sources: Vec<SourceCtx>,
 }
 
 #[derive(Serialize)]
@@ -160,58 +142,102 @@ pub fn reading_order(site: &Site) -> Vec<usize> {
     out
 }
 
+/// What every generated view is made from.
+pub struct ViewInput<'a> {
+    pub site: &'a Site,
+    pub frags: &'a Fragments,
+    pub theme: &'a Theme,
+    pub sctx: &'a SiteCtx,
+}
+
+/// A generated view: the files it writes (none when it has nothing to show).
+type View = fn(&ViewInput) -> Result<Vec<OutFile>>;
+
+/// Every generated view, by name.
+pub const VIEWS: &[(&str, View)] = &[
+    ("browse", browse),
+    ("taxonomy terms", taxonomy_terms),
+    ("404", not_found),
+    ("search", search_page),
+    ("print", print),
+    ("feed", feed),
+    ("sitemap", sitemap),
+    ("matrix", matrix),
+    ("timeline", timeline),
+    ("export", export_files),
+    ("robots", robots),
+];
+
+/// Renders every view, in parallel.
 pub fn render(
     site: &Site,
-    frags: &[Fragment],
+    frags: &Fragments,
     theme: &Theme,
     sctx: &SiteCtx,
 ) -> Result<Vec<OutFile>> {
-    let mut files = Vec::new();
-
-    files.push(render_template(
+    let input = ViewInput {
+        site,
+        frags,
         theme,
+        sctx,
+    };
+    let outputs: Vec<Result<Vec<OutFile>>> = VIEWS.par_iter().map(|(_, v)| v(&input)).collect();
+    let mut files = Vec::new();
+    for o in outputs {
+        files.extend(o?);
+    }
+    Ok(files)
+}
+
+fn browse(v: &ViewInput) -> Result<Vec<OutFile>> {
+    let site = v.site;
+    let taxonomy_list: Vec<TaxList> = site
+        .taxonomies
+        .iter()
+        .filter(|t| !t.terms.is_empty())
+        .map(|t| TaxList {
+            name: t.name,
+            label: t.label,
+            terms: t
+                .terms
+                .iter()
+                .map(|term| TaxTermLink {
+                    title: term.label.clone(),
+                    url: format!("{}/{}.html", t.name, term.slug),
+                    count: term.pages.len(),
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(vec![render_template(
+        v.theme,
         "taxonomy.html",
         &BrowseCtx {
-            site: sctx,
+            site: v.sctx,
             root: "",
             url: "browse.html",
             title: "Browse",
             summary: Some("Every page filed by kind, region, country, stakeholder and tag."),
-            taxonomy_list: site
-                .taxonomies
-                .iter()
-                .filter(|t| !t.terms.is_empty())
-                .map(|t| TaxList {
-                    name: t.name,
-                    label: t.label,
-                    terms: t
-                        .terms
-                        .iter()
-                        .map(|term| TaxTermLink {
-                            title: term.label.clone(),
-                            url: format!("{}/{}.html", t.name, term.slug),
-                            count: term.pages.len(),
-                        })
-                        .collect(),
-                })
-                .collect(),
+            taxonomy_list,
         },
         "browse.html".into(),
-    )?);
+    )?])
+}
 
-    let term_pages: Vec<Result<OutFile>> = site
-        .taxonomies
+fn taxonomy_terms(v: &ViewInput) -> Result<Vec<OutFile>> {
+    let site = v.site;
+    site.taxonomies
         .par_iter()
         .flat_map_iter(|t| t.terms.iter().map(move |term| (t, term)))
         .map(|(t, term)| {
             let items: Vec<LinkItem> = term.pages.iter().map(|&p| link_item(site, p)).collect();
             let mut groups: Vec<Group> = Vec::new();
             for kind in Kind::ALL {
-                let mut in_kind: Vec<(Option<&str>, LinkItem)> = term
+                let mut in_kind: Vec<(Option<&Date>, LinkItem)> = term
                     .pages
                     .iter()
                     .filter(|&&p| site.pages[p].kind == kind)
-                    .map(|&p| (site.pages[p].meta.key_date(), link_item(site, p)))
+                    .map(|&p| (site.pages[p].key_date(), link_item(site, p)))
                     .collect();
                 if in_kind.is_empty() {
                     continue;
@@ -231,10 +257,10 @@ pub fn render(
                 )
             });
             render_template(
-                theme,
+                v.theme,
                 "taxonomy_term.html",
                 &TermPageCtx {
-                    site: sctx,
+                    site: v.sctx,
                     root: "../",
                     url: format!("{}/{}.html", t.name, term.slug),
                     title: term.label.clone(),
@@ -246,35 +272,44 @@ pub fn render(
                 format!("{}/{}.html", t.name, term.slug),
             )
         })
-        .collect();
-    for f in term_pages {
-        files.push(f?);
-    }
+        .collect()
+}
 
-    let simple = |url: &'static str, title: &'static str| Simple {
-        site: sctx,
+fn simple<'a>(v: &ViewInput<'a>, url: &'static str, title: &'static str) -> Simple<'a> {
+    Simple {
+        site: v.sctx,
         root: "",
         url,
         title,
         summary: None,
-    };
-    files.push(render_template(
-        theme,
-        "404.html",
-        &simple("404.html", "Page not found"),
-        "404.html".into(),
-    )?);
-    if theme.has("search.html") {
-        files.push(render_template(
-            theme,
-            "search.html",
-            &simple("search.html", "Search"),
-            "search.html".into(),
-        )?);
     }
+}
 
-    // The printable document sits at the site root, so each page's relative hrefs are rebased
-    // onto the root rather than rendering its Markdown a second time.
+fn not_found(v: &ViewInput) -> Result<Vec<OutFile>> {
+    Ok(vec![render_template(
+        v.theme,
+        "404.html",
+        &simple(v, "404.html", "Page not found"),
+        "404.html".into(),
+    )?])
+}
+
+fn search_page(v: &ViewInput) -> Result<Vec<OutFile>> {
+    if !v.theme.has("search.html") {
+        return Ok(Vec::new());
+    }
+    Ok(vec![render_template(
+        v.theme,
+        "search.html",
+        &simple(v, "search.html", "Search"),
+        "search.html".into(),
+    )?])
+}
+
+/// The printable document sits at the site root, so each page's relative hrefs are rebased
+/// onto the root rather than rendering its Markdown a second time.
+fn print(v: &ViewInput) -> Result<Vec<OutFile>> {
+    let site = v.site;
     let order = reading_order(site);
     let print_pages: Vec<PrintPage> = order
         .par_iter()
@@ -283,24 +318,14 @@ pub fn render(
             PrintPage {
                 anchor: format!(
                     "page-{}",
-                    crate::markdown::slugify(p.rel.trim_end_matches(".md"))
+                    crate::slug::slugify(p.rel.trim_end_matches(".md"))
                 ),
                 title: p.title.clone(),
                 kind: p.kind.as_str(),
                 kind_label: (p.kind != Kind::Page && !p.is_index).then(|| p.kind.label()),
-                summary: p.meta.summary.clone().or_else(|| p.meta.definition.clone()),
-                content: crate::links::rebase_html(&frags[i].html, &p.url),
-                sources: p
-                    .meta
-                    .sources
-                    .iter()
-                    .map(|s| PrintSource {
-                        title: s.title.clone(),
-                        publisher: s.publisher.clone(),
-                        date: s.date.as_deref().map(human_date),
-                        url: s.url.clone(),
-                    })
-                    .collect(),
+                summary: p.summary().map(str::to_string),
+                content: crate::links::rebase_html(v.frags.html(i), &p.url),
+                sources: source_ctx(p),
             }
         })
         .collect();
@@ -310,7 +335,7 @@ pub fn render(
         .par_iter()
         .map(|p| {
             render_template(
-                theme,
+                v.theme,
                 "print_page.html",
                 &PrintPageCtx { root: "", p },
                 String::new(),
@@ -321,11 +346,11 @@ pub fn render(
     for a in articles {
         html.push_str(&String::from_utf8_lossy(&a?.bytes));
     }
-    files.push(render_template(
-        theme,
+    Ok(vec![render_template(
+        v.theme,
         "print.html",
         &PrintCtx {
-            site: sctx,
+            site: v.sctx,
             root: "",
             url: "print.html",
             title: "Print",
@@ -339,13 +364,17 @@ pub fn render(
             articles: html,
         },
         "print.html".into(),
-    )?);
+    )?])
+}
 
-    let mut updated: Vec<(&str, usize)> = site
+/// The 50 most recently reviewed pages, by `updated`.
+fn feed(v: &ViewInput) -> Result<Vec<OutFile>> {
+    let site = v.site;
+    let mut updated: Vec<(&Date, usize)> = site
         .pages
         .iter()
         .enumerate()
-        .filter_map(|(i, p)| p.meta.updated.as_deref().map(|u| (u, i)))
+        .filter_map(|(i, p)| p.meta.date("updated").map(|u| (u, i)))
         .collect();
     updated.sort_by(|a, b| b.0.cmp(a.0).then(a.1.cmp(&b.1)));
     let entries: Vec<FeedEntry> = updated
@@ -354,66 +383,73 @@ pub fn render(
         .map(|&(u, i)| FeedEntry {
             title: site.pages[i].title.clone(),
             url: site.pages[i].url.clone(),
-            updated: iso_datetime(u),
-            summary: site.pages[i].meta.summary.clone(),
+            updated: u.rfc3339(),
+            summary: site.pages[i].meta.text("summary").map(str::to_string),
         })
         .collect();
-    files.push(render_template(
-        theme,
+    let feed_updated = updated
+        .first()
+        .map_or_else(|| Date::today().rfc3339(), |(u, _)| u.rfc3339());
+    Ok(vec![render_template(
+        v.theme,
         "feed.xml",
         &FeedCtx {
-            site: sctx,
-            feed_updated: updated
-                .first()
-                .map_or_else(|| iso_datetime(&sctx.built), |(u, _)| iso_datetime(u)),
+            site: v.sctx,
+            feed_updated,
             entries,
         },
         "feed.xml".into(),
-    )?);
+    )?])
+}
 
-    let mut sitemap: Vec<FeedEntry> = order
+fn sitemap(v: &ViewInput) -> Result<Vec<OutFile>> {
+    let site = v.site;
+    let mut entries: Vec<FeedEntry> = reading_order(site)
         .iter()
         .map(|&i| FeedEntry {
             title: String::new(),
             url: site.pages[i].url.clone(),
-            updated: site.pages[i].meta.updated.clone().unwrap_or_default(),
+            updated: site.pages[i]
+                .meta
+                .date("updated")
+                .map(Date::to_string)
+                .unwrap_or_default(),
             summary: None,
         })
         .collect();
-    let generated = nav_entries(site).into_iter().map(|(_, u)| u);
+    let generated = site.generated_views().into_iter().map(|(_, u)| u);
     for extra in ["browse.html", "search.html", "print.html"]
         .into_iter()
         .chain(generated)
     {
-        sitemap.push(FeedEntry {
+        entries.push(FeedEntry {
             title: String::new(),
             url: extra.into(),
             updated: String::new(),
             summary: None,
         });
     }
-    files.push(render_template(
-        theme,
+    Ok(vec![render_template(
+        v.theme,
         "sitemap.xml",
         &FeedCtx {
-            site: sctx,
+            site: v.sctx,
             feed_updated: String::new(),
-            entries: sitemap,
+            entries,
         },
         "sitemap.xml".into(),
-    )?);
+    )?])
+}
 
-    files.extend(knowledge_views(site, theme, sctx)?);
-
+fn robots(v: &ViewInput) -> Result<Vec<OutFile>> {
     let mut robots = String::from("User-agent: *\nAllow: /\n");
-    if !sctx.base_url.is_empty() {
-        robots.push_str(&format!("Sitemap: {}sitemap.xml\n", sctx.base_url));
+    if !v.sctx.base_url.is_empty() {
+        robots.push_str(&format!("Sitemap: {}sitemap.xml\n", v.sctx.base_url));
     }
-    files.push(OutFile {
+    Ok(vec![OutFile {
         path: "robots.txt".into(),
         bytes: robots.into_bytes(),
-    });
-    Ok(files)
+    }])
 }
 
 #[derive(Serialize)]
@@ -453,7 +489,7 @@ struct MatrixCtx<'a> {
 /// The comparison matrix: agreements as rows, MoU elements as columns.
 pub fn matrix_rows(site: &Site) -> (Vec<MatrixColumn>, Vec<MatrixRow>) {
     let order = reading_order(site);
-    let columns = crate::content::ELEMENTS
+    let columns = ELEMENTS
         .iter()
         .map(|(key, label)| MatrixColumn {
             key,
@@ -473,20 +509,16 @@ pub fn matrix_rows(site: &Site) -> (Vec<MatrixColumn>, Vec<MatrixRow>) {
         .collect();
     agreements.sort_by(|&a, &b| {
         let (pa, pb) = (&site.pages[a], &site.pages[b]);
-        pa.meta
-            .signed
-            .cmp(&pb.meta.signed)
+        pa.key_date()
+            .cmp(&pb.key_date())
             .then_with(|| pa.title.cmp(&pb.title))
     });
     let rows = agreements
         .into_iter()
         .map(|i| {
             let p = &site.pages[i];
-            let map = match &p.meta.elements {
-                Some(crate::content::Elements::Map(m)) => m.clone(),
-                _ => Default::default(),
-            };
-            let cells: Vec<MatrixCell> = crate::content::ELEMENTS
+            let map = p.meta.element_map().cloned().unwrap_or_default();
+            let cells: Vec<MatrixCell> = ELEMENTS
                 .iter()
                 .map(|(key, label)| MatrixCell {
                     element: key,
@@ -512,8 +544,8 @@ pub struct TimelineItem {
     pub kind_label: &'static str,
     /// What the date marks: "Adopted", "In force", "Event", "Initiative", "Signed".
     pub what: &'static str,
-    pub start: String,
-    pub end: Option<String>,
+    pub start: Date,
+    pub end: Option<Date>,
     pub label: String,
     /// Drawing coordinates, computed here so the template only places them.
     pub x: f64,
@@ -541,52 +573,33 @@ struct TimelineCtx<'a> {
     axis_y: f64,
 }
 
-fn fractional_year(d: &str) -> f64 {
-    let mut parts = d.split('-').map(|p| p.parse::<f64>().unwrap_or(1.0));
-    let y = parts.next().unwrap_or(0.0);
-    let m = parts.next().unwrap_or(1.0);
-    let day = parts.next().unwrap_or(1.0);
-    y + (m - 1.0) / 12.0 + (day - 1.0) / 365.0
-}
-
 const TL_LEFT: f64 = 20.0;
 const TL_WIDTH: f64 = 900.0;
 const TL_ROW: f64 = 26.0;
 
-/// Dated items in time order, with their place on the drawing.
+/// Dated items in time order, with their place on the drawing: every date the content model
+/// places on the timeline, with the end of its period where it has one.
 pub fn timeline_items(site: &Site) -> Vec<TimelineItem> {
     let mut items: Vec<TimelineItem> = Vec::new();
     for p in &site.pages {
-        let m = &p.meta;
-        let mut push = |what: &'static str, start: &Option<String>, end: &Option<String>| {
-            if let Some(s) = start {
-                items.push(TimelineItem {
-                    title: p.title.clone(),
-                    url: p.url.clone(),
-                    kind: p.kind.as_str(),
-                    kind_label: p.kind.label(),
-                    what,
-                    start: s.clone(),
-                    end: end.clone(),
-                    label: match end {
-                        Some(e) => format!("{} – {}", human_date(s), human_date(e)),
-                        None => human_date(s),
-                    },
-                    x: 0.0,
-                    x2: 0.0,
-                    y: 0.0,
-                });
-            }
-        };
-        match p.kind {
-            Kind::Instrument => {
-                push("Adopted", &m.adopted, &None);
-                push("In force", &m.in_force, &None);
-            }
-            Kind::Event => push("Event", &m.date, &m.end_date),
-            Kind::Initiative => push("Initiative", &m.started, &m.ended),
-            Kind::Agreement => push("Signed or adopted", &m.signed, &None),
-            _ => {}
+        for key in p.kind.keys() {
+            let (Some(what), Some(start)) = (key.timeline, p.meta.date(key.name)) else {
+                continue;
+            };
+            let end = key.until.and_then(|k| p.meta.date(k)).copied();
+            items.push(TimelineItem {
+                title: p.title.clone(),
+                url: p.url.clone(),
+                kind: p.kind.as_str(),
+                kind_label: p.kind.label(),
+                what,
+                start: *start,
+                end,
+                label: date::range(Some(start), end.as_ref()).unwrap_or_default(),
+                x: 0.0,
+                x2: 0.0,
+                y: 0.0,
+            });
         }
     }
     items.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.title.cmp(&b.title)));
@@ -595,20 +608,20 @@ pub fn timeline_items(site: &Site) -> Vec<TimelineItem> {
     }
     let min = items
         .iter()
-        .map(|i| fractional_year(&i.start))
+        .map(|i| i.start.fractional_year())
         .fold(f64::MAX, f64::min)
         .floor();
     let max = items
         .iter()
-        .map(|i| fractional_year(i.end.as_deref().unwrap_or(&i.start)))
+        .map(|i| i.end.unwrap_or(i.start).fractional_year())
         .fold(f64::MIN, f64::max)
         .floor()
         + 1.0;
     let span = (max - min).max(1.0);
-    let scale = |d: &str| TL_LEFT + (fractional_year(d) - min) / span * (TL_WIDTH - 2.0 * TL_LEFT);
+    let scale = |d: &Date| TL_LEFT + (d.fractional_year() - min) / span * (TL_WIDTH - 2.0 * TL_LEFT);
     for (n, it) in items.iter_mut().enumerate() {
         it.x = (scale(&it.start) * 10.0).round() / 10.0;
-        it.x2 = (scale(it.end.as_deref().unwrap_or(&it.start)) * 10.0).round() / 10.0;
+        it.x2 = (scale(it.end.as_ref().unwrap_or(&it.start)) * 10.0).round() / 10.0;
         it.y = 30.0 + n as f64 * TL_ROW;
     }
     items
@@ -618,10 +631,10 @@ fn timeline_ticks(items: &[TimelineItem]) -> Vec<Tick> {
     let Some(first) = items.first() else {
         return Vec::new();
     };
-    let min = fractional_year(&first.start).floor() as i32;
+    let min = first.start.fractional_year().floor() as i32;
     let max = items
         .iter()
-        .map(|i| fractional_year(i.end.as_deref().unwrap_or(&i.start)))
+        .map(|i| i.end.unwrap_or(i.start).fractional_year())
         .fold(f64::MIN, f64::max)
         .floor() as i32
         + 1;
@@ -641,80 +654,43 @@ fn timeline_ticks(items: &[TimelineItem]) -> Vec<Tick> {
         .collect()
 }
 
-/// One row of the data export: the page's place in the site and its front matter as written.
-#[derive(Serialize, serde::Deserialize, Debug, PartialEq)]
-pub struct ExportItem {
-    pub path: String,
-    pub url: String,
-    pub kind: String,
-    pub title: String,
-    /// The front matter exactly as written (absent keys are null or empty).
-    pub front_matter: crate::content::FrontMatter,
+/// One row of the data export: the page's place in the site and its front matter.
+#[derive(Serialize, Debug)]
+pub struct ExportItem<'a> {
+    pub path: &'a str,
+    pub url: &'a str,
+    pub kind: &'static str,
+    pub title: &'a str,
+    /// The front matter as checked: each key the editor wrote, dates as written.
+    pub front_matter: &'a crate::frontmatter::Meta,
 }
 
-pub const CSV_COLUMNS: &[&str] = &[
-    "path",
-    "url",
-    "kind",
-    "title",
-    "summary",
-    "tags",
-    "regions",
-    "countries",
-    "stakeholders",
-    "short_title",
-    "adopted",
-    "in_force",
-    "binding",
-    "signed",
-    "parties",
-    "elements",
-    "region",
-    "started",
-    "ended",
-    "date",
-    "end_date",
-    "place",
-    "abbreviation",
-    "founded",
-    "website",
-    "term",
-    "definition",
-    "updated",
-    "related",
-    "sources",
-];
+/// The CSV columns: the page's place, then every exported key of the content model.
+pub fn csv_columns() -> Vec<&'static str> {
+    let mut cols = vec!["path", "url", "kind", "title"];
+    cols.extend(model::export_columns());
+    cols
+}
 
-fn export_files(site: &Site) -> Result<Vec<OutFile>> {
-    let items: Vec<ExportItem> = site
-        .pages
-        .iter()
-        .filter(|p| !p.is_index)
-        .map(|p| ExportItem {
-            path: p.rel.clone(),
-            url: p.url.clone(),
-            kind: p.kind.as_str().to_string(),
-            title: p.title.clone(),
-            front_matter: p.meta.clone(),
-        })
-        .collect();
-    let json = serde_json::to_vec_pretty(&items)
-        .map_err(|e| crate::Error::Other(format!("items.json: {e}")))?;
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let io = |e: csv::Error| crate::Error::Other(format!("items.csv: {e}"));
-    w.write_record(CSV_COLUMNS).map_err(io)?;
-    let list = |v: &[String]| v.join("; ");
-    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-    for it in &items {
-        let m = &it.front_matter;
-        let sources: Vec<String> = m
-            .sources
+/// One CSV cell: lists joined with `; `, sources as `title, publisher, date, url` joined with
+/// ` | `.
+fn csv_cell(value: Option<&crate::frontmatter::Value>) -> String {
+    use crate::frontmatter::Value;
+    match value {
+        None => String::new(),
+        Some(Value::Text(t)) => t.clone(),
+        Some(Value::Bool(b)) => b.to_string(),
+        Some(Value::Int(i)) => i.to_string(),
+        Some(Value::Date(d)) => d.to_string(),
+        Some(Value::List(l)) => l.join("; "),
+        Some(Value::Map(m)) => m.keys().cloned().collect::<Vec<_>>().join("; "),
+        Some(Value::Sources(sources)) => sources
             .iter()
             .map(|s| {
                 [
                     Some(s.title.clone()),
                     s.publisher.clone(),
-                    s.date.clone(),
+                    s.date.map(|d| d.to_string()),
                     s.url.clone(),
                 ]
                 .into_iter()
@@ -722,40 +698,45 @@ fn export_files(site: &Site) -> Result<Vec<OutFile>> {
                 .collect::<Vec<_>>()
                 .join(", ")
             })
-            .collect();
-        w.write_record([
-            it.path.clone(),
-            it.url.clone(),
-            it.kind.clone(),
-            it.title.clone(),
-            opt(&m.summary),
-            list(&m.tags),
-            list(&m.regions),
-            list(&m.countries),
-            list(&m.stakeholders),
-            opt(&m.short_title),
-            opt(&m.adopted),
-            opt(&m.in_force),
-            m.binding.map(|b| b.to_string()).unwrap_or_default(),
-            opt(&m.signed),
-            list(&m.parties),
-            list(&m.element_names()),
-            opt(&m.region),
-            opt(&m.started),
-            opt(&m.ended),
-            opt(&m.date),
-            opt(&m.end_date),
-            opt(&m.place),
-            opt(&m.abbreviation),
-            opt(&m.founded),
-            opt(&m.website),
-            opt(&m.term),
-            opt(&m.definition),
-            opt(&m.updated),
-            list(&m.related),
-            sources.join(" | "),
-        ])
-        .map_err(io)?;
+            .collect::<Vec<_>>()
+            .join(" | "),
+        Some(Value::Cites(cites)) => cites
+            .iter()
+            .map(|c| c.instrument.clone())
+            .collect::<Vec<_>>()
+            .join("; "),
+    }
+}
+
+fn export_files(v: &ViewInput) -> Result<Vec<OutFile>> {
+    let items: Vec<ExportItem> = v
+        .site
+        .pages
+        .iter()
+        .filter(|p| !p.is_index)
+        .map(|p| ExportItem {
+            path: &p.rel,
+            url: &p.url,
+            kind: p.kind.as_str(),
+            title: &p.title,
+            front_matter: &p.meta,
+        })
+        .collect();
+    let json = serde_json::to_vec_pretty(&items)
+        .map_err(|e| crate::Error::Other(format!("items.json: {e}")))?;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let io = |e: csv::Error| crate::Error::Other(format!("items.csv: {e}"));
+    let columns = csv_columns();
+    w.write_record(&columns).map_err(io)?;
+    for it in &items {
+        let mut row = vec![
+            it.path.to_string(),
+            it.url.to_string(),
+            it.kind.to_string(),
+            it.title.to_string(),
+        ];
+        row.extend(columns[4..].iter().map(|k| csv_cell(it.front_matter.get(k))));
+        w.write_record(&row).map_err(io)?;
     }
     let csv = w
         .into_inner()
@@ -772,48 +753,51 @@ fn export_files(site: &Site) -> Result<Vec<OutFile>> {
     ])
 }
 
-/// The matrix, the timeline and the data export.
-pub fn knowledge_views(site: &Site, theme: &Theme, sctx: &SiteCtx) -> Result<Vec<OutFile>> {
-    let mut files = export_files(site)?;
-    let nav = nav_entries(site);
-    if nav.iter().any(|(_, u)| *u == "matrix.html") {
-        let (columns, rows) = matrix_rows(site);
-        files.push(render_template(
-            theme,
-            "matrix.html",
-            &MatrixCtx {
-                site: sctx,
-                root: "",
-                url: "matrix.html",
-                title: "MoU comparison",
-                summary: Some("Which elements each agreement covers, with a link to the section that describes it."),
-                columns,
-                rows,
-            },
-            "matrix.html".into(),
-        )?);
+fn matrix(v: &ViewInput) -> Result<Vec<OutFile>> {
+    if !v.site.has_matrix() {
+        return Ok(Vec::new());
     }
-    if nav.iter().any(|(_, u)| *u == "timeline.html") {
-        let items = timeline_items(site);
-        let ticks = timeline_ticks(&items);
-        let height = 30.0 + items.len() as f64 * TL_ROW + 30.0;
-        files.push(render_template(
-            theme,
-            "timeline.html",
-            &TimelineCtx {
-                site: sctx,
-                root: "",
-                url: "timeline.html",
-                title: "Timeline",
-                summary: Some("Instruments, agreements, initiatives and events in time order."),
-                items,
-                ticks,
-                width: TL_WIDTH,
-                height,
-                axis_y: height - 20.0,
-            },
-            "timeline.html".into(),
-        )?);
+    let (columns, rows) = matrix_rows(v.site);
+    Ok(vec![render_template(
+        v.theme,
+        "matrix.html",
+        &MatrixCtx {
+            site: v.sctx,
+            root: "",
+            url: "matrix.html",
+            title: "MoU comparison",
+            summary: Some(
+                "Which elements each agreement covers, with a link to the section that describes it.",
+            ),
+            columns,
+            rows,
+        },
+        "matrix.html".into(),
+    )?])
+}
+
+fn timeline(v: &ViewInput) -> Result<Vec<OutFile>> {
+    let items = timeline_items(v.site);
+    if items.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(files)
+    let ticks = timeline_ticks(&items);
+    let height = 30.0 + items.len() as f64 * TL_ROW + 30.0;
+    Ok(vec![render_template(
+        v.theme,
+        "timeline.html",
+        &TimelineCtx {
+            site: v.sctx,
+            root: "",
+            url: "timeline.html",
+            title: "Timeline",
+            summary: Some("Instruments, agreements, initiatives and events in time order."),
+            items,
+            ticks,
+            width: TL_WIDTH,
+            height,
+            axis_y: height - 20.0,
+        },
+        "timeline.html".into(),
+    )?])
 }

@@ -79,27 +79,42 @@ fn fixture(root: &Path) {
 }
 
 const EXPECTED: &[&str] = &[
-    "content/glossary/referral-mechanism.md:5: error: `see_also` names `nothing-here`, which is not a glossary term (hint: create content/glossary/nothing-here.md or fix the name)",
-    "content/glossary/unused.md:3: warning: glossary term `zebra crossing` is used on no page (hint: use it in running text, link it as `[zebra crossing](glossary:unused)`, or remove the entry)",
-    "content/guide/a.md:7: error: link to missing page `missing.md` (resolved to `guide/missing.md`)",
-    "content/guide/a.md:9: error: link `b.md#nope`: `guide/b.md` has no heading with anchor `#nope` (hint: anchors on that page: intro)",
-    "content/guide/a.md:11: warning: image `map.png` has no alt text (hint: describe what it shows for readers who cannot see it: `![A map of the referral pathway](map.png)`)",
-    "content/guide/a.md:13: error: `https://example.org/map.png` is loaded from another site, so the page does not work offline (hint: save the file in the content folder and refer to it by a relative path)",
-    "content/guide/a.md:15: warning: heading `Deep` skips a level: h4 follows h2 (hint: make it h3 (`### `))",
-    "content/guide/bad.md:3: error: unknown key `titel` for kind `page` (hint: did you mean `title`?)",
-    "content/guide/p.md:2: error: a page of kind `principle` must list at least one source (hint: add `sources:` with title, publisher, date and url)",
-    "content/misc/lonely.md:1: warning: no navigation reaches this page: no section lists it and no reachable page links to it (hint: put it in a folder that has an `_index.md`, or link to it from a page readers reach)",
-    "themes/default/static/extra.css:2: error: the theme loads `https://fonts.example.org/css` from another site, so pages do not work offline (hint: copy the file into the theme's static/ folder and refer to it relatively)",
+    "content/glossary/referral-mechanism.md:5:12: error: `see_also` names `nothing-here`, which is not a glossary term\n  hint: create content/glossary/nothing-here.md or fix the name",
+    "content/glossary/unused.md:3:7: warning: glossary term `zebra crossing` is used on no page\n  hint: use it in running text, link it as `[zebra crossing](glossary:unused)`, or remove the entry",
+    "content/guide/a.md:7:42: error: link to missing page `missing.md` (resolved to `guide/missing.md`)",
+    "content/guide/a.md:9:5: error: link `b.md#nope`: `guide/b.md` has no heading with anchor `#nope`\n  hint: anchors on that page: intro",
+    "content/guide/a.md:11:1: warning: image `map.png` has no alt text\n  hint: describe what it shows for readers who cannot see it: `![A map of the referral pathway](map.png)`",
+    "content/guide/a.md:13:1: error: `https://example.org/map.png` is loaded from another site, so the page does not work offline\n  hint: save the file in the content folder and refer to it by a relative path",
+    "content/guide/a.md:15:1: warning: heading `Deep` skips a level: h4 follows h2\n  hint: make it h3 (`### `)",
+    "content/guide/bad.md:3:1: error: unknown key `titel` for kind `page`\n  hint: did you mean `title`?",
+    "content/guide/p.md:2:7: error: a page of kind `principle` needs `sources`\n  hint: add `sources:` (Where the page's facts come from: title, publisher, date and url of each.)",
+    "content/misc/lonely.md:1: warning: no navigation reaches this page: no section lists it and no reachable page links to it\n  hint: put it in a folder that has an `_index.md`, or link to it from a page readers reach",
+    "themes/default/static/extra.css:2: error: the theme loads `https://fonts.example.org/css` from another site, so pages do not work offline\n  hint: copy the file into the theme's static/ folder and refer to it relatively",
 ];
+
+/// The findings of `accord check` text output: each is its line plus its `  hint:` line.
+fn findings(stdout: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for line in stdout.lines() {
+        match out.last_mut() {
+            Some(last) if line.starts_with("  hint: ") => {
+                last.push('\n');
+                last.push_str(line);
+            }
+            _ => out.push(line.to_string()),
+        }
+    }
+    out
+}
 
 /// Whether the build produces a search index yet; the budget finding exists only then.
 fn has_search_index(root: &Path) -> bool {
-    let mut timer = accord::build::Timer::default();
-    let Ok(mut site) = accord::build::load_site(root, &mut timer) else {
+    let mut timer = accord::pipeline::Timer::default();
+    let Ok(resolved) = accord::pipeline::front(root, &mut timer) else {
         return false;
     };
-    accord::build::render_site(root, &mut site, &mut timer, None)
-        .map(|files| files.iter().any(|f| f.path.starts_with("search/")))
+    accord::pipeline::render_site(root, &resolved.site, &mut timer, None)
+        .map(|(files, _)| files.iter().any(|f| f.path.starts_with("search/")))
         .unwrap_or(false)
 }
 
@@ -111,14 +126,14 @@ fn one_instance_of_each_finding_gives_exactly_the_expected_lines() {
     let out = accord(&["check", "--root", root.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1), "errors exit with 1");
     let stdout = String::from_utf8(out.stdout).unwrap();
-    let mut lines: Vec<&str> = stdout.lines().collect();
+    let mut lines = findings(&stdout);
     let summary = lines.pop().unwrap_or_default();
 
     // The index budget line carries the index's size, which depends on the search engine.
-    let budget: Vec<&str> = lines
+    let budget: Vec<String> = lines
         .iter()
-        .copied()
         .filter(|l| l.starts_with("book.toml:"))
+        .cloned()
         .collect();
     lines.retain(|l| !l.starts_with("book.toml:"));
     assert_eq!(lines, EXPECTED, "full output:\n{stdout}");
@@ -132,7 +147,7 @@ fn one_instance_of_each_finding_gives_exactly_the_expected_lines() {
         assert_eq!(budget.len(), 1, "{budget:?}");
         assert!(
             budget[0].starts_with("book.toml:4: warning: the search index is ")
-                && budget[0].contains(" bytes, over the budget of 1 bytes (hint: "),
+                && budget[0].contains(" bytes, over the budget of 1 bytes\n  hint: "),
             "{}",
             budget[0]
         );
@@ -168,12 +183,15 @@ fn json_output_carries_every_finding_with_its_place() {
             )
         })
         .collect();
+    // The same findings as the text output, which adds the column where there is one.
     let expected: Vec<String> = EXPECTED
         .iter()
-        .map(|l| match l.rfind(" (hint: ") {
-            // The message of the anchor finding ends before its hint; the link one has none.
-            Some(i) => l[..i].to_string(),
-            None => l.to_string(),
+        .map(|l| {
+            let first = l.split('\n').next().unwrap();
+            let (place, rest) = first.split_once(": ").unwrap();
+            let mut parts = place.splitn(3, ':');
+            let (path, line) = (parts.next().unwrap(), parts.next().unwrap());
+            format!("{path}:{line}: {rest}")
         })
         .collect();
     assert_eq!(texts, expected);
@@ -202,11 +220,11 @@ fn a_page_body_starting_below_h2_skips_a_level() {
     let lines: Vec<String> = report
         .findings
         .iter()
-        .map(accord::check::finding_line)
+        .map(|d| d.to_string())
         .collect();
     assert_eq!(
         lines,
-        ["content/_index.md:5: warning: heading `Too deep` is h3, but a page body starts at h2 (hint: the page title is the h1; make this `## `)"]
+        ["content/_index.md:5:1: warning: heading `Too deep` is h3, but a page body starts at h2\n  hint: the page title is the h1; make this `## `"]
     );
 }
 
@@ -275,13 +293,13 @@ fn remote_assets_in_raw_html_and_theme_templates_are_found() {
     let lines: Vec<String> = report
         .findings
         .iter()
-        .map(accord::check::finding_line)
+        .map(|d| d.to_string())
         .collect();
     assert_eq!(
         lines,
         [
-            "content/_index.md:8: error: `https://example.org/a.png` is loaded from another site, so the page does not work offline (hint: save the file in the content folder and refer to it by a relative path)",
-            "themes/default/templates/404.html:3: error: the theme loads `https://cdn.example.org/x.js` from another site, so pages do not work offline (hint: copy the file into the theme's static/ folder and refer to it relatively)",
+            "content/_index.md:8: error: `https://example.org/a.png` is loaded from another site, so the page does not work offline\n  hint: save the file in the content folder and refer to it by a relative path",
+            "themes/default/templates/404.html:3: error: the theme loads `https://cdn.example.org/x.js` from another site, so pages do not work offline\n  hint: copy the file into the theme's static/ folder and refer to it relatively",
         ]
     );
 }

@@ -21,7 +21,7 @@ use futures_util::stream::{self, Stream, StreamExt};
 use tokio::sync::broadcast;
 
 use super::incremental::{is_index_path, Snapshot};
-use crate::markdown::escape_html;
+use crate::html::escape_html;
 
 /// The live-reload event stream. Under `/__accord/`, which no page of a site can use because
 /// content paths are made from file names.

@@ -28,12 +28,15 @@ use std::time::{Duration, Instant, SystemTime};
 use axum::body::Bytes;
 use rayon::prelude::*;
 
-use crate::build::Timer;
 use crate::config::Config;
-use crate::content::{self, FrontMatter, Loaded, Page};
+use crate::content::{self, Loaded, Page};
 use crate::error::{Diagnostic, Error, Result};
-use crate::render::{self, Fragment, OutFile};
-use crate::site::{self, Site};
+use crate::fragments::{self, Fragment, Fragments};
+use crate::frontmatter::Meta;
+use crate::output::OutFile;
+use crate::pipeline::{self, Timer};
+use crate::render;
+use crate::site::Site;
 use crate::theme::Theme;
 
 /// What the watcher saw since the last build.
@@ -67,7 +70,9 @@ type Lazy = OnceLock<std::result::Result<HashMap<String, Bytes>, String>>;
 pub struct Snapshot {
     pub generation: u64,
     pub site: Site,
-    pub frags: Vec<Fragment>,
+    pub frags: Fragments,
+    /// Warnings of the build, for the terminal.
+    pub warnings: Vec<Diagnostic>,
     pub theme: Arc<Theme>,
     config_key: String,
     pub content_dir: PathBuf,
@@ -210,7 +215,7 @@ impl Builder {
         if let Some(last) = &self.last {
             if self.spare.generation != last.generation || self.spare.outputs.is_none() {
                 self.spare.generation = last.generation;
-                self.spare.frags = last.frags.iter().cloned().map(Some).collect();
+                self.spare.frags = last.frags.pages.iter().cloned().map(Some).collect();
                 self.spare.outputs = Some(last.pages.clone());
             }
         }
@@ -243,11 +248,10 @@ impl Builder {
         let loaded = timer.stage("load", || {
             self.load(&content_dir, &config.book.src, changes)
         })?;
-        let mut site = timer.stage("resolve", || site::resolve(config, loaded))?;
-        let audit = timer.stage("audit", || crate::check::build_errors(&self.root, &site))?;
-        if !audit.is_empty() {
-            return Err(Error::Content(audit));
-        }
+        let mut resolved = timer.stage("resolve", || crate::site::resolve(config, loaded));
+        let audit = timer.stage("audit", || crate::audit::build_errors(&self.root, &resolved.site))?;
+        resolved.diagnostics.extend(audit);
+        let (site, warnings) = pipeline::site_without_errors(resolved)?;
 
         let last = self.last.as_deref();
         let plan = Plan::new(last, &site, &config_key, &theme);
@@ -258,8 +262,7 @@ impl Builder {
             _ => Vec::new(),
         };
         let frags = timer.stage("markdown", || plan.fragments(last, &site, spare_frags));
-        render::record_term_uses(&mut site, &frags);
-        let which = plan.pages_to_render(last, &site);
+        let which = plan.pages_to_render(last, &site, &frags);
         let sctx = render::site_ctx(&site);
         let files = timer.stage("templates", || {
             render::page_files(&site, &frags, &theme, &sctx, &which, None)
@@ -289,6 +292,7 @@ impl Builder {
             assets: site.assets.iter().cloned().collect(),
             site,
             frags,
+            warnings,
             theme,
             config_key,
             content_dir,
@@ -473,23 +477,31 @@ fn stamp(m: &std::fs::Metadata) -> Stamp {
     }
 }
 
-/// What other pages can show of a page: everything but the body and the front-matter keys that
-/// only the page itself displays. A change here re-renders every page.
-fn face(p: &Page) -> (&str, &str, content::Kind, bool, FrontMatter) {
+/// Front-matter keys that only the page itself displays: a change to one of them re-renders
+/// that page alone. Every other key can show on other pages (in lists, taxonomies, the glossary,
+/// navigation), so a change to it re-renders every page.
+const OWN_PAGE_ONLY: &[&str] = &[
+    "sources",
+    "updated",
+    "cites",
+    "glossary",
+    "parties",
+    "place",
+    "website",
+    "binding",
+    "in_force",
+    "body",
+    "depositary",
+    "monitoring",
+    "elements",
+];
+
+/// What other pages can show of a page: everything but the body and [`OWN_PAGE_ONLY`].
+fn face(p: &Page) -> (&str, &str, content::Kind, bool, Meta) {
     let mut m = p.meta.clone();
-    m.sources = Vec::new();
-    m.updated = None;
-    m.cites = Vec::new();
-    m.glossary = None;
-    m.parties = Vec::new();
-    m.place = None;
-    m.website = None;
-    m.binding = None;
-    m.in_force = None;
-    m.body = None;
-    m.depositary = None;
-    m.monitoring = None;
-    m.elements = None;
+    for key in OWN_PAGE_ONLY {
+        m.remove(key);
+    }
     (&p.title, &p.url, p.kind, p.is_index, m)
 }
 
@@ -560,7 +572,7 @@ impl Plan {
         // A removed term changes the glossary too.
         glossary_changed |= last.site.glossary().terms.len() != site.glossary().terms.len();
         let all_fragments = config_changed || glossary_changed;
-        let nav_changed = crate::views::nav_entries(&last.site) != crate::views::nav_entries(site);
+        let nav_changed = last.site.generated_views() != site.generated_views();
         Plan {
             unchanged,
             all_fragments,
@@ -574,25 +586,26 @@ impl Plan {
         last: Option<&Snapshot>,
         site: &Site,
         mut spare: Vec<Option<Fragment>>,
-    ) -> Vec<Fragment> {
+    ) -> Fragments {
         let reused: Vec<Option<Fragment>> = (0..site.pages.len())
             .map(|i| match (last, self.unchanged[i]) {
                 (Some(l), Some(o)) if !self.all_fragments => spare
                     .get_mut(o)
                     .and_then(Option::take)
-                    .or_else(|| Some(l.frags[o].clone())),
+                    .or_else(|| Some(l.frags.pages[o].clone())),
                 _ => None,
             })
             .collect();
-        reused
+        let pages = reused
             .into_par_iter()
             .enumerate()
-            .map(|(i, f)| f.unwrap_or_else(|| render::fragment_for(site, i, &site.pages[i].url)))
-            .collect()
+            .map(|(i, f)| f.unwrap_or_else(|| fragments::fragment_for(site, i, &site.pages[i].url)))
+            .collect();
+        Fragments::new(site, pages)
     }
 
     /// The changed pages, plus the pages whose lists of other pages changed because of them.
-    fn pages_to_render(&self, last: Option<&Snapshot>, site: &Site) -> Vec<usize> {
+    fn pages_to_render(&self, last: Option<&Snapshot>, site: &Site, frags: &Fragments) -> Vec<usize> {
         let n = site.pages.len();
         let Some(last) = last.filter(|_| !self.full) else {
             return (0..n).collect();
@@ -606,7 +619,7 @@ impl Plan {
             })
             .collect();
         for (t, term) in site.glossary().terms.iter().enumerate() {
-            if last.site.term_uses.get(t) != site.term_uses.get(t) {
+            if last.frags.term_uses.get(t) != frags.term_uses.get(t) {
                 which.push(term.page);
             }
         }

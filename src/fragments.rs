@@ -1,0 +1,104 @@
+//! The markdown stage: each page's Markdown rendered to an HTML fragment, with links rewritten
+//! to their final hrefs and glossary terms linked.
+//!
+//! A pure function of the resolved site: where terms are used is returned beside the fragments,
+//! never written back into the site.
+
+use rayon::prelude::*;
+
+use crate::content::Kind;
+use crate::glossary::PageLinker;
+use crate::links::{self, Target};
+use crate::markdown::{self, RenderInput, SectionText};
+use crate::site::Site;
+
+/// One page's Markdown, rendered.
+#[derive(Clone)]
+pub struct Fragment {
+    pub html: String,
+    pub sections: Vec<SectionText>,
+    pub terms_used: Vec<usize>,
+}
+
+/// Every page's fragment, and what they tell about the glossary.
+pub struct Fragments {
+    /// By page index.
+    pub pages: Vec<Fragment>,
+    /// For each glossary term: the pages that use it, linked explicitly or automatically.
+    pub term_uses: Vec<Vec<usize>>,
+}
+
+impl Fragments {
+    /// Fragments rendered elsewhere (the live preview reuses those of unchanged pages).
+    pub fn new(site: &Site, pages: Vec<Fragment>) -> Fragments {
+        let mut term_uses: Vec<Vec<usize>> = vec![Vec::new(); site.glossary().terms.len()];
+        let used = site.explicit_terms.iter().zip(&pages);
+        for (page, (explicit, f)) in used.enumerate() {
+            for &t in explicit.iter().chain(&f.terms_used) {
+                if !term_uses[t].contains(&page) {
+                    term_uses[t].push(page);
+                }
+            }
+        }
+        for uses in &mut term_uses {
+            uses.sort_unstable();
+        }
+        Fragments { pages, term_uses }
+    }
+
+    pub fn html(&self, page: usize) -> &str {
+        &self.pages[page].html
+    }
+}
+
+/// Renders every page's Markdown with links rewritten and glossary terms linked.
+pub fn render_all(site: &Site) -> Fragments {
+    let pages: Vec<Fragment> = (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| fragment_for(site, i, &site.pages[i].url))
+        .collect();
+    Fragments::new(site, pages)
+}
+
+/// Renders one page's Markdown as if it were placed at `at` (its own URL, or the print page).
+pub fn fragment_for(site: &Site, i: usize, at: &str) -> Fragment {
+    let page = &site.pages[i];
+    let index = site.link_index();
+    let rewrite = |url: &str| -> String {
+        match links::resolve(url, i, page.dir(), &index) {
+            Ok(Target::Page { page: t, anchor }) => match anchor {
+                Some(a) if t == i && at == page.url => format!("#{a}"),
+                Some(a) => format!("{}#{a}", links::relative_href(at, &site.pages[t].url)),
+                None => links::relative_href(at, &site.pages[t].url),
+            },
+            Ok(Target::Asset(a)) => links::relative_href(at, &a),
+            Ok(Target::Term(slug)) => match site.glossary().index_of(&slug) {
+                Some(t) => links::relative_href(at, &site.glossary().terms[t].url),
+                None => url.to_string(),
+            },
+            Ok(Target::External) | Err(_) => url.to_string(),
+        }
+    };
+    let own_term = (page.kind == Kind::Term)
+        .then(|| site.glossary().index_of(page.slug()))
+        .flatten();
+    let linker = PageLinker {
+        linker: &site.linker,
+        root: links::root_of(at),
+        own_term,
+        enabled: page.meta.flag("glossary") != Some(false),
+    };
+    let r = markdown::render(&RenderInput {
+        body: &page.body,
+        headings: &page.analysis.headings,
+        allow_html: site.config.build.allow_html,
+        rewrite_link: &rewrite,
+        glossary: Some(&linker),
+    });
+    Fragment {
+        html: r.html,
+        sections: r.sections,
+        terms_used: r.terms_used,
+    }
+}
+

@@ -1,0 +1,131 @@
+//! The stages every command runs, in order, as functions of the previous stage's output:
+//!
+//! ```text
+//! config ─ load ─ resolve ─ audit ─┬─ theme ─ markdown ─ render ─ write
+//!                                  │            (pages ∥ views ∥ index, assets)
+//!                                  └─ diagnostics: every error and warning so far
+//! ```
+//!
+//! `accord build`, `check`, `bundle` and `serve` are thin drivers over these functions: build
+//! and bundle stop after [`front`] when it found errors; check keeps going to audit the rest;
+//! serve passes caches in (see [`crate::serve::incremental`]).
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use indicatif::ProgressBar;
+
+use crate::config::Config;
+use crate::content::{self, Loaded};
+use crate::error::{sort_diagnostics, Diagnostic, Error, Result};
+use crate::fragments::Fragments;
+use crate::output::OutFile;
+use crate::render;
+use crate::site::{self, Resolved, Site};
+use crate::theme::Theme;
+
+/// Times the stages of one run.
+#[derive(Default)]
+pub struct Timer {
+    pub stages: Vec<(&'static str, Duration)>,
+}
+
+impl Timer {
+    pub fn stage<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
+        let start = Instant::now();
+        let out = f();
+        self.stages.push((name, start.elapsed()));
+        out
+    }
+}
+
+fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let start = Instant::now();
+    let out = f();
+    (out, start.elapsed())
+}
+
+/// Reads the content folder named by the configuration.
+pub fn load(root: &Path, config: &Config) -> Result<Loaded> {
+    content::load(&root.join(&config.book.src), &config.book.src)
+}
+
+/// config → load → resolve → audit: the site and every problem in its content, configuration
+/// and theme. `Err` only when there is no site to speak of (book.toml unreadable, no content
+/// folder) or a file cannot be read.
+pub fn front(root: &Path, timer: &mut Timer) -> Result<Resolved> {
+    let config = timer.stage("config", || Config::load(root))?;
+    let loaded = timer.stage("load", || load(root, &config))?;
+    let mut resolved = timer.stage("resolve", || site::resolve(config, loaded));
+    let audit = timer.stage("audit", || crate::audit::build_errors(root, &resolved.site))?;
+    resolved.diagnostics.extend(audit);
+    sort_diagnostics(&mut resolved.diagnostics);
+    Ok(resolved)
+}
+
+/// The site when nothing in [`front`] was an error, else every diagnostic as the error.
+pub fn site_without_errors(resolved: Resolved) -> Result<(Site, Vec<Diagnostic>)> {
+    if resolved.has_errors() {
+        return Err(Error::Content(resolved.diagnostics));
+    }
+    Ok((resolved.site, resolved.diagnostics))
+}
+
+/// theme → markdown → render: every file of the finished site, in memory.
+pub fn render_site(
+    root: &Path,
+    site: &Site,
+    timer: &mut Timer,
+    progress: Option<&ProgressBar>,
+) -> Result<(Vec<OutFile>, Fragments)> {
+    let theme = timer.stage("theme", || Theme::load(root, &site.config.build.theme))?;
+    let frags = timer.stage("markdown", || crate::fragments::render_all(site));
+    let files = render(root, site, &frags, &theme, timer, progress)?;
+    Ok((files, frags))
+}
+
+/// The render stage: pages, generated views and the search index side by side (the index is
+/// written on one thread, so building it beside the others keeps both cores busy), then the
+/// theme's static files and the content folder's assets.
+pub fn render(
+    root: &Path,
+    site: &Site,
+    frags: &Fragments,
+    theme: &Theme,
+    timer: &mut Timer,
+    progress: Option<&ProgressBar>,
+) -> Result<Vec<OutFile>> {
+    let sctx = render::site_ctx(site);
+    let all: Vec<usize> = (0..site.pages.len()).collect();
+    let ((pages, t_pages), ((views, t_views), (index, t_index))) = rayon::join(
+        || timed(|| render::page_files(site, frags, theme, &sctx, &all, progress)),
+        || {
+            rayon::join(
+                || timed(|| crate::views::render(site, frags, theme, &sctx)),
+                || timed(|| crate::search::index_files(site, frags)),
+            )
+        },
+    );
+    timer.stages.push(("pages", t_pages));
+    timer.stages.push(("views", t_views));
+    timer.stages.push(("index", t_index));
+    let mut files = pages?;
+    files.extend(views?);
+    files.extend(index?);
+    for (name, bytes) in &theme.statics {
+        files.push(OutFile {
+            path: format!("assets/{name}"),
+            bytes: bytes.clone(),
+        });
+    }
+    let content_dir = root.join(&site.config.book.src);
+    for a in &site.assets {
+        let path = content_dir.join(a);
+        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        files.push(OutFile {
+            path: a.clone(),
+            bytes,
+        });
+    }
+    Ok(files)
+}
