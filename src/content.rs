@@ -477,7 +477,7 @@ mod tests {
             [
                 "content/principles/a.md:4:13: error: unknown country code `de`\n  hint: write it in capitals: `DE`",
                 "content/principles/a.md:4:17: error: unknown country code `XX`\n  hint: use ISO 3166-1 alpha-2 codes such as DE, IT, GB",
-                "content/principles/a.md:5:16: error: unknown stakeholder `polise`\n  hint: did you mean `police`? (allowed: law-enforcement, ngo, labour-inspectorate, prosecution, judiciary, immigration, border-guard, social-services, health, igo, government, private-sector, trade-union, research)",
+                "content/principles/a.md:5:16: error: unknown stakeholder `polise`\n  hint: allowed: law-enforcement, ngo, labour-inspectorate, prosecution, judiciary, immigration, border-guard, social-services, health, igo, government, private-sector, trade-union, research",
                 "content/principles/a.md:6:10: error: `updated`: `2020-13-01` is not a day of the calendar\n  hint: write dates as \"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\"",
                 "content/principles/a.md:2:7: error: a page of kind `principle` needs `sources`\n  hint: add `sources:` (Where the page's facts come from: title, publisher, date and url of each.)",
             ]

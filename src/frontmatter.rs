@@ -62,8 +62,11 @@ impl Spans {
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct Source {
     pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub publisher: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<Date>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 
@@ -743,7 +746,7 @@ mod tests {
         assert_eq!(
             errors(yaml),
             [
-                "a.md:4:16: error: unknown country code `XX`\n  hint: use ISO 3166-1 alpha-2 codes such as DE, IT, GB",
+                "a.md:4:17: error: unknown country code `XX`\n  hint: use ISO 3166-1 alpha-2 codes such as DE, IT, GB",
                 "a.md:10:10: error: `sources[1].url` must be an http or https URL: `ftp://example.org/x`\n  hint: write the full address, starting with https://",
             ]
         );

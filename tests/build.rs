@@ -95,6 +95,7 @@ fn three_errors_in_three_files_are_all_reported_and_the_old_site_survives() {
         [
             "content/about.md:4:1: error: did not find expected ',' or ']'",
             "content/principles/roles.md:12:5: error: link to missing page `nowhere.md` (resolved to `principles/nowhere.md`)",
+            "content/principles/trust.md:2:7: error: a page of kind `principle` needs `sources`",
             "content/principles/trust.md:4:1: error: unknown key `sumary` for kind `principle`",
         ],
         "{err}"
