@@ -55,7 +55,12 @@ pub fn page_warnings(site: &Site) -> Vec<Diagnostic> {
 
 /// The audits of the whole rendered site, which only `accord check` reports: orphans, unused
 /// glossary terms and the size of the search index.
-pub fn site_warnings(root: &Path, site: &Site, frags: &Fragments, files: &[OutFile]) -> Vec<Diagnostic> {
+pub fn site_warnings(
+    root: &Path,
+    site: &Site,
+    frags: &Fragments,
+    files: &[OutFile],
+) -> Vec<Diagnostic> {
     let mut out = orphans(site, frags);
     out.extend(unused_terms(site, frags));
     out.extend(index_budget(root, site, files));
@@ -371,4 +376,3 @@ fn theme_offline(root: &Path, theme: &str) -> Result<Vec<Diagnostic>> {
     }
     Ok(out)
 }
-

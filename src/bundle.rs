@@ -15,12 +15,12 @@ use sha2::{Digest, Sha256};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
+use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::html::escape_html;
-use crate::slug::slugify;
-use crate::date::Date;
 use crate::output::OutFile;
 use crate::pipeline::{self, Timer};
+use crate::slug::slugify;
 
 pub const MANIFEST: &str = "MANIFEST.sha256";
 

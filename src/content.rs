@@ -489,8 +489,14 @@ mod tests {
         let p = parse("---\nkind: event\ntitle: E\ndate: 2009-03-30\nupdated: 2010\nsources:\n  - title: T\n    publisher: P\n---\n")
             .unwrap()
             .unwrap();
-        assert_eq!(p.meta.date("date").map(|d| d.to_string()).as_deref(), Some("2009-03-30"));
-        assert_eq!(p.meta.date("updated").map(|d| d.to_string()).as_deref(), Some("2010"));
+        assert_eq!(
+            p.meta.date("date").map(|d| d.to_string()).as_deref(),
+            Some("2009-03-30")
+        );
+        assert_eq!(
+            p.meta.date("updated").map(|d| d.to_string()).as_deref(),
+            Some("2010")
+        );
     }
 
     #[test]

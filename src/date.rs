@@ -41,7 +41,9 @@ impl Date {
                 day: Some(d.day()),
             });
         }
-        let year: i32 = parts[0].parse().map_err(|_| format!("`{s}` is not a date"))?;
+        let year: i32 = parts[0]
+            .parse()
+            .map_err(|_| format!("`{s}` is not a date"))?;
         let month = match parts.get(1) {
             Some(m) => Some(
                 m.parse::<u8>()
@@ -185,7 +187,10 @@ mod tests {
             Date::parse("2009-13-45"),
             Err("`2009-13-45` is not a day of the calendar".into())
         );
-        assert_eq!(Date::parse("2009-13"), Err("`2009-13` has no month 13".into()));
+        assert_eq!(
+            Date::parse("2009-13"),
+            Err("`2009-13` has no month 13".into())
+        );
         for bad in ["09", "2009-3", "March 2009", "", "2009-03-30T00:00"] {
             assert_eq!(Date::parse(bad), Err(format!("`{bad}` is not a date")));
         }
@@ -197,7 +202,10 @@ mod tests {
         assert_eq!(d.human(), "30 March 2009");
         assert_eq!(d.rfc3339(), "2009-03-30T00:00:00Z");
         assert_eq!(Date::parse("2009-03").unwrap().human(), "March 2009");
-        assert_eq!(Date::parse("2009-03").unwrap().rfc3339(), "2009-03-01T00:00:00Z");
+        assert_eq!(
+            Date::parse("2009-03").unwrap().rfc3339(),
+            "2009-03-01T00:00:00Z"
+        );
         assert_eq!(Date::parse("2009").unwrap().human(), "2009");
     }
 

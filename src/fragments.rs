@@ -101,4 +101,3 @@ pub fn fragment_for(site: &Site, i: usize, at: &str) -> Fragment {
         terms_used: r.terms_used,
     }
 }
-

@@ -54,7 +54,10 @@ impl Spans {
 
     /// Position of the key of a mapping entry (falls back to [`Spans::at`]).
     pub fn key(&self, path: &str) -> Pos {
-        self.keys.get(path).copied().unwrap_or_else(|| self.at(path))
+        self.keys
+            .get(path)
+            .copied()
+            .unwrap_or_else(|| self.at(path))
     }
 }
 
@@ -328,8 +331,12 @@ impl Checker<'_> {
     /// The value of `key` at `path`, checked against its type; `None` after reporting why not.
     fn value(&mut self, key: &Key, path: &str, v: &Yaml) -> Option<Value> {
         match key.ty {
-            Type::Source => self.list_of(path, v, |c, p, item| c.source(p, item)).map(Value::Sources),
-            Type::Citation => self.list_of(path, v, |c, p, item| c.citation(p, item)).map(Value::Cites),
+            Type::Source => self
+                .list_of(path, v, |c, p, item| c.source(p, item))
+                .map(Value::Sources),
+            Type::Citation => self
+                .list_of(path, v, |c, p, item| c.citation(p, item))
+                .map(Value::Cites),
             Type::ElementMap => self.element_map(path, v).map(Value::Map),
             _ if key.list => self
                 .list_of(path, v, |c, p, item| c.word(key.ty, p, item))
@@ -428,12 +435,9 @@ impl Checker<'_> {
     fn text(&self, path: &str, v: &Yaml) -> Option<String> {
         match v {
             Yaml::String(s) => Some(s.clone()),
-            Yaml::Number(_) | Yaml::Bool(_) => self
-                .spans
-                .raw
-                .get(path)
-                .cloned()
-                .or_else(|| scalar_text(v)),
+            Yaml::Number(_) | Yaml::Bool(_) => {
+                self.spans.raw.get(path).cloned().or_else(|| scalar_text(v))
+            }
             _ => None,
         }
     }
@@ -660,14 +664,8 @@ pub fn is_web_url(s: &str) -> bool {
 /// read was already reported by serde_yaml, so positions simply stop there.
 fn positions(yaml: &str, first_line: usize) -> Spans {
     enum Frame {
-        Map {
-            path: String,
-            key: Option<String>,
-        },
-        Seq {
-            path: String,
-            next: usize,
-        },
+        Map { path: String, key: Option<String> },
+        Seq { path: String, next: usize },
     }
     let mut spans = Spans {
         start: Pos {
@@ -692,7 +690,10 @@ fn positions(yaml: &str, first_line: usize) -> Spans {
         };
         let is_node = matches!(
             event,
-            Event::Scalar(..) | Event::MappingStart(..) | Event::SequenceStart(..) | Event::Alias(_)
+            Event::Scalar(..)
+                | Event::MappingStart(..)
+                | Event::SequenceStart(..)
+                | Event::Alias(_)
         );
         if is_node {
             // A scalar where a mapping expects a key is the key itself.
@@ -788,7 +789,10 @@ mod tests {
         assert!(diags.is_empty(), "{diags:?}");
         assert_eq!(fm.meta.text("title"), Some("1951"));
         assert_eq!(fm.meta.text("summary"), Some("2.50"));
-        assert_eq!(fm.meta.date("updated").map(|d| d.to_string()).as_deref(), Some("2010"));
+        assert_eq!(
+            fm.meta.date("updated").map(|d| d.to_string()).as_deref(),
+            Some("2010")
+        );
     }
 
     #[test]

@@ -29,6 +29,7 @@ pub mod pipeline;
 pub mod project;
 pub mod remote_assets;
 pub mod render;
+pub mod schema;
 pub mod search;
 pub mod search_assets;
 pub mod serve;

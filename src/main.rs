@@ -87,6 +87,12 @@ enum Command {
         #[arg(long, default_value = "site")]
         site: PathBuf,
     },
+    /// Print the front matter's JSON Schema (draft 2020-12), or its reference as Markdown
+    Schema {
+        /// `json` (for editors, with yaml-language-server) or `markdown` (the reference table)
+        #[arg(long, default_value = "json", value_parser = ["json", "markdown"])]
+        format: String,
+    },
     /// Run every audit of the site without writing it
     Check {
         /// The project folder, holding book.toml
@@ -252,6 +258,18 @@ fn run(cli: Cli) -> accord::Result<()> {
             port,
             open,
         }),
+        Command::Schema { format } => {
+            if format == "markdown" {
+                print!("{}", accord::model::reference_markdown());
+            } else {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&accord::schema::json_schema())
+                        .unwrap_or_default()
+                );
+            }
+            Ok(())
+        }
         Command::Check { root, format } => {
             let report = accord::check::check(&root)?;
             if format == "json" {

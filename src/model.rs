@@ -655,12 +655,7 @@ pub fn export_columns() -> Vec<&'static str> {
 /// The fields of one source entry: (name, type, required).
 pub const SOURCE_FIELDS: &[(&str, Type, bool, &str)] = &[
     ("title", Type::Text, true, "Title of the document or page."),
-    (
-        "publisher",
-        Type::Text,
-        true,
-        "Who published it.",
-    ),
+    ("publisher", Type::Text, true, "Who published it."),
     ("date", Type::Date, false, "When it was published."),
     ("url", Type::Url, false, "Where to read it (http or https)."),
 ];
@@ -673,7 +668,12 @@ pub const CITATION_FIELDS: &[(&str, Type, bool, &str)] = &[
         true,
         "The instrument page, by path, such as `instruments/cets-197.md`.",
     ),
-    ("articles", Type::Text, false, "Article numbers, such as `10` or `11(3)`."),
+    (
+        "articles",
+        Type::Text,
+        false,
+        "Article numbers, such as `10` or `11(3)`.",
+    ),
 ];
 
 pub const STAKEHOLDERS: &[(&str, &str)] = &[

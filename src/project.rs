@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::date::Date;
-use crate::model::{Kind, New, Type};
 use crate::error::{Error, Result};
+use crate::model::{Kind, New, Type};
 use crate::slug::slugify;
 
 const INIT_FILES: &[(&str, &str)] = &[
@@ -115,7 +115,11 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
 /// kind with empty values to fill in, optional ones as comments, each with what it means.
 pub fn new_front_matter(kind: Kind, title: &str, today: &Date) -> String {
     let title_yaml = serde_yaml::to_string(title).unwrap_or_else(|_| format!("{title:?}\n"));
-    let mut out = format!("---\nkind: {}\n{}: {title_yaml}", kind.as_str(), kind.title_key());
+    let mut out = format!(
+        "---\nkind: {}\n{}: {title_yaml}",
+        kind.as_str(),
+        kind.title_key()
+    );
     for key in kind.keys() {
         if key.name == "kind" || key.name == kind.title_key() {
             continue;

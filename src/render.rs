@@ -495,11 +495,7 @@ fn render_page(
                 let t = site.page_index(&c.instrument)?;
                 let tp = &site.pages[t];
                 Some(CiteCtx {
-                    title: tp
-                        .meta
-                        .text("short_title")
-                        .unwrap_or(&tp.title)
-                        .to_string(),
+                    title: tp.meta.text("short_title").unwrap_or(&tp.title).to_string(),
                     url: tp.url.clone(),
                     articles: c.articles.clone(),
                 })

@@ -11,9 +11,9 @@ use crate::config::Config;
 use crate::content::{Kind, Page};
 use crate::countries;
 use crate::error::Diagnostic;
-use crate::model::stakeholder_label;
 use crate::glossary::{Glossary, Linker};
 use crate::links::{self, LinkIndex, Target};
+use crate::model::stakeholder_label;
 
 /// One value of a taxonomy (a region, a tag, …) and the pages that carry it.
 #[derive(Debug, Clone)]

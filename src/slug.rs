@@ -26,4 +26,3 @@ pub fn slugify(text: &str) -> String {
     }
     out
 }
-

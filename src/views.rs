@@ -618,7 +618,8 @@ pub fn timeline_items(site: &Site) -> Vec<TimelineItem> {
         .floor()
         + 1.0;
     let span = (max - min).max(1.0);
-    let scale = |d: &Date| TL_LEFT + (d.fractional_year() - min) / span * (TL_WIDTH - 2.0 * TL_LEFT);
+    let scale =
+        |d: &Date| TL_LEFT + (d.fractional_year() - min) / span * (TL_WIDTH - 2.0 * TL_LEFT);
     for (n, it) in items.iter_mut().enumerate() {
         it.x = (scale(&it.start) * 10.0).round() / 10.0;
         it.x2 = (scale(it.end.as_ref().unwrap_or(&it.start)) * 10.0).round() / 10.0;
@@ -735,7 +736,11 @@ fn export_files(v: &ViewInput) -> Result<Vec<OutFile>> {
             it.kind.to_string(),
             it.title.to_string(),
         ];
-        row.extend(columns[4..].iter().map(|k| csv_cell(it.front_matter.get(k))));
+        row.extend(
+            columns[4..]
+                .iter()
+                .map(|k| csv_cell(it.front_matter.get(k))),
+        );
         w.write_record(&row).map_err(io)?;
     }
     let csv = w

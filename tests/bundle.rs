@@ -83,7 +83,10 @@ fn bundle_opens_from_disk_and_its_manifest_verifies() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 
     // Default name and place: `<title-slug>-<date>.zip` in the project folder.
-    let zip = root.join(format!("my-knowledge-base-{}.zip", accord::date::Date::today().to_string()));
+    let zip = root.join(format!(
+        "my-knowledge-base-{}.zip",
+        accord::date::Date::today().to_string()
+    ));
     assert!(
         zip.is_file(),
         "{:?}",

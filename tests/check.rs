@@ -217,11 +217,7 @@ fn a_page_body_starting_below_h2_skips_a_level() {
         )],
     );
     let report = accord::check::check(dir.path()).unwrap();
-    let lines: Vec<String> = report
-        .findings
-        .iter()
-        .map(|d| d.to_string())
-        .collect();
+    let lines: Vec<String> = report.findings.iter().map(|d| d.to_string()).collect();
     assert_eq!(
         lines,
         ["content/_index.md:5:1: warning: heading `Too deep` is h3, but a page body starts at h2\n  hint: the page title is the h1; make this `## `"]
@@ -290,11 +286,7 @@ fn remote_assets_in_raw_html_and_theme_templates_are_found() {
         ],
     );
     let report = accord::check::check(dir.path()).unwrap();
-    let lines: Vec<String> = report
-        .findings
-        .iter()
-        .map(|d| d.to_string())
-        .collect();
+    let lines: Vec<String> = report.findings.iter().map(|d| d.to_string()).collect();
     assert_eq!(
         lines,
         [

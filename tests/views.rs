@@ -191,13 +191,9 @@ fn data_export_round_trips_the_front_matter() {
         let written: serde_json::Value =
             serde_json::to_value(serde_yaml::from_str::<serde_yaml::Value>(yaml).unwrap()).unwrap();
         assert_eq!(item["front_matter"], written, "{path}");
-        let page = accord::content::parse_page(
-            text.as_bytes(),
-            path,
-            std::path::Path::new(path),
-        )
-        .unwrap()
-        .unwrap();
+        let page = accord::content::parse_page(text.as_bytes(), path, std::path::Path::new(path))
+            .unwrap()
+            .unwrap();
         assert_eq!(item["url"], page.url.as_str());
     }
     let csv = f.read("data/items.csv");

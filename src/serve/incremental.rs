@@ -249,7 +249,9 @@ impl Builder {
             self.load(&content_dir, &config.book.src, changes)
         })?;
         let mut resolved = timer.stage("resolve", || crate::site::resolve(config, loaded));
-        let audit = timer.stage("audit", || crate::audit::build_errors(&self.root, &resolved.site))?;
+        let audit = timer.stage("audit", || {
+            crate::audit::build_errors(&self.root, &resolved.site)
+        })?;
         resolved.diagnostics.extend(audit);
         let (site, warnings) = pipeline::site_without_errors(resolved)?;
 
@@ -605,7 +607,12 @@ impl Plan {
     }
 
     /// The changed pages, plus the pages whose lists of other pages changed because of them.
-    fn pages_to_render(&self, last: Option<&Snapshot>, site: &Site, frags: &Fragments) -> Vec<usize> {
+    fn pages_to_render(
+        &self,
+        last: Option<&Snapshot>,
+        site: &Site,
+        frags: &Fragments,
+    ) -> Vec<usize> {
         let n = site.pages.len();
         let Some(last) = last.filter(|_| !self.full) else {
             return (0..n).collect();

@@ -159,7 +159,9 @@ pub fn broken_links(site: &Path) -> Vec<String> {
     }
     for f in files.iter().filter(|f| f.ends_with(".html")) {
         let html = std::fs::read_to_string(site.join(f)).expect("read html");
-        for (_, url) in accord::remote_assets::remote_refs(&html, accord::remote_assets::FileType::Html) {
+        for (_, url) in
+            accord::remote_assets::remote_refs(&html, accord::remote_assets::FileType::Html)
+        {
             problems.push(format!("{f}: loads `{url}` from the network"));
         }
         for r in references(&html) {
