@@ -13,6 +13,7 @@ use crate::config::LinkScope;
 use crate::content::{Kind, Page};
 use crate::error::Diagnostic;
 use crate::html::{escape_attr, escape_html};
+use crate::markdown::{directive, new_node, TermLinker};
 
 #[derive(Debug, Clone)]
 pub struct Term {
@@ -57,13 +58,6 @@ pub struct PageLinker<'l> {
     pub root: String,
     pub own_term: Option<usize>,
     pub enabled: bool,
-}
-
-/// A node made by accord rather than parsed (it has no source position).
-pub fn new_node<'a>(arena: &'a Arena<AstNode<'a>>, value: NodeValue) -> &'a AstNode<'a> {
-    arena.alloc(comrak::arena_tree::Node::new(std::cell::RefCell::new(
-        comrak::nodes::Ast::new(value, comrak::nodes::LineColumn { line: 0, column: 0 }),
-    )))
 }
 
 /// Regular English plural of a word or phrase (its last word).
@@ -263,24 +257,13 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
-/// `<!-- glossary: off -->` and `<!-- glossary: on -->` bracket regions that are not linked.
-pub fn directive(html: &str) -> Option<bool> {
-    let inner = html.trim().strip_prefix("<!--")?.strip_suffix("-->")?;
-    let compact: String = inner.chars().filter(|c| !c.is_whitespace()).collect();
-    match compact.as_str() {
-        "glossary:off" => Some(false),
-        "glossary:on" => Some(true),
-        _ => None,
-    }
-}
-
-impl PageLinker<'_> {
-    pub fn index_of(&self, slug: &str) -> Option<usize> {
+impl TermLinker for PageLinker<'_> {
+    fn index_of(&self, slug: &str) -> Option<usize> {
         self.linker.glossary.index_of(slug)
     }
 
     /// Links first occurrences in the document, returning the terms it linked.
-    pub fn link<'a>(&self, arena: &'a Arena<AstNode<'a>>, root: &'a AstNode<'a>) -> Vec<usize> {
+    fn link<'a>(&self, arena: &'a Arena<AstNode<'a>>, root: &'a AstNode<'a>) -> Vec<usize> {
         let mut linked: HashSet<usize> = HashSet::new();
         let mut used = Vec::new();
         let mut enabled = self.enabled;
@@ -308,7 +291,9 @@ impl PageLinker<'_> {
         }
         used
     }
+}
 
+impl PageLinker<'_> {
     fn link_in<'a>(
         &self,
         arena: &'a Arena<AstNode<'a>>,

@@ -10,10 +10,10 @@ use std::io::{self, Write};
 use std::sync::Mutex;
 
 use comrak::adapters::{HeadingAdapter, HeadingMeta};
-use comrak::nodes::{AstNode, NodeValue, Sourcepos};
+use comrak::arena_tree::Node;
+use comrak::nodes::{Ast, AstNode, LineColumn, NodeValue, Sourcepos};
 use comrak::{parse_document, Arena, Options, Plugins};
 
-use crate::glossary::{directive, new_node, PageLinker};
 use crate::html::escape_attr;
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -202,6 +202,34 @@ impl HeadingAdapter for HeadingIds {
     }
 }
 
+/// Links glossary terms in a page's Markdown: implemented by the glossary, so that the renderer
+/// does not depend on it.
+pub trait TermLinker {
+    /// The term named by a `glossary:` link.
+    fn index_of(&self, slug: &str) -> Option<usize>;
+    /// Links terms in the document, returning the terms it linked.
+    fn link<'a>(&self, arena: &'a Arena<AstNode<'a>>, root: &'a AstNode<'a>) -> Vec<usize>;
+}
+
+/// `<!-- glossary: off -->` and `<!-- glossary: on -->` bracket regions that are not linked.
+pub fn directive(html: &str) -> Option<bool> {
+    let inner = html.trim().strip_prefix("<!--")?.strip_suffix("-->")?;
+    let compact: String = inner.chars().filter(|c| !c.is_whitespace()).collect();
+    match compact.as_str() {
+        "glossary:off" => Some(false),
+        "glossary:on" => Some(true),
+        _ => None,
+    }
+}
+
+/// A node made by accord rather than parsed (it has no source position).
+pub fn new_node<'a>(arena: &'a Arena<AstNode<'a>>, value: NodeValue) -> &'a AstNode<'a> {
+    arena.alloc(Node::new(std::cell::RefCell::new(Ast::new(
+        value,
+        LineColumn { line: 0, column: 0 },
+    ))))
+}
+
 /// Everything rendering one page needs besides its Markdown.
 pub struct RenderInput<'r> {
     pub body: &'r str,
@@ -209,7 +237,7 @@ pub struct RenderInput<'r> {
     pub allow_html: bool,
     /// Rewrites a link destination to its final href (links were checked at resolve time).
     pub rewrite_link: &'r dyn Fn(&str) -> String,
-    pub glossary: Option<&'r PageLinker<'r>>,
+    pub glossary: Option<&'r dyn TermLinker>,
 }
 
 pub fn render(input: &RenderInput<'_>) -> Rendered {

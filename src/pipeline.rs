@@ -8,7 +8,7 @@
 //!
 //! `accord build`, `check`, `bundle` and `serve` are thin drivers over these functions: build
 //! and bundle stop after [`front`] when it found errors; check keeps going to audit the rest;
-//! serve passes caches in (see [`crate::serve::incremental`]).
+//! serve passes caches in (its incremental builder).
 
 use std::path::Path;
 use std::time::{Duration, Instant};

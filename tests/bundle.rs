@@ -85,7 +85,7 @@ fn bundle_opens_from_disk_and_its_manifest_verifies() {
     // Default name and place: `<title-slug>-<date>.zip` in the project folder.
     let zip = root.join(format!(
         "my-knowledge-base-{}.zip",
-        accord::date::Date::today().to_string()
+        accord::date::Date::today()
     ));
     assert!(
         zip.is_file(),

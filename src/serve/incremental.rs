@@ -1,6 +1,6 @@
 //! Incremental rebuilds for `accord serve`.
 //!
-//! The stages are the ones `accord build` runs ([`crate::build`]), in the same order, but each
+//! The stages are the ones `accord build` runs (the pipeline module), in the same order, but each
 //! rebuild starts from the last good site and redoes only what a change can have affected:
 //!
 //! - **load**: the content folder is walked again (cheap), and only files whose size or
