@@ -139,30 +139,7 @@ fn print_out(text: &str) {
 
 fn run(cli: Cli) -> accord::Result<()> {
     match cli.command {
-        Command::Build { root, out } => {
-            let progress = std::io::stderr().is_terminal();
-            let report = build(&BuildOptions {
-                root,
-                out,
-                progress,
-            })?;
-            if !report.warnings.is_empty() {
-                eprintln!("{}", format_diagnostics(&report.warnings));
-            }
-            eprintln!(
-                "Built {} pages ({} files) into {} in {:.2} s",
-                report.pages,
-                report.files,
-                report.out.display(),
-                report.total.as_secs_f64()
-            );
-            if std::env::var_os("ACCORD_TIMINGS").is_some() {
-                for (stage, d) in &report.stages {
-                    eprintln!("  {stage:<10} {:>8.1} ms", d.as_secs_f64() * 1000.0);
-                }
-            }
-            Ok(())
-        }
+        Command::Build { root, out } => run_build(root, out),
         Command::Init { dir } => {
             let files = accord::project::init(&dir)?;
             for f in files {
@@ -205,46 +182,7 @@ fn run(cli: Cli) -> accord::Result<()> {
                 limit,
             };
             let resp = accord::search::search_site(&site, &req)?;
-            let mut out = String::new();
-            if json {
-                out = serde_json::to_string_pretty(&resp).unwrap_or_default();
-                out.push('\n');
-            } else {
-                let bold = std::io::stdout().is_terminal();
-                if let Some(d) = &resp.definition {
-                    out.push_str(&format!("{}: {}\n\n", d.term, d.text));
-                }
-                if resp.hits.is_empty() {
-                    out.push_str("No results.\n");
-                }
-                for (n, h) in resp.hits.iter().enumerate() {
-                    let section = if h.section.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" › {}", h.section)
-                    };
-                    out.push_str(&format!(
-                        "{}. {}{} [{}]\n   {}\n   {}\n\n",
-                        n + 1,
-                        h.title,
-                        section,
-                        h.kind,
-                        h.url,
-                        accord::search::snippet_text(&h.snippet, bold)
-                    ));
-                }
-                out.push_str(&format!(
-                    "{} matching section{}{}\n",
-                    resp.total,
-                    if resp.total == 1 { "" } else { "s" },
-                    if resp.fuzzy {
-                        " (including near spellings)"
-                    } else {
-                        ""
-                    }
-                ));
-            }
-            print_out(&out);
+            print_out(&search_text(&resp, json));
             Ok(())
         }
         Command::Serve {
@@ -309,4 +247,74 @@ fn run(cli: Cli) -> accord::Result<()> {
             }
         },
     }
+}
+
+/// `accord search` output: JSON, or numbered results with their snippets for a terminal.
+fn search_text(resp: &accord_search::SearchResponse, json: bool) -> String {
+    let mut out = String::new();
+    if json {
+        out = serde_json::to_string_pretty(&resp).unwrap_or_default();
+        out.push('\n');
+    } else {
+        let bold = std::io::stdout().is_terminal();
+        if let Some(d) = &resp.definition {
+            out.push_str(&format!("{}: {}\n\n", d.term, d.text));
+        }
+        if resp.hits.is_empty() {
+            out.push_str("No results.\n");
+        }
+        for (n, h) in resp.hits.iter().enumerate() {
+            let section = if h.section.is_empty() {
+                String::new()
+            } else {
+                format!(" › {}", h.section)
+            };
+            out.push_str(&format!(
+                "{}. {}{} [{}]\n   {}\n   {}\n\n",
+                n + 1,
+                h.title,
+                section,
+                h.kind,
+                h.url,
+                accord::search::snippet_text(&h.snippet, bold)
+            ));
+        }
+        out.push_str(&format!(
+            "{} matching section{}{}\n",
+            resp.total,
+            if resp.total == 1 { "" } else { "s" },
+            if resp.fuzzy {
+                " (including near spellings)"
+            } else {
+                ""
+            }
+        ));
+    }
+    out
+}
+
+/// `accord build`: warnings, a one-line summary, and the stage times with ACCORD_TIMINGS set.
+fn run_build(root: PathBuf, out: Option<PathBuf>) -> accord::Result<()> {
+    let progress = std::io::stderr().is_terminal();
+    let report = build(&BuildOptions {
+        root,
+        out,
+        progress,
+    })?;
+    if !report.warnings.is_empty() {
+        eprintln!("{}", format_diagnostics(&report.warnings));
+    }
+    eprintln!(
+        "Built {} pages ({} files) into {} in {:.2} s",
+        report.pages,
+        report.files,
+        report.out.display(),
+        report.total.as_secs_f64()
+    );
+    if std::env::var_os("ACCORD_TIMINGS").is_some() {
+        for (stage, d) in &report.stages {
+            eprintln!("  {stage:<10} {:>8.1} ms", d.as_secs_f64() * 1000.0);
+        }
+    }
+    Ok(())
 }

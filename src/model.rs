@@ -303,7 +303,7 @@ pub const KEYS: &[Key] = &[
             Page,
         ],
         export: false,
-        doc: "The page title. Without front matter, the first heading is the title.",
+        doc: "The page title; required in front matter. A file without front matter takes its first heading.",
         ..KEY
     },
     Key {
@@ -730,9 +730,13 @@ pub fn element_label(e: &str) -> &str {
 
 /// The front-matter reference as a Markdown table per kind, for the README.
 pub fn reference_markdown() -> String {
-    let mut out = String::new();
+    let mut out = String::from(
+        "Dates are `YYYY`, `YYYY-MM` or `YYYY-MM-DD` and must be days of the calendar. \
+         Sources are `{title, publisher, date, url}` (title and publisher required); citations are \
+         `{instrument, articles}`.\n\n",
+    );
     for k in KINDS {
-        out.push_str(&format!("#### `{}`: {}\n\n", k.name, k.doc));
+        out.push_str(&format!("### `{}`: {}\n\n", k.name, k.doc));
         out.push_str("| key | type | required | meaning |\n|---|---|---|---|\n");
         for key in k.kind.keys() {
             out.push_str(&format!(
@@ -745,6 +749,22 @@ pub fn reference_markdown() -> String {
         }
         out.push('\n');
     }
+    let list = |names: Vec<&str>| {
+        names
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    out.push_str(&format!("Stakeholders: {}.\n\n", list(stakeholder_names())));
+    out.push_str(&format!("MoU elements: {}.\n\n", list(element_names())));
+    let mut columns = vec!["path", "url", "kind", "title"];
+    columns.extend(export_columns());
+    out.push_str(&format!(
+        "Columns of `data/items.csv`: {}. Lists are joined with `; `; each source is written \
+         as `title, publisher, date, url` and sources are separated by ` | `.\n",
+        list(columns)
+    ));
     out
 }
 

@@ -376,17 +376,10 @@ pub fn page_files(
     Ok(files)
 }
 
-fn render_page(
-    site: &Site,
-    frags: &Fragments,
-    theme: &Theme,
-    sctx: &SiteCtx,
-    i: usize,
-) -> Result<OutFile> {
-    let p = &site.pages[i];
-    let m = &p.meta;
-    let related_set: BTreeSet<usize> = site.related[i].iter().copied().collect();
-    let template = if p.rel == "_index.md" {
+/// The template for a page: the home, glossary and section pages have their own; other pages
+/// use their kind's template where the theme has one.
+fn template_for(theme: &Theme, p: &Page) -> String {
+    if p.rel == "_index.md" {
         "home.html".to_string()
     } else if p.is_index && p.dir() == "glossary" {
         "glossary.html".into()
@@ -396,57 +389,49 @@ fn render_page(
         format!("{}.html", p.kind.as_str())
     } else {
         "page.html".into()
-    };
-    let children: Vec<LinkItem> = if p.is_index {
-        site.children
-            .get(p.dir())
-            .map(|c| c.iter().map(|&c| link_item(site, c)).collect())
-            .unwrap_or_default()
-    } else {
-        Vec::new()
-    };
-    let mut exclude = related_set.clone();
-    exclude.extend(site.backlinks[i].iter().copied());
-    let term = (p.kind == Kind::Term).then(|| {
-        let g = site.glossary();
-        let t = g.index_of(p.slug());
-        let mut see: BTreeSet<usize> = BTreeSet::new();
-        for s in m.list("see_also") {
-            if let Some(x) = g.index_of(s) {
-                see.insert(g.terms[x].page);
-            }
+    }
+}
+
+/// A glossary term's "see also" (both ways) and "used on" lists.
+fn term_ctx(site: &Site, frags: &Fragments, i: usize) -> TermCtx {
+    let p = &site.pages[i];
+    let m = &p.meta;
+    let g = site.glossary();
+    let t = g.index_of(p.slug());
+    let mut see: BTreeSet<usize> = BTreeSet::new();
+    for s in m.list("see_also") {
+        if let Some(x) = g.index_of(s) {
+            see.insert(g.terms[x].page);
         }
-        // see_also is shown on both terms.
-        for other in &g.terms {
-            if site.pages[other.page]
-                .meta
-                .list("see_also")
-                .iter()
-                .any(|s| s == p.slug())
-            {
-                see.insert(other.page);
-            }
+    }
+    // see_also is shown on both terms.
+    for other in &g.terms {
+        if site.pages[other.page]
+            .meta
+            .list("see_also")
+            .iter()
+            .any(|s| s == p.slug())
+        {
+            see.insert(other.page);
         }
-        TermCtx {
-            see_also: see.into_iter().map(|x| link_item(site, x)).collect(),
-            used_on: t
-                .map(|t| {
-                    frags.term_uses[t]
-                        .iter()
-                        .filter(|&&u| u != i)
-                        .map(|&u| link_item(site, u))
-                        .collect()
-                })
-                .unwrap_or_default(),
-        }
-    });
-    let glossary = if p.is_index && p.dir() == "glossary" {
-        glossary_letters(site)
-    } else {
-        Vec::new()
-    };
-    let taxonomies = site
-        .taxonomies
+    }
+    TermCtx {
+        see_also: see.into_iter().map(|x| link_item(site, x)).collect(),
+        used_on: t
+            .map(|t| {
+                frags.term_uses[t]
+                    .iter()
+                    .filter(|&&u| u != i)
+                    .map(|&u| link_item(site, u))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+/// The taxonomy terms a page is filed under, by taxonomy (kinds left out: the page says its kind).
+fn taxonomy_ctx(site: &Site, i: usize) -> Vec<TaxCtx> {
+    site.taxonomies
         .iter()
         .enumerate()
         .filter(|(_, t)| t.name != "kinds")
@@ -470,7 +455,36 @@ fn render_page(
                 items,
             })
         })
-        .collect();
+        .collect()
+}
+
+fn render_page(
+    site: &Site,
+    frags: &Fragments,
+    theme: &Theme,
+    sctx: &SiteCtx,
+    i: usize,
+) -> Result<OutFile> {
+    let p = &site.pages[i];
+    let m = &p.meta;
+    let related_set: BTreeSet<usize> = site.related[i].iter().copied().collect();
+    let template = template_for(theme, p);
+    let children: Vec<LinkItem> = if p.is_index {
+        site.children
+            .get(p.dir())
+            .map(|c| c.iter().map(|&c| link_item(site, c)).collect())
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let mut exclude = related_set.clone();
+    exclude.extend(site.backlinks[i].iter().copied());
+    let term = (p.kind == Kind::Term).then(|| term_ctx(site, frags, i));
+    let glossary = if p.is_index && p.dir() == "glossary" {
+        glossary_letters(site)
+    } else {
+        Vec::new()
+    };
     let ctx = PageCtx {
         site: sctx,
         root: links::root_of(&p.url),
@@ -516,7 +530,7 @@ fn render_page(
             .map(|b| link_item(site, b))
             .collect(),
         children,
-        taxonomies,
+        taxonomies: taxonomy_ctx(site, i),
         updated: m.date("updated").map(Date::human),
         updated_iso: m.date("updated").map(Date::to_string),
         term,

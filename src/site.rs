@@ -161,198 +161,37 @@ pub fn resolve(config: Config, loaded: crate::content::Loaded) -> Resolved {
     // Stable order everywhere downstream: by path.
     pages.sort_by(|a, b| a.rel.cmp(&b.rel));
     let mut diags = diagnostics;
-    let failed_target = |from_dir: &str, url: &str| -> bool {
-        let path = url.split(['#', '?']).next().unwrap_or("");
-        links::normalize(from_dir, path).is_some_and(|t| {
-            failed.iter().any(|f| {
-                *f == t || *f == format!("{t}/_index.md") || (t.is_empty() && f == "_index.md")
-            })
-        })
-    };
-
     let (glossary, gdiags) = Glossary::build(&pages);
     diags.extend(gdiags);
-
     let by_rel: HashMap<String, usize> = pages
         .iter()
         .enumerate()
         .map(|(i, p)| (p.rel.clone(), i))
         .collect();
-    let index = LinkIndex {
-        by_rel: &by_rel,
-        assets: &assets,
+    let graph = Graph {
+        pages: &pages,
+        index: LinkIndex {
+            by_rel: &by_rel,
+            assets: &assets,
+        },
+        failed: &failed,
+        glossary: &glossary,
     };
-
-    let mut backlink_sets: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); pages.len()];
-    let mut explicit_terms: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); pages.len()];
-    for (i, page) in pages.iter().enumerate() {
-        for link in &page.analysis.links {
-            let line = page.body_line + link.line - 1;
-            let err = |message: String, hint: Option<String>| {
-                let mut d = Diagnostic::error(&page.source, line, link.col, message);
-                d.hint = hint;
-                d
-            };
-            match links::resolve(&link.url, i, page.dir(), &index) {
-                Ok(Target::Page {
-                    page: target,
-                    anchor,
-                }) => {
-                    if let Some(a) = anchor {
-                        if !pages[target].analysis.has_anchor(&a) && !is_generated_anchor(&a) {
-                            let known: Vec<&str> = pages[target]
-                                .analysis
-                                .headings
-                                .iter()
-                                .map(|h| h.id.as_str())
-                                .collect();
-                            let hint = crate::error::did_you_mean(&a, &known)
-                                .map(|n| format!("did you mean `#{n}`?"))
-                                .or_else(|| {
-                                    (!known.is_empty()).then(|| {
-                                        format!("anchors on that page: {}", known.join(", "))
-                                    })
-                                });
-                            diags.push(err(
-                                format!(
-                                    "link `{}`: `{}` has no heading with anchor `#{a}`",
-                                    link.url, pages[target].rel
-                                ),
-                                hint,
-                            ));
-                        }
-                    }
-                    if target != i {
-                        backlink_sets[target].insert(i);
-                    }
-                }
-                Ok(Target::Term(slug)) => match glossary.index_of(&slug) {
-                    Some(t) => {
-                        explicit_terms[i].insert(t);
-                    }
-                    None if failed.iter().any(|f| *f == format!("glossary/{slug}.md")) => {}
-                    None => diags.push(err(
-                        format!("link `{}`: no glossary term `{slug}`", link.url),
-                        crate::error::did_you_mean(
-                            &slug,
-                            &glossary
-                                .terms
-                                .iter()
-                                .map(|t| t.slug.as_str())
-                                .collect::<Vec<_>>(),
-                        )
-                        .map(|n| format!("did you mean `glossary:{n}`?"))
-                        .or_else(|| Some(format!("create content/glossary/{slug}.md"))),
-                    )),
-                },
-                Ok(Target::External) | Ok(Target::Asset(_)) => {}
-                Err(_) if failed_target(page.dir(), &link.url) => {}
-                Err(e) => diags.push(err(e.message, e.hint)),
-            }
-        }
-    }
-
-    // `related` and `cites` name pages by their path in the content directory.
-    let mut related_sets: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); pages.len()];
-    for (i, page) in pages.iter().enumerate() {
-        for (n, r) in page.meta.list("related").iter().enumerate() {
-            let at = page.pos(&format!("related[{n}]"));
-            match index.by_rel.get(r.trim_start_matches("./")) {
-                Some(&t) if t != i => {
-                    related_sets[i].insert(t);
-                    related_sets[t].insert(i);
-                }
-                Some(_) => {}
-                None if failed.iter().any(|f| f == r.trim_start_matches("./")) => {}
-                None => diags.push(
-                    Diagnostic::error(&page.source, at.line, at.col, format!("`related` names `{r}`, which does not exist"))
-                        .with_hint("write paths relative to the content directory, such as `instruments/untoc.md`"),
-                ),
-            }
-        }
-        for (n, c) in page.meta.cites().iter().enumerate() {
-            let at = page.pos(&format!("cites[{n}].instrument"));
-            match index.by_rel.get(c.instrument.as_str()) {
-                Some(&t) if pages[t].kind == Kind::Instrument => {}
-                Some(_) => diags.push(Diagnostic::error(
-                    &page.source,
-                    at.line,
-                    at.col,
-                    format!("`cites` names `{}`, which is not an instrument", c.instrument),
-                )),
-                None => diags.push(
-                    Diagnostic::error(&page.source, at.line, at.col, format!("`cites` names `{}`, which does not exist", c.instrument))
-                        .with_hint("write paths relative to the content directory, such as `instruments/cets-197.md`"),
-                ),
-            }
-        }
-        if let Some(m) = page.meta.element_map() {
-            for (element, anchor) in m {
-                let at = page.pos(&format!("elements.{element}"));
-                if !page.analysis.has_anchor(anchor) {
-                    let known: Vec<&str> = page
-                        .analysis
-                        .headings
-                        .iter()
-                        .map(|h| h.id.as_str())
-                        .collect();
-                    diags.push(
-                        Diagnostic::error(
-                            &page.source,
-                            at.line,
-                            at.col,
-                            format!("element `{element}` points to `#{anchor}`, which is not a heading on this page"),
-                        )
-                        .with_hint(match crate::error::did_you_mean(anchor, &known) {
-                            Some(n) => format!("did you mean `{n}`?"),
-                            None => format!("anchors on this page: {}", known.join(", ")),
-                        }),
-                    );
-                }
-            }
-        }
-    }
-
+    let (backlinks, explicit_terms) = graph.links(&mut diags);
+    let related = graph.related(&mut diags);
+    graph.citations(&mut diags);
+    graph.element_anchors(&mut diags);
     crate::error::sort_diagnostics(&mut diags);
 
     let children = order_children(&pages);
-    let nav = children
-        .get("")
-        .map(|_| {
-            let mut secs: Vec<usize> = pages
-                .iter()
-                .enumerate()
-                .filter(|(_, p)| p.is_index && !p.dir().is_empty() && !p.dir().contains('/'))
-                .map(|(i, _)| i)
-                .collect();
-            secs.sort_by(|&a, &b| reading_order(&pages[a], &pages[b]));
-            secs
-        })
-        .unwrap_or_default();
+    let nav = top_sections(&pages, &children);
     let taxonomies = build_taxonomies(&pages);
-    let mut page_terms = vec![Vec::new(); pages.len()];
-    for (ti, tax) in taxonomies.iter().enumerate() {
-        for (ki, term) in tax.terms.iter().enumerate() {
-            for &p in &term.pages {
-                page_terms[p].push((ti, ki));
-            }
-        }
-    }
+    let page_terms = terms_by_page(&taxonomies, pages.len());
     let linker = Linker::new(glossary, config.glossary.link);
-
     let site = Site {
-        backlinks: backlink_sets
-            .into_iter()
-            .map(|s| s.into_iter().collect())
-            .collect(),
-        related: related_sets
-            .into_iter()
-            .map(|s| s.into_iter().collect())
-            .collect(),
-        explicit_terms: explicit_terms
-            .into_iter()
-            .map(|s| s.into_iter().collect())
-            .collect(),
+        backlinks,
+        related,
+        explicit_terms,
         config,
         children,
         nav,
@@ -367,6 +206,219 @@ pub fn resolve(config: Config, loaded: crate::content::Loaded) -> Resolved {
         site,
         diagnostics: diags,
     }
+}
+
+/// What resolving the references between pages needs.
+struct Graph<'a> {
+    pages: &'a [Page],
+    index: LinkIndex<'a>,
+    /// Files that failed to load: references to them are not reported again.
+    failed: &'a [String],
+    glossary: &'a Glossary,
+}
+
+fn sets_to_lists(sets: Vec<BTreeSet<usize>>) -> Vec<Vec<usize>> {
+    sets.into_iter().map(|s| s.into_iter().collect()).collect()
+}
+
+impl Graph<'_> {
+    /// Whether a link points at a file that failed to load.
+    fn to_failed(&self, from_dir: &str, url: &str) -> bool {
+        let path = url.split(['#', '?']).next().unwrap_or("");
+        links::normalize(from_dir, path).is_some_and(|t| {
+            self.failed.iter().any(|f| {
+                *f == t || *f == format!("{t}/_index.md") || (t.is_empty() && f == "_index.md")
+            })
+        })
+    }
+
+    /// Checks every Markdown link; returns each page's backlinks and explicit glossary links.
+    fn links(&self, diags: &mut Vec<Diagnostic>) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
+        let pages = self.pages;
+        let index = &self.index;
+        let glossary = self.glossary;
+        let failed = self.failed;
+        let failed_target = |dir: &str, url: &str| self.to_failed(dir, url);
+        let mut backlink_sets: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); pages.len()];
+        let mut explicit_terms: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); pages.len()];
+        for (i, page) in pages.iter().enumerate() {
+            for link in &page.analysis.links {
+                let line = page.body_line + link.line - 1;
+                let err = |message: String, hint: Option<String>| {
+                    let mut d = Diagnostic::error(&page.source, line, link.col, message);
+                    d.hint = hint;
+                    d
+                };
+                match links::resolve(&link.url, i, page.dir(), index) {
+                    Ok(Target::Page {
+                        page: target,
+                        anchor,
+                    }) => {
+                        if let Some(a) = anchor {
+                            if !pages[target].analysis.has_anchor(&a) && !is_generated_anchor(&a) {
+                                let known: Vec<&str> = pages[target]
+                                    .analysis
+                                    .headings
+                                    .iter()
+                                    .map(|h| h.id.as_str())
+                                    .collect();
+                                let hint = crate::error::did_you_mean(&a, &known)
+                                    .map(|n| format!("did you mean `#{n}`?"))
+                                    .or_else(|| {
+                                        (!known.is_empty()).then(|| {
+                                            format!("anchors on that page: {}", known.join(", "))
+                                        })
+                                    });
+                                diags.push(err(
+                                    format!(
+                                        "link `{}`: `{}` has no heading with anchor `#{a}`",
+                                        link.url, pages[target].rel
+                                    ),
+                                    hint,
+                                ));
+                            }
+                        }
+                        if target != i {
+                            backlink_sets[target].insert(i);
+                        }
+                    }
+                    Ok(Target::Term(slug)) => match glossary.index_of(&slug) {
+                        Some(t) => {
+                            explicit_terms[i].insert(t);
+                        }
+                        None if failed.iter().any(|f| *f == format!("glossary/{slug}.md")) => {}
+                        None => diags.push(err(
+                            format!("link `{}`: no glossary term `{slug}`", link.url),
+                            crate::error::did_you_mean(
+                                &slug,
+                                &glossary
+                                    .terms
+                                    .iter()
+                                    .map(|t| t.slug.as_str())
+                                    .collect::<Vec<_>>(),
+                            )
+                            .map(|n| format!("did you mean `glossary:{n}`?"))
+                            .or_else(|| Some(format!("create content/glossary/{slug}.md"))),
+                        )),
+                    },
+                    Ok(Target::External) | Ok(Target::Asset(_)) => {}
+                    Err(_) if failed_target(page.dir(), &link.url) => {}
+                    Err(e) => diags.push(err(e.message, e.hint)),
+                }
+            }
+        }
+
+        (sets_to_lists(backlink_sets), sets_to_lists(explicit_terms))
+    }
+
+    /// `related` pages, shown in both directions.
+    fn related(&self, diags: &mut Vec<Diagnostic>) -> Vec<Vec<usize>> {
+        let pages = self.pages;
+        let index = &self.index;
+        let failed = self.failed;
+        let mut related_sets: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); pages.len()];
+        for (i, page) in pages.iter().enumerate() {
+            for (n, r) in page.meta.list("related").iter().enumerate() {
+                let at = page.pos(&format!("related[{n}]"));
+                match index.by_rel.get(r.trim_start_matches("./")) {
+                Some(&t) if t != i => {
+                    related_sets[i].insert(t);
+                    related_sets[t].insert(i);
+                }
+                Some(_) => {}
+                None if failed.iter().any(|f| f == r.trim_start_matches("./")) => {}
+                None => diags.push(
+                    Diagnostic::error(&page.source, at.line, at.col, format!("`related` names `{r}`, which does not exist"))
+                        .with_hint("write paths relative to the content directory, such as `instruments/untoc.md`"),
+                ),
+            }
+            }
+        }
+        sets_to_lists(related_sets)
+    }
+
+    /// `cites` must name instrument pages.
+    fn citations(&self, diags: &mut Vec<Diagnostic>) {
+        let pages = self.pages;
+        let index = &self.index;
+        for page in pages {
+            for (n, c) in page.meta.cites().iter().enumerate() {
+                let at = page.pos(&format!("cites[{n}].instrument"));
+                match index.by_rel.get(c.instrument.as_str()) {
+                Some(&t) if pages[t].kind == Kind::Instrument => {}
+                Some(_) => diags.push(Diagnostic::error(
+                    &page.source,
+                    at.line,
+                    at.col,
+                    format!("`cites` names `{}`, which is not an instrument", c.instrument),
+                )),
+                None => diags.push(
+                    Diagnostic::error(&page.source, at.line, at.col, format!("`cites` names `{}`, which does not exist", c.instrument))
+                        .with_hint("write paths relative to the content directory, such as `instruments/cets-197.md`"),
+                ),
+            }
+            }
+        }
+    }
+
+    /// An agreement's `elements` must point at headings of its own page.
+    fn element_anchors(&self, diags: &mut Vec<Diagnostic>) {
+        for page in self.pages {
+            if let Some(m) = page.meta.element_map() {
+                for (element, anchor) in m {
+                    let at = page.pos(&format!("elements.{element}"));
+                    if !page.analysis.has_anchor(anchor) {
+                        let known: Vec<&str> = page
+                            .analysis
+                            .headings
+                            .iter()
+                            .map(|h| h.id.as_str())
+                            .collect();
+                        diags.push(
+                        Diagnostic::error(
+                            &page.source,
+                            at.line,
+                            at.col,
+                            format!("element `{element}` points to `#{anchor}`, which is not a heading on this page"),
+                        )
+                        .with_hint(match crate::error::did_you_mean(anchor, &known) {
+                            Some(n) => format!("did you mean `{n}`?"),
+                            None => format!("anchors on this page: {}", known.join(", ")),
+                        }),
+                    );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Top-level sections in reading order: the main navigation.
+fn top_sections(pages: &[Page], children: &BTreeMap<String, Vec<usize>>) -> Vec<usize> {
+    if !children.contains_key("") {
+        return Vec::new();
+    }
+    let mut secs: Vec<usize> = pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.is_index && !p.dir().is_empty() && !p.dir().contains('/'))
+        .map(|(i, _)| i)
+        .collect();
+    secs.sort_by(|&a, &b| reading_order(&pages[a], &pages[b]));
+    secs
+}
+
+/// For each page: the (taxonomy, term) pairs it is filed under.
+fn terms_by_page(taxonomies: &[Taxonomy], pages: usize) -> Vec<Vec<(usize, usize)>> {
+    let mut page_terms = vec![Vec::new(); pages];
+    for (ti, tax) in taxonomies.iter().enumerate() {
+        for (ki, term) in tax.terms.iter().enumerate() {
+            for &p in &term.pages {
+                page_terms[p].push((ti, ki));
+            }
+        }
+    }
+    page_terms
 }
 
 /// Anchors that the templates give every page, which Markdown links may target too.

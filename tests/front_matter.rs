@@ -193,3 +193,22 @@ fn what_the_schema_rejects_the_build_rejects() {
         assert_eq!(out.status.code(), Some(1), "build accepts:\n{text}");
     }
 }
+
+#[test]
+fn the_readme_reference_is_the_one_the_model_generates() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(["schema", "--format", "markdown"])
+        .output()
+        .unwrap();
+    let generated = String::from_utf8(out.stdout).unwrap();
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    let start = readme.find("<!-- reference: begin -->\n").unwrap() + 26;
+    let end = readme.find("<!-- reference: end -->").unwrap();
+    assert_eq!(
+        &readme[start..end],
+        generated,
+        "run `accord schema --format markdown` and paste it into the README"
+    );
+}
