@@ -425,6 +425,16 @@ pub const KEYS: &[Key] = &[
         ..KEY
     },
     Key {
+        name: "published",
+        ty: Type::Date,
+        kinds: &[Agreement],
+        fact: Some("Published"),
+        timeline: Some("Published"),
+        new: New::Comment,
+        doc: "The date the text was published, for an agreement that nobody signed.",
+        ..KEY
+    },
+    Key {
         name: "parties",
         kinds: &[Agreement],
         list: true,
