@@ -292,18 +292,8 @@ pub const KEYS: &[Key] = &[
     },
     Key {
         name: "title",
-        kinds: &[
-            Principle,
-            Instrument,
-            Agreement,
-            Initiative,
-            Organisation,
-            Event,
-            Practice,
-            Page,
-        ],
         export: false,
-        doc: "The page title; required in front matter. A file without front matter takes its first heading.",
+        doc: "The page title; required in front matter (a term's title defaults to `term`). A file without front matter takes its first heading.",
         ..KEY
     },
     Key {
@@ -312,13 +302,6 @@ pub const KEYS: &[Key] = &[
         required: &[Term],
         new: New::Show,
         doc: "The term as it appears in running text; it is the page title.",
-        ..KEY
-    },
-    Key {
-        name: "title",
-        kinds: &[Term],
-        export: false,
-        doc: "A page title when it should differ from `term`.",
         ..KEY
     },
     Key {

@@ -134,7 +134,7 @@ pub fn new_front_matter(kind: Kind, title: &str, today: &Date) -> String {
             (Type::Source, _) => {
                 let p = format!("{prefix}    ");
                 out.push_str(&format!(
-                    "{prefix}{}:                # {}\n{prefix}  - title: \"\"\n{p}publisher: \"\"\n{p}date: \"\"\n{p}url: https://\n",
+                    "{prefix}{}:                # {}\n{prefix}  - title: \"\"\n{p}publisher: \"\"\n{p}date: \"\"\n{p}url: \"\"\n",
                     key.name, key.doc
                 ));
                 continue;
@@ -143,7 +143,6 @@ pub fn new_front_matter(kind: Kind, title: &str, today: &Date) -> String {
             (Type::ElementMap, _) => "{}".to_string(),
             (Type::Bool, _) => "false".to_string(),
             (Type::Date, _) if key.name == "updated" => format!("\"{today}\""),
-            (Type::Url, _) => "https://".to_string(),
             _ => "\"\"".to_string(),
         };
         let line = format!("{prefix}{}: {value}", key.name);

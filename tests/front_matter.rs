@@ -212,3 +212,24 @@ fn the_readme_reference_is_the_one_the_model_generates() {
         "run `accord schema --format markdown` and paste it into the README"
     );
 }
+
+#[test]
+fn a_new_page_of_every_kind_asks_only_for_what_is_missing() {
+    for kind in accord::model::Kind::ALL {
+        let f = Fixture::new(&[("book.toml", BOOK)]);
+        let new = f.accord(&["new", kind.as_str(), "A new page"]);
+        assert!(new.status.success(), "{}", stderr(&new));
+        let out = f.build();
+        let err = stderr(&out);
+        let errors: Vec<&str> = err.lines().filter(|l| l.contains(": error: ")).collect();
+        // The template itself is valid: the only errors are values left to fill in.
+        for e in &errors {
+            let message = e.split(": error: ").nth(1).unwrap();
+            assert!(
+                message.contains(" needs `") || message.contains(" has no `"),
+                "{kind:?}: {e}"
+            );
+        }
+        assert_eq!(out.status.success(), errors.is_empty(), "{kind:?}: {err}");
+    }
+}
