@@ -1,12 +1,16 @@
 //! accord: a static site generator for knowledge bases of guiding principles and practices.
 //!
-//! The build is one pipeline, each stage a function of the previous stage's output:
+//! Every command runs one pipeline, each stage a function of the previous stage's output:
 //!
 //! ```text
-//! config::load → content::load → site::resolve → render::fragments → {render::page_files, views::render, search::index_files} → output::write_site
+//! config::load → pipeline::load (content::load, frontmatter::parse) → site::resolve
+//!   → audit::build_errors → theme::load → fragments::render_all
+//!   → {render::page_files ∥ views::render ∥ search::index_files} + assets → output::write_site
 //! ```
 //!
-//! [`build::build`] runs it and times each stage.
+//! The content model (kinds and front-matter keys) is data in [`model`]; validation, the facts
+//! table, exports, `accord new` and `accord schema` derive from it. [`pipeline`] holds the stage
+//! functions; [`build`], [`check`], [`bundle`] and [`serve`] are thin drivers over them.
 
 pub mod audit;
 pub mod build;

@@ -214,3 +214,29 @@ fn data_export_round_trips_the_front_matter() {
     assert_eq!(&alpha[col("parties")], "Police; NGO");
     assert_eq!(&alpha[col("elements")], "roles; training");
 }
+
+#[test]
+fn a_timeline_is_made_and_linked_only_when_it_has_items() {
+    // An organisation's founding date is a fact of its page, not an item of the timeline.
+    let f = Fixture::new(&[
+        ("book.toml", BOOK),
+        ("content/_index.md", "---\ntitle: Home\n---\n\nSee [IOM](orgs/iom.md).\n"),
+        (
+            "content/orgs/iom.md",
+            "---\nkind: organisation\ntitle: IOM\nfounded: \"1951\"\nsources: [{title: S, publisher: P}]\n---\n\nText.\n",
+        ),
+    ]);
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!f.site().join("timeline.html").exists());
+    assert!(!f.read("index.html").contains("timeline.html"));
+    assert!(f.read("orgs/iom.html").contains("Founded"));
+    // An event puts it back.
+    f.write(
+        "content/orgs/forum.md",
+        "---\nkind: event\ntitle: Forum\ndate: 2008-02-13\nsources: [{title: S, publisher: P}]\n---\n",
+    );
+    assert!(f.build().status.success());
+    assert!(f.read("timeline.html").contains("Forum"));
+    assert!(f.read("index.html").contains("timeline.html"));
+}
