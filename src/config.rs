@@ -54,9 +54,10 @@ pub struct BuildConfig {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct SiteConfig {
-    /// Only absolute URLs in sitemap.xml and the feed use it; pages link relatively.
+    /// Only absolute URLs in sitemap.xml and the feed use it; pages link relatively. Kept with
+    /// its place in book.toml so that a bad value is reported there.
     #[serde(default)]
-    pub base_url: Option<String>,
+    pub base_url: Option<toml::Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -136,16 +137,88 @@ impl Default for BuildConfig {
 impl Config {
     /// Reads `book.toml` in `root`. A project without one gets the defaults.
     pub fn load(root: &Path) -> Result<Config> {
-        let path = root.join("book.toml");
-        match std::fs::read_to_string(&path) {
-            Ok(text) => Config::parse(&text, &path),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::parse("", &path)?),
-            Err(e) => Err(Error::io(&path, e)),
+        let file = root.join("book.toml");
+        // Diagnostics name it as the content files are named: relative to the project.
+        let path = Path::new("book.toml");
+        let bytes = match std::fs::read(&file) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Config::parse("", path),
+            Err(e) => return Err(Error::io(&file, e)),
+        };
+        match std::str::from_utf8(&bytes) {
+            Ok(text) => Config::parse(text, path),
+            Err(e) => {
+                let good = String::from_utf8_lossy(&bytes[..e.valid_up_to()]).into_owned();
+                let (line, col) = line_col(&good, good.len());
+                Err(Error::Content(vec![Diagnostic::error(
+                    path,
+                    line,
+                    col,
+                    "book.toml is not valid UTF-8",
+                )
+                .with_hint("save the file with UTF-8 encoding")]))
+            }
         }
     }
 
     pub fn parse(text: &str, path: &Path) -> Result<Config> {
-        toml::from_str(text).map_err(|e| Error::Content(vec![toml_diagnostic(&e, text, path)]))
+        let config: Config = toml::from_str(text)
+            .map_err(|e| Error::Content(vec![toml_diagnostic(&e, text, path)]))?;
+        if let Some(base) = &config.site.base_url {
+            if !crate::safe_url::is_web_url(base.get_ref()) {
+                let (line, col) = line_col(text, base.span().start);
+                return Err(Error::Content(vec![Diagnostic::error(
+                    path,
+                    line,
+                    col,
+                    format!(
+                        "`base-url` must be an http or https address: `{}`",
+                        base.get_ref()
+                    ),
+                )
+                .with_hint(
+                    "write where the site is published, such as `https://example.org/kb/`",
+                )]));
+            }
+        }
+        Ok(config)
+    }
+
+    /// A warning when `[book] src` lies outside the project folder: everything there is
+    /// published.
+    pub fn src_warning(text: &str, path: &Path) -> Option<Diagnostic> {
+        #[derive(Deserialize)]
+        struct Book {
+            src: Option<toml::Spanned<PathBuf>>,
+        }
+        #[derive(Deserialize)]
+        struct Src {
+            book: Option<Book>,
+        }
+        let src = toml::from_str::<Src>(text).ok()?.book?.src?;
+        let outside = src.get_ref().is_absolute()
+            || src
+                .get_ref()
+                .components()
+                .any(|c| matches!(c, std::path::Component::ParentDir));
+        outside.then(|| {
+            let (line, col) = line_col(text, src.span().start);
+            Diagnostic::warning(
+                path,
+                line,
+                col,
+                format!(
+                    "`src` is `{}`, outside the project folder: every file there is published",
+                    src.get_ref().display()
+                ),
+            )
+            .with_hint("keep the content inside the project folder")
+        })
+    }
+
+    /// `[site] base-url`, if set.
+    pub fn base_url(&self) -> Option<&str> {
+        self.site.base_url.as_ref().map(|b| b.get_ref().as_str())
     }
 }
 

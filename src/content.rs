@@ -76,12 +76,16 @@ pub struct Loaded {
     pub assets: Vec<String>,
     /// Files that exist but could not be read; links to them are not reported as missing.
     pub failed: Vec<String>,
+    /// Symbolic links, which are not followed: links to them say so.
+    pub symlinks: Vec<String>,
     /// Errors and warnings, from every file.
     pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Walks the content directory and reads every `*.md` file, reporting every problem at once.
-pub fn load(content_dir: &Path, display_dir: &Path) -> Result<Loaded> {
+/// `exclude` names paths never read as content (the output folder, book.toml), for projects
+/// whose content folder holds them.
+pub fn load(content_dir: &Path, display_dir: &Path, exclude: &[PathBuf]) -> Result<Loaded> {
     if !content_dir.is_dir() {
         return Err(Error::Content(vec![Diagnostic::error(
             display_dir,
@@ -94,8 +98,9 @@ pub fn load(content_dir: &Path, display_dir: &Path) -> Result<Loaded> {
     let Scan {
         markdown,
         assets,
+        symlinks,
         diagnostics: mut diags,
-    } = scan(content_dir);
+    } = scan(content_dir, display_dir, exclude);
     let files: Vec<std::path::PathBuf> = markdown.into_iter().map(|(_, p)| p).collect();
 
     let results: Vec<(String, Parsed)> = files
@@ -139,6 +144,7 @@ pub fn load(content_dir: &Path, display_dir: &Path) -> Result<Loaded> {
         pages,
         assets,
         failed,
+        symlinks,
         diagnostics: diags,
     })
 }
@@ -149,6 +155,8 @@ pub struct Scan {
     pub markdown: Vec<(String, PathBuf)>,
     /// Every other file, relative to the content directory.
     pub assets: Vec<String>,
+    /// Symbolic links, relative to the content directory: not followed, not published.
+    pub symlinks: Vec<String>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -163,36 +171,87 @@ pub fn rel_path(content_dir: &Path, path: &Path) -> Option<String> {
     )
 }
 
-/// Lists the content directory, leaving out editors' swap and backup files.
-pub fn scan(content_dir: &Path) -> Scan {
+/// Longest file name most file systems accept, in bytes.
+const MAX_NAME_BYTES: usize = 255;
+
+/// Lists the content directory, leaving out editors' swap and backup files, the paths in
+/// `exclude`, and anything whose name cannot be published (reported as an error).
+pub fn scan(content_dir: &Path, display_dir: &Path, exclude: &[PathBuf]) -> Scan {
     let mut out = Scan {
         markdown: Vec::new(),
         assets: Vec::new(),
+        symlinks: Vec::new(),
         diagnostics: Vec::new(),
     };
-    for entry in walkdir::WalkDir::new(content_dir).sort_by_file_name() {
-        match entry {
-            Ok(e) if e.file_type().is_file() => {
-                let name = e.file_name().to_string_lossy();
-                if is_editor_temp(&name) {
-                    continue;
-                }
-                let Some(rel) = rel_path(content_dir, e.path()) else {
-                    continue;
-                };
-                if name.ends_with(".md") {
-                    out.markdown.push((rel, e.into_path()));
-                } else {
-                    out.assets.push(rel);
-                }
+    let excluded = |p: &Path| exclude.iter().any(|x| p.starts_with(x));
+    let walk = walkdir::WalkDir::new(content_dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !excluded(e.path()));
+    for entry in walk {
+        let e = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                out.diagnostics.push(Diagnostic::error(
+                    err.path().unwrap_or(content_dir),
+                    0,
+                    0,
+                    format!("cannot read: {err}"),
+                ));
+                continue;
             }
-            Ok(_) => {}
-            Err(e) => out.diagnostics.push(Diagnostic::error(
-                e.path().unwrap_or(content_dir),
-                0,
-                0,
-                format!("cannot read: {e}"),
-            )),
+        };
+        let name = e.file_name().to_string_lossy();
+        if e.depth() == 0 || is_editor_temp(&name) {
+            continue;
+        }
+        let Some(rel) = rel_path(content_dir, e.path()) else {
+            continue;
+        };
+        let shown = display_dir.join(&rel);
+        if e.path()
+            .strip_prefix(content_dir)
+            .ok()
+            .and_then(|r| r.to_str())
+            .is_none()
+        {
+            out.diagnostics.push(
+                Diagnostic::error(&shown, 0, 0, "the file name is not valid UTF-8")
+                    .with_hint("rename it: published names must be text a browser can request"),
+            );
+            continue;
+        }
+        if e.path_is_symlink() {
+            out.symlinks.push(rel);
+            continue;
+        }
+        if !e.file_type().is_file() {
+            continue;
+        }
+        let published = if name.ends_with(".md") {
+            output_path(&rel)
+        } else {
+            rel.clone()
+        };
+        if let Some(long) = published.split('/').find(|c| c.len() > MAX_NAME_BYTES) {
+            out.diagnostics.push(
+                Diagnostic::error(
+                    &shown,
+                    0,
+                    0,
+                    format!(
+                        "the published name `{long}` is {} bytes long; file systems accept at most {MAX_NAME_BYTES}",
+                        long.len()
+                    ),
+                )
+                .with_hint("shorten the file name"),
+            );
+            continue;
+        }
+        if name.ends_with(".md") {
+            out.markdown.push((rel, e.into_path()));
+        } else {
+            out.assets.push(rel);
         }
     }
     out
@@ -217,12 +276,12 @@ pub fn output_path(rel: &str) -> String {
     }
 }
 
-/// Two files that would be written to one output path (compared without case, for systems
-/// whose file names ignore it).
+/// Two files that would be written to one output path (compared as file systems may compare
+/// them: without case, and in one Unicode normalisation).
 pub fn check_duplicate_outputs(pages: &[Page], diags: &mut Vec<Diagnostic>) {
     let mut seen: BTreeMap<String, &Page> = BTreeMap::new();
     for p in pages {
-        let key = p.url.to_lowercase();
+        let key = crate::collisions::path_key(&p.url);
         if let Some(first) = seen.get(&key) {
             diags.push(
                 Diagnostic::error(
@@ -318,12 +377,46 @@ pub fn parse_page(
             String::new()
         }
     };
+    if let Some(generated) = meta.text("replaces") {
+        if output_path(rel) != generated {
+            let at = spans.at("replaces");
+            diags.push(
+                Diagnostic::error(
+                    source,
+                    at.line,
+                    at.col,
+                    format!("only a page written to `{generated}` can replace it; this one is written to `{}`", output_path(rel)),
+                )
+                .with_hint(format!(
+                    "move this page to `{}` at the top of the content folder",
+                    generated.replace(".html", ".md")
+                )),
+            );
+        }
+    }
     if title.trim().is_empty() && diags.is_empty() {
         let at = spans.at(kind.title_key());
         diags.push(Diagnostic::error(source, at.line, at.col, "title is empty"));
     }
 
-    let analysis = markdown::analyze(&body);
+    let analysis = match markdown::analyze(&body) {
+        Ok(a) => a,
+        Err(deep) => {
+            diags.push(
+                Diagnostic::error(
+                    source,
+                    body_line + deep.line - 1,
+                    deep.col,
+                    format!(
+                        "quotes, lists or inline markup nest more than {} levels deep here",
+                        markdown::MAX_NESTING
+                    ),
+                )
+                .with_hint("flatten the nesting: split the quote or the list, or use a table"),
+            );
+            Analysis::default()
+        }
+    };
     if !diags.is_empty() {
         return Err(diags);
     }

@@ -201,6 +201,21 @@ pub fn parse(
     source: &Path,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<FrontMatter> {
+    if yaml.len() > MAX_FRONT_MATTER_BYTES {
+        diags.push(
+            Diagnostic::error(
+                source,
+                first_line,
+                1,
+                format!(
+                    "the front matter is {} bytes; accord reads at most {MAX_FRONT_MATTER_BYTES}",
+                    yaml.len()
+                ),
+            )
+            .with_hint("front matter describes the page; put long text in the body"),
+        );
+        return None;
+    }
     let value: Yaml = match serde_yaml::from_str(yaml) {
         Ok(v) => v,
         Err(e) => {
@@ -376,6 +391,18 @@ impl Checker<'_> {
             );
             return None;
         };
+        if seq.len() > MAX_LIST_ITEMS {
+            let pos = self.spans.at(path);
+            self.error(
+                pos,
+                format!(
+                    "`{path}` has {} items; accord reads at most {MAX_LIST_ITEMS}",
+                    seq.len()
+                ),
+                None,
+            );
+            return None;
+        }
         let before = self.diags.len();
         let items: Vec<T> = seq
             .iter()
@@ -413,7 +440,10 @@ impl Checker<'_> {
             Type::Element if !model::element_names().contains(&text.as_str()) => {
                 Some(vocabulary_error("MoU element", &model::element_names()))
             }
-            Type::Url if !is_web_url(&text) => Some((
+            Type::Generated if !model::REPLACEABLE.contains(&text.as_str()) => {
+                Some(vocabulary_error("replaceable page", model::REPLACEABLE))
+            }
+            Type::Url if !crate::safe_url::is_web_url(&text) => Some((
                 format!("`{path}` must be an http or https URL: `{text}`"),
                 Some("write the full address, starting with https://".into()),
             )),
@@ -621,6 +651,11 @@ impl Checker<'_> {
     }
 }
 
+/// Limits on what one file's front matter may make accord do, so a mistaken or hostile file
+/// gives an error instead of a slow build.
+pub const MAX_FRONT_MATTER_BYTES: usize = 1024 * 1024;
+pub const MAX_LIST_ITEMS: usize = 1000;
+
 pub const DATE_HINT: &str = "write dates as \"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\"";
 
 fn field_list(fields: &[(&str, Type, bool, &str)]) -> String {
@@ -648,16 +683,6 @@ fn scalar_text(v: &Yaml) -> Option<String> {
         Yaml::Bool(b) => Some(b.to_string()),
         _ => None,
     }
-}
-
-/// An absolute http or https URL with a host.
-pub fn is_web_url(s: &str) -> bool {
-    let lower = s.trim().to_ascii_lowercase();
-    ["https://", "http://"].iter().any(|p| {
-        lower
-            .strip_prefix(p)
-            .is_some_and(|rest| rest.chars().next().is_some_and(|c| c.is_alphanumeric()))
-    }) && !s.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 /// Where each key and value starts, from saphyr's events. Anything the event parser cannot

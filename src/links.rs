@@ -5,6 +5,8 @@
 
 use std::collections::HashMap;
 
+use crate::safe_url::UrlKind;
+
 /// Where a Markdown link destination leads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
@@ -28,6 +30,8 @@ pub struct LinkError {
 pub struct LinkIndex<'p> {
     pub by_rel: &'p HashMap<String, usize>,
     pub assets: &'p [String],
+    /// Symbolic links in the content folder, which are not followed.
+    pub symlinks: &'p [String],
 }
 
 /// Joins a relative path onto a folder and removes `.` and `..` segments.
@@ -64,25 +68,21 @@ pub fn resolve(
     index: &LinkIndex<'_>,
 ) -> Result<Target, LinkError> {
     let url = url.trim();
-    let lower = url.to_ascii_lowercase();
     if let Some(slug) = url.strip_prefix("glossary:") {
         return Ok(Target::Term(slug.to_string()));
     }
-    if lower.contains("://")
-        || lower.starts_with("mailto:")
-        || lower.starts_with("tel:")
-        || lower.starts_with("//")
-    {
-        return Ok(Target::External);
-    }
-    if lower.starts_with("javascript:")
-        || lower.starts_with("data:")
-        || lower.starts_with("vbscript:")
-    {
-        return Err(LinkError {
-            message: format!("link `{url}` uses a scheme that is not allowed"),
-            hint: Some("link to a page, a heading or an http(s) address".into()),
-        });
+    match crate::safe_url::classify(url) {
+        Ok(UrlKind::Relative) => {}
+        Ok(UrlKind::Absolute(_) | UrlKind::ProtocolRelative) => return Ok(Target::External),
+        Err(why) => {
+            return Err(LinkError {
+                message: format!("link `{}` cannot be published: {why}", url.escape_debug()),
+                hint: Some(format!(
+                    "link to a page, a heading or an address with one of the schemes {}",
+                    crate::safe_url::ALLOWED_SCHEMES.join(", ")
+                )),
+            })
+        }
     }
     let (path, anchor) = match url.split_once('#') {
         Some((p, a)) => (p, Some(a.to_string()).filter(|a| !a.is_empty())),
@@ -127,6 +127,14 @@ pub fn resolve(
     }
     if index.assets.contains(&target) {
         return Ok(Target::Asset(target));
+    }
+    if index.symlinks.contains(&target) {
+        return Err(LinkError {
+            message: format!(
+                "link `{url}`: `{target}` is a symbolic link, and accord does not follow symbolic links"
+            ),
+            hint: Some("copy or move the file into the content folder".into()),
+        });
     }
     let hint = if target.ends_with(".html") {
         Some(format!(
@@ -261,6 +269,7 @@ mod tests {
         let idx = LinkIndex {
             by_rel: &by_rel,
             assets: &assets,
+            symlinks: &[],
         };
         assert_eq!(
             resolve("b.md#x", 1, "a", &idx),

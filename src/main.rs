@@ -118,6 +118,12 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The Markdown parser recurses on nested markup. Content is refused beyond a nesting that
+    // fits in a few megabytes of stack; the larger stack of the worker threads, reserved but
+    // only touched as used, leaves a wide margin for pages within the limits.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(64 << 20)
+        .build_global();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

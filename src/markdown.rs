@@ -44,6 +44,107 @@ pub struct Analysis {
     pub words: usize,
 }
 
+/// How deep quotes, lists and inline markup may nest. Real documents stay far below; the limit
+/// keeps the Markdown parser and every walk over the tree within a thread's stack.
+pub const MAX_NESTING: usize = 100;
+
+/// Emphasis and bracket characters one paragraph may hold (see [`too_deep_blocks`]).
+pub const MAX_INLINE_DELIMITERS: usize = 20_000;
+
+/// Nesting deeper than [`MAX_NESTING`]: where it first happens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooDeep {
+    pub line: usize,
+    pub col: usize,
+    pub depth: usize,
+}
+
+/// The first line whose block containers (quote markers, list markers, indentation) could nest
+/// deeper than [`MAX_NESTING`]. Checked on the text before parsing, because the parser itself
+/// recurses on nested containers. Each level needs a marker on the line or two columns of
+/// indentation, so the count is never below the real depth.
+pub fn too_deep_blocks(body: &str) -> Option<TooDeep> {
+    // Emphasis and brackets nest inside a paragraph, one level per pair of delimiters; the
+    // parser recurses on them too. Bounding their number per paragraph bounds its stack (about
+    // a kilobyte a level), whatever the tree check below then decides.
+    let mut delimiters = 0usize;
+    for (n, line) in body.lines().enumerate() {
+        if line.trim().is_empty() {
+            delimiters = 0;
+        }
+        for (col, c) in line.char_indices() {
+            if matches!(c, '*' | '_' | '~' | '[' | '!') {
+                delimiters += 1;
+                if delimiters > MAX_INLINE_DELIMITERS {
+                    return Some(TooDeep {
+                        line: n + 1,
+                        col: col + 1,
+                        depth: delimiters,
+                    });
+                }
+            }
+        }
+        let bytes = line.as_bytes();
+        let (mut i, mut width, mut markers) = (0, 0usize, 0usize);
+        while i < bytes.len() {
+            match bytes[i] {
+                b' ' => width += 1,
+                b'\t' => width += 4,
+                b'>' => markers += 1,
+                b'-' | b'*' | b'+'
+                    if bytes.get(i + 1).is_none_or(|b| *b == b' ' || *b == b'\t') =>
+                {
+                    markers += 1
+                }
+                b'0'..=b'9' => {
+                    let digits = bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+                    match bytes.get(i + digits) {
+                        Some(b'.' | b')') => {
+                            markers += 1;
+                            i += digits;
+                        }
+                        _ => break,
+                    }
+                }
+                _ => break,
+            }
+            let depth = markers + width.div_ceil(2);
+            if depth > MAX_NESTING {
+                return Some(TooDeep {
+                    line: n + 1,
+                    col: i + 1,
+                    depth,
+                });
+            }
+            i += 1;
+        }
+    }
+    None
+}
+
+/// The deepest nesting of a parsed document, when it exceeds [`MAX_NESTING`] (deep inline
+/// markup, which the line check cannot see). Walks the tree without recursion.
+fn too_deep_tree<'a>(root: &'a AstNode<'a>) -> Option<TooDeep> {
+    let mut depth = 0usize;
+    for edge in root.traverse() {
+        match edge {
+            comrak::arena_tree::NodeEdge::Start(node) => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    let pos = node.data.borrow().sourcepos.start;
+                    return Some(TooDeep {
+                        line: pos.line,
+                        col: pos.column,
+                        depth,
+                    });
+                }
+            }
+            comrak::arena_tree::NodeEdge::End(_) => depth -= 1,
+        }
+    }
+    None
+}
+
 impl Analysis {
     pub fn has_anchor(&self, id: &str) -> bool {
         self.headings.iter().any(|h| h.id == id)
@@ -83,23 +184,30 @@ pub use crate::slug::slugify;
 
 /// Text of a node and its descendants, as a reader sees it.
 pub fn collect_text<'a>(node: &'a AstNode<'a>, out: &mut String) {
-    match &node.data.borrow().value {
-        NodeValue::Text(t) => out.push_str(t),
-        NodeValue::Code(c) => out.push_str(&c.literal),
-        NodeValue::CodeBlock(c) => out.push_str(&c.literal),
-        NodeValue::HtmlInline(h) => out.push_str(h),
-        NodeValue::SoftBreak | NodeValue::LineBreak => out.push(' '),
-        _ => {}
-    }
-    for child in node.children() {
-        collect_text(child, out);
+    for n in node.descendants() {
+        match &n.data.borrow().value {
+            NodeValue::Text(t) => out.push_str(t),
+            NodeValue::Code(c) => out.push_str(&c.literal),
+            NodeValue::CodeBlock(c) => out.push_str(&c.literal),
+            NodeValue::HtmlInline(h) => out.push_str(h),
+            NodeValue::SoftBreak | NodeValue::LineBreak => out.push(' '),
+            _ => {}
+        }
     }
 }
 
-pub fn analyze(body: &str) -> Analysis {
+/// Headings, links and word count of a page body; `Err` when it nests deeper than accord
+/// renders (see [`MAX_NESTING`]).
+pub fn analyze(body: &str) -> Result<Analysis, TooDeep> {
+    if let Some(deep) = too_deep_blocks(body) {
+        return Err(deep);
+    }
     let arena = Arena::new();
     let opts = options();
     let root = parse_document(&arena, body, &opts);
+    if let Some(deep) = too_deep_tree(root) {
+        return Err(deep);
+    }
     let mut ids = IdAllocator::default();
     let mut analysis = Analysis::default();
     for node in root.descendants() {
@@ -143,7 +251,7 @@ pub fn analyze(body: &str) -> Analysis {
             _ => {}
         }
     }
-    analysis
+    Ok(analysis)
 }
 
 #[derive(Default)]
@@ -230,6 +338,57 @@ pub fn new_node<'a>(arena: &'a Arena<AstNode<'a>>, value: NodeValue) -> &'a AstN
     ))))
 }
 
+/// Raw HTML that starts with a comment: an editor's note (or a directive), never published.
+fn is_comment(html: &str) -> bool {
+    html.trim_start().starts_with("<!--")
+}
+
+/// `html` without its `<!-- … -->` comments (an unclosed one runs to the end, as in browsers).
+fn strip_comments(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<!--") {
+        out.push_str(&rest[..start]);
+        rest = match rest[start + 4..].find("-->") {
+            Some(end) => &rest[start + 4 + end + 3..],
+            None => "",
+        };
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Removes HTML comments from the document: editors' notes stay private. What follows a
+/// comment in the same raw HTML block is kept, as text unless raw HTML is allowed.
+fn drop_comments<'a>(arena: &'a Arena<AstNode<'a>>, root: &'a AstNode<'a>, allow_html: bool) {
+    let nodes: Vec<_> = root.descendants().collect();
+    for node in nodes {
+        let mut data = node.data.borrow_mut();
+        let remains = match &mut data.value {
+            NodeValue::HtmlInline(h) if is_comment(h) => strip_comments(h),
+            NodeValue::HtmlBlock(b) if is_comment(&b.literal) => strip_comments(&b.literal),
+            _ => continue,
+        };
+        drop(data);
+        let mut data = node.data.borrow_mut();
+        match &mut data.value {
+            _ if remains.trim().is_empty() => {
+                drop(data);
+                node.detach();
+            }
+            NodeValue::HtmlInline(h) if allow_html => *h = remains,
+            NodeValue::HtmlBlock(b) if allow_html => b.literal = remains,
+            NodeValue::HtmlInline(_) => data.value = NodeValue::Text(remains),
+            _ => {
+                // Without `allow-html`, raw HTML after a comment is shown as text like any other.
+                data.value = NodeValue::Paragraph;
+                drop(data);
+                node.append(new_node(arena, NodeValue::Text(remains.trim().to_string())));
+            }
+        }
+    }
+}
+
 /// Everything rendering one page needs besides its Markdown.
 pub struct RenderInput<'r> {
     pub body: &'r str,
@@ -260,11 +419,14 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
                 }
                 l.url = (input.rewrite_link)(&l.url);
             }
+            // Comments are dropped after glossary linking, which reads its directives from them.
+            NodeValue::HtmlInline(h) if is_comment(h) => {}
+            NodeValue::HtmlBlock(b) if is_comment(&b.literal) => {}
             NodeValue::HtmlInline(h) if !input.allow_html => {
                 let text = std::mem::take(h);
                 data.value = NodeValue::Text(text);
             }
-            NodeValue::HtmlBlock(b) if !input.allow_html && directive(&b.literal).is_none() => {
+            NodeValue::HtmlBlock(b) if !input.allow_html => {
                 let text = std::mem::take(&mut b.literal);
                 data.value = NodeValue::Paragraph;
                 drop(data);
@@ -289,6 +451,7 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
     }
     terms_used.sort_unstable();
     terms_used.dedup();
+    drop_comments(&arena, root, input.allow_html);
 
     let sections = sections(root, input.headings);
     let adapter = HeadingIds {
@@ -378,7 +541,7 @@ mod tests {
     use super::*;
 
     fn plain(body: &str) -> Rendered {
-        let a = analyze(body);
+        let a = analyze(body).unwrap();
         render(&RenderInput {
             body,
             headings: &a.headings,
@@ -403,14 +566,14 @@ mod tests {
 
     #[test]
     fn repeated_headings_get_unique_ids() {
-        let a = analyze("## Scope\n\n## Scope\n\n### Scope-1\n");
+        let a = analyze("## Scope\n\n## Scope\n\n### Scope-1\n").unwrap();
         let ids: Vec<_> = a.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["scope", "scope-1", "scope-1-1"]);
     }
 
     #[test]
     fn links_carry_body_positions() {
-        let a = analyze("Intro\n\nSee [x](a.md#b) and ![](img.png)\n");
+        let a = analyze("Intro\n\nSee [x](a.md#b) and ![](img.png)\n").unwrap();
         assert_eq!(a.links[0].url, "a.md#b");
         assert_eq!((a.links[0].line, a.links[0].col), (3, 5));
         assert!(a.links[1].is_image);

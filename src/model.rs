@@ -215,7 +215,12 @@ pub enum Type {
     Citation,
     /// A map from MoU element to the anchor of the heading that covers it.
     ElementMap,
+    /// One of [`REPLACEABLE`]: a generated page that a content page may stand in for.
+    Generated,
 }
+
+/// Generated pages a project may replace with its own page, declared with `replaces:`.
+pub const REPLACEABLE: &[&str] = &["404.html"];
 
 /// How `accord new` writes a key into a new page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -592,6 +597,14 @@ pub const KEYS: &[Key] = &[
         ..KEY
     },
     Key {
+        name: "replaces",
+        ty: Type::Generated,
+        kinds: &[Page],
+        export: false,
+        doc: "`404.html`: this page (`404.md` at the top of the content folder) is the site's 404 page instead of the generated one.",
+        ..KEY
+    },
+    Key {
         name: "weight",
         ty: Type::Integer,
         export: false,
@@ -777,6 +790,7 @@ fn type_name(key: &Key) -> String {
         Type::Source => "source",
         Type::Citation => "citation",
         Type::ElementMap => "map element → anchor",
+        Type::Generated => "generated page",
     };
     if key.list {
         format!("list of {one}")

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use indicatif::ProgressBar;
 
+use crate::collisions::Origin;
 use crate::config::Config;
 use crate::content::{self, Loaded};
 use crate::error::{sort_diagnostics, Diagnostic, Error, Result};
@@ -45,9 +46,19 @@ fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
     (out, start.elapsed())
 }
 
-/// Reads the content folder named by the configuration.
+/// Reads the content folder named by the configuration. The output folder and book.toml are
+/// never content, even when the content folder holds them (`src = "."`).
 pub fn load(root: &Path, config: &Config) -> Result<Loaded> {
-    content::load(&root.join(&config.book.src), &config.book.src)
+    content::load(
+        &root.join(&config.book.src),
+        &config.book.src,
+        &not_content(root, config),
+    )
+}
+
+/// Paths inside the project that are never read as content.
+pub fn not_content(root: &Path, config: &Config) -> Vec<std::path::PathBuf> {
+    vec![root.join(&config.build.build_dir), root.join("book.toml")]
 }
 
 /// config → load → resolve → audit: the site and every problem in its content, configuration
@@ -57,6 +68,12 @@ pub fn front(root: &Path, timer: &mut Timer) -> Result<Resolved> {
     let config = timer.stage("config", || Config::load(root))?;
     let loaded = timer.stage("load", || load(root, &config))?;
     let mut resolved = timer.stage("resolve", || site::resolve(config, loaded));
+    let toml_path = root.join("book.toml");
+    if let Ok(text) = std::fs::read_to_string(&toml_path) {
+        resolved
+            .diagnostics
+            .extend(Config::src_warning(&text, Path::new("book.toml")));
+    }
     let audit = timer.stage("audit", || crate::audit::build_errors(root, &resolved.site))?;
     resolved.diagnostics.extend(audit);
     sort_diagnostics(&mut resolved.diagnostics);
@@ -109,10 +126,20 @@ pub fn render(
     timer.stages.push(("pages", t_pages));
     timer.stages.push(("views", t_views));
     timer.stages.push(("index", t_index));
-    let mut files = pages?;
-    files.extend(views?);
-    files.extend(index?);
+    let pages = pages?;
+    let mut origins: Vec<Origin> = site
+        .pages
+        .iter()
+        .map(|p| Origin::Page(p.source.clone()))
+        .collect();
+    let mut files = pages;
+    let generated = views?.into_iter().chain(index?);
+    for f in generated {
+        origins.push(Origin::Generated);
+        files.push(f);
+    }
     for (name, bytes) in &theme.statics {
+        origins.push(Origin::Theme(name.clone()));
         files.push(OutFile {
             path: format!("assets/{name}"),
             bytes: bytes.clone(),
@@ -122,10 +149,17 @@ pub fn render(
     for a in &site.assets {
         let path = content_dir.join(a);
         let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        origins.push(Origin::Asset(site.config.book.src.join(a)));
         files.push(OutFile {
             path: a.clone(),
             bytes,
         });
+    }
+    let claims: Vec<(&str, Origin)> = files.iter().map(|f| f.path.as_str()).zip(origins).collect();
+    let mut collisions = crate::collisions::find(&claims);
+    sort_diagnostics(&mut collisions);
+    if !collisions.is_empty() {
+        return Err(Error::Content(collisions));
     }
     Ok(files)
 }

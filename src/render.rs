@@ -304,10 +304,14 @@ pub fn site_ctx(site: &Site) -> SiteCtx {
         description: c.book.description.clone(),
         language: c.book.language.clone(),
         base_url: c
-            .site
-            .base_url
-            .clone()
-            .map(|u| if u.ends_with('/') { u } else { format!("{u}/") })
+            .base_url()
+            .map(|u| {
+                if u.ends_with('/') {
+                    u.to_string()
+                } else {
+                    format!("{u}/")
+                }
+            })
             .unwrap_or_default(),
         nav,
         version: env!("CARGO_PKG_VERSION"),

@@ -36,6 +36,8 @@ pub struct Site {
     pub pages: Vec<Page>,
     /// Non-Markdown files in the content directory, copied as they are.
     pub assets: Vec<String>,
+    /// Symbolic links in the content directory: not followed, not published.
+    pub symlinks: Vec<String>,
     /// For each page: the pages that link to it.
     pub backlinks: Vec<Vec<usize>>,
     /// For each page: pages named in `related`, in either direction.
@@ -60,6 +62,7 @@ impl Site {
         LinkIndex {
             by_rel: &self.by_rel,
             assets: &self.assets,
+            symlinks: &self.symlinks,
         }
     }
 
@@ -156,6 +159,7 @@ pub fn resolve(config: Config, loaded: crate::content::Loaded) -> Resolved {
         mut pages,
         assets,
         failed,
+        symlinks,
         diagnostics,
     } = loaded;
     // Stable order everywhere downstream: by path.
@@ -173,6 +177,7 @@ pub fn resolve(config: Config, loaded: crate::content::Loaded) -> Resolved {
         index: LinkIndex {
             by_rel: &by_rel,
             assets: &assets,
+            symlinks: &symlinks,
         },
         failed: &failed,
         glossary: &glossary,
@@ -198,6 +203,7 @@ pub fn resolve(config: Config, loaded: crate::content::Loaded) -> Resolved {
         taxonomies,
         linker,
         assets,
+        symlinks,
         pages,
         by_rel,
         page_terms,

@@ -286,6 +286,14 @@ fn simple<'a>(v: &ViewInput<'a>, url: &'static str, title: &'static str) -> Simp
 }
 
 fn not_found(v: &ViewInput) -> Result<Vec<OutFile>> {
+    // A project's own `404.md` declares that it stands in for the generated page.
+    if v.site
+        .pages
+        .iter()
+        .any(|p| p.meta.text("replaces") == Some("404.html"))
+    {
+        return Ok(Vec::new());
+    }
     Ok(vec![render_template(
         v.theme,
         "404.html",

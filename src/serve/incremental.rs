@@ -163,6 +163,10 @@ pub struct Builder {
     content_dir: Option<PathBuf>,
     /// Non-Markdown files of the content folder at the last walk.
     assets: Vec<String>,
+    /// Symbolic links of the content folder at the last walk.
+    symlinks: Vec<String>,
+    /// Paths never read as content (the output folder, book.toml).
+    exclude: Vec<PathBuf>,
     /// Copies made while idle (see [`Builder::prepare`]), so the next rebuild need not copy.
     spare: Spare,
 }
@@ -189,6 +193,8 @@ impl Builder {
             generation: 0,
             content_dir: None,
             assets: Vec::new(),
+            symlinks: Vec::new(),
+            exclude: Vec::new(),
             spare: Spare::default(),
         }
     }
@@ -230,6 +236,7 @@ impl Builder {
         let config_key = format!("{config:?}");
         let content_dir = self.root.join(&config.book.src);
         self.content_dir = Some(content_dir.clone());
+        self.exclude = pipeline::not_content(&self.root, &config);
         if changes.theme || config.build.theme != self.theme_name {
             self.theme_stale = true;
         }
@@ -350,7 +357,7 @@ impl Builder {
         let (stale, removed) = if named_only {
             self.named_files(content_dir, &changes.content)
         } else {
-            self.walk(content_dir, &changes.content, &mut diagnostics)
+            self.walk(content_dir, display_dir, &changes.content, &mut diagnostics)
         };
         let fresh: Vec<(String, Parsed)> = stale
             .par_iter()
@@ -402,6 +409,7 @@ impl Builder {
         Ok(Loaded {
             pages,
             assets: self.assets.clone(),
+            symlinks: self.symlinks.clone(),
             failed,
             diagnostics,
         })
@@ -439,14 +447,16 @@ impl Builder {
     fn walk(
         &mut self,
         content_dir: &Path,
+        display_dir: &Path,
         named: &[PathBuf],
         diagnostics: &mut Vec<Diagnostic>,
     ) -> (Vec<(String, PathBuf, Stamp)>, Vec<String>) {
         let named: HashSet<&Path> = named.iter().map(PathBuf::as_path).collect();
         let mut seen: HashSet<String> = HashSet::new();
         let mut stale = Vec::new();
-        let scan = content::scan(content_dir);
+        let scan = content::scan(content_dir, display_dir, &self.exclude);
         self.assets = scan.assets;
+        self.symlinks = scan.symlinks;
         diagnostics.extend(scan.diagnostics);
         for (rel, path) in scan.markdown {
             let st = std::fs::metadata(&path).map_or(
