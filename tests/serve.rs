@@ -544,3 +544,31 @@ fn a_hundred_concurrent_clients_are_all_answered() {
     // Still up afterwards.
     assert_eq!(server.get("/").status, 200);
 }
+
+#[test]
+fn a_page_nested_ten_thousand_deep_shows_the_overlay_and_the_preview_keeps_running() {
+    let dir = project();
+    let server = Server::start(dir.path());
+    let events = server.events();
+    save(
+        dir.path(),
+        "content/notes/a.md",
+        &format!("---\ntitle: Page A\n---\n\n{} deep\n", ">".repeat(10_000)),
+    );
+    assert_eq!(events.next(), "build-error");
+    let page = server.get("/notes/a.html");
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("content/notes/a.md:5:101"),
+        "overlay names the place: {}",
+        page.body
+    );
+    assert!(page.body.contains("nest more than 100 levels deep"));
+    save(
+        dir.path(),
+        "content/notes/a.md",
+        &PAGE_A.replace("Original text of A", "Flat again"),
+    );
+    assert_eq!(events.next(), "reload");
+    assert!(server.get("/notes/a.html").body.contains("Flat again"));
+}
