@@ -22,7 +22,10 @@ impl CheckReport {
     }
 
     pub fn warnings(&self) -> usize {
-        self.findings.len() - self.errors()
+        self.findings
+            .iter()
+            .filter(|d| d.severity == crate::error::Severity::Warning)
+            .count()
     }
 
     /// The same text `accord build` prints: each finding, then one summary line.

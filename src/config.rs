@@ -1,8 +1,11 @@
 //! `book.toml`: the project's configuration, read strictly.
 //!
 //! Key names follow mdBook where the two overlap (`[book] title`, `src`, `[build] build-dir`), so
-//! editors who know mdBook feel at home. Unknown keys are errors: a misspelt key that is silently
-//! ignored is a bug nobody can see.
+//! an mdBook project's `book.toml` is read as it is: accord honours the mdBook keys it can
+//! (`[output.html]` extra CSS and JavaScript, repository and edit links, redirects) and lists the
+//! ones it ignores (`[preprocessor.*]`, `[rust]`, other renderers) in one note. accord's own
+//! tables are strict: every unknown key in them is an error at its line, all reported at once,
+//! because a misspelt key that is silently ignored is a bug nobody can see.
 
 use std::path::{Path, PathBuf};
 
@@ -11,10 +14,18 @@ use serde::Deserialize;
 use crate::error::{did_you_mean, line_col, Diagnostic, Error, Result};
 
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Config {
     #[serde(default)]
     pub book: BookConfig,
+    /// mdBook's renderer settings; accord reads `[output.html]` (see [`HtmlOutput`]).
+    #[serde(default)]
+    pub output: Output,
+    /// Notes about settings accord does not use, for the editor.
+    #[serde(skip)]
+    pub notes: Vec<Diagnostic>,
+    /// Whether the project has a book.toml at all (a plain Markdown folder has none).
+    #[serde(skip)]
+    pub has_file: bool,
     #[serde(default)]
     pub build: BuildConfig,
     #[serde(default)]
@@ -25,8 +36,68 @@ pub struct Config {
     pub search: SearchConfig,
 }
 
+/// mdBook's `[output]` table: accord reads its `html` part.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Output {
+    #[serde(default)]
+    pub html: HtmlOutput,
+}
+
+/// The `[output.html]` keys accord honours; the others are listed in a note.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct HtmlOutput {
+    /// Style sheets, relative to the project folder, added to every page after the theme's.
+    #[serde(default)]
+    pub additional_css: Vec<PathBuf>,
+    /// Scripts, relative to the project folder, added to every page after the theme's.
+    #[serde(default)]
+    pub additional_js: Vec<PathBuf>,
+    /// Shown as a link to the book's source.
+    #[serde(default)]
+    pub git_repository_url: Option<String>,
+    /// `{path}` is replaced by the page's file path: a "Suggest an edit" link on every page.
+    #[serde(default)]
+    pub edit_url_template: Option<String>,
+    /// Old path (from the site root) → where the page is now: a redirect page is written.
+    #[serde(default)]
+    pub redirect: std::collections::BTreeMap<String, String>,
+}
+
+/// `[output.html]` keys accord reads; the rest of mdBook's are ignored with a note.
+const HTML_OUTPUT_KEYS: &[&str] = &[
+    "additional-css",
+    "additional-js",
+    "git-repository-url",
+    "edit-url-template",
+    "redirect",
+];
+
+/// Keys accord accepts in each of its own tables, and mdBook keys it accepts there but ignores.
+const TABLES: &[(&str, &[&str], &[&str])] = &[
+    (
+        "book",
+        &["title", "description", "authors", "language", "src"],
+        &["multilingual", "text-direction"],
+    ),
+    (
+        "build",
+        &["build-dir", "theme", "allow-html"],
+        &[
+            "create-missing",
+            "use-default-preprocessors",
+            "extra-watch-dirs",
+        ],
+    ),
+    ("site", &["base-url"], &[]),
+    ("glossary", &["link"], &[]),
+    ("search", &["index-budget"], &[]),
+];
+
+/// mdBook tables accord ignores as a whole.
+const MDBOOK_TABLES: &[&str] = &["preprocessor", "rust"];
+
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct BookConfig {
     #[serde(default = "default_title")]
     pub title: String,
@@ -38,10 +109,13 @@ pub struct BookConfig {
     pub language: String,
     #[serde(default = "default_src")]
     pub src: PathBuf,
+    /// Whether `src` was written in book.toml (else accord picks the folder, see [`Config::load`]).
+    #[serde(skip)]
+    pub src_given: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 pub struct BuildConfig {
     #[serde(default = "default_build_dir")]
     pub build_dir: PathBuf,
@@ -52,12 +126,12 @@ pub struct BuildConfig {
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 pub struct SiteConfig {
     /// Only absolute URLs in sitemap.xml and the feed use it; pages link relatively. Kept with
     /// its place in book.toml so that a bad value is reported there.
     #[serde(default)]
-    pub base_url: Option<toml::Spanned<String>>,
+    pub base_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -71,14 +145,14 @@ pub enum LinkScope {
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 pub struct GlossaryConfig {
     #[serde(default)]
     pub link: LinkScope,
 }
 
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 pub struct SearchConfig {
     /// `accord check` warns when the search index grows past this many bytes.
     #[serde(default = "default_index_budget")]
@@ -120,6 +194,7 @@ impl Default for BookConfig {
             authors: Vec::new(),
             language: default_language(),
             src: default_src(),
+            src_given: false,
         }
     }
 }
@@ -135,46 +210,70 @@ impl Default for BuildConfig {
 }
 
 impl Config {
-    /// Reads `book.toml` in `root`. A project without one gets the defaults.
+    /// Reads `book.toml` in `root`. A project without one gets the defaults, and a title from
+    /// its README's first heading or its folder name. Without `src`, the content folder is
+    /// `src` when it holds an mdBook `SUMMARY.md`, else `content` when that exists, else the
+    /// project folder itself.
     pub fn load(root: &Path) -> Result<Config> {
         let file = root.join("book.toml");
         // Diagnostics name it as the content files are named: relative to the project.
         let path = Path::new("book.toml");
-        let bytes = match std::fs::read(&file) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Config::parse("", path),
+        let mut config = match std::fs::read(&file) {
+            Ok(bytes) => match std::str::from_utf8(&bytes) {
+                Ok(text) => {
+                    let mut c = Config::parse(text, path)?;
+                    c.has_file = true;
+                    c
+                }
+                Err(e) => {
+                    let good = String::from_utf8_lossy(&bytes[..e.valid_up_to()]).into_owned();
+                    let (line, col) = line_col(&good, good.len());
+                    return Err(Error::Content(vec![Diagnostic::error(
+                        path,
+                        line,
+                        col,
+                        "book.toml is not valid UTF-8",
+                    )
+                    .with_hint("save the file with UTF-8 encoding")]));
+                }
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Config::parse("", path)?,
             Err(e) => return Err(Error::io(&file, e)),
         };
-        match std::str::from_utf8(&bytes) {
-            Ok(text) => Config::parse(text, path),
-            Err(e) => {
-                let good = String::from_utf8_lossy(&bytes[..e.valid_up_to()]).into_owned();
-                let (line, col) = line_col(&good, good.len());
-                Err(Error::Content(vec![Diagnostic::error(
-                    path,
-                    line,
-                    col,
-                    "book.toml is not valid UTF-8",
-                )
-                .with_hint("save the file with UTF-8 encoding")]))
-            }
+        if !config.book.src_given {
+            config.book.src = if root.join("src/SUMMARY.md").is_file() {
+                "src".into()
+            } else if root.join("content").is_dir() || config.has_file {
+                "content".into()
+            } else {
+                ".".into()
+            };
         }
+        if !config.has_file {
+            config.book.title = folder_title(root, &config.book.src);
+        }
+        Ok(config)
     }
 
     pub fn parse(text: &str, path: &Path) -> Result<Config> {
-        let config: Config = toml::from_str(text)
+        let (notes, errors) = check_keys(text, path);
+        if !errors.is_empty() {
+            return Err(Error::Content(errors));
+        }
+        // Every key was checked above; serde reads the values (and reports wrong types) and
+        // passes over the keys the note lists.
+        let mut config: Config = toml::from_str(text)
             .map_err(|e| Error::Content(vec![toml_diagnostic(&e, text, path)]))?;
+        config.book.src_given = key_position(text, "book", "src").0 > 0;
+        config.notes = notes;
         if let Some(base) = &config.site.base_url {
-            if !crate::safe_url::is_web_url(base.get_ref()) {
-                let (line, col) = line_col(text, base.span().start);
+            if !crate::safe_url::is_web_url(base) {
+                let (line, col) = key_position(text, "site", "base-url");
                 return Err(Error::Content(vec![Diagnostic::error(
                     path,
                     line,
                     col,
-                    format!(
-                        "`base-url` must be an http or https address: `{}`",
-                        base.get_ref()
-                    ),
+                    format!("`base-url` must be an http or https address: `{base}`"),
                 )
                 .with_hint(
                     "write where the site is published, such as `https://example.org/kb/`",
@@ -218,8 +317,126 @@ impl Config {
 
     /// `[site] base-url`, if set.
     pub fn base_url(&self) -> Option<&str> {
-        self.site.base_url.as_ref().map(|b| b.get_ref().as_str())
+        self.site.base_url.as_deref()
     }
+}
+
+/// The title of a project without book.toml: its README's first heading, else the folder name.
+fn folder_title(root: &Path, src: &Path) -> String {
+    let readme = ["README.md", "readme.md", "index.md"]
+        .iter()
+        .find_map(|n| std::fs::read_to_string(root.join(src).join(n)).ok());
+    readme
+        .and_then(|text| crate::markdown::first_heading(&text).map(|(t, _)| t))
+        .or_else(|| {
+            std::fs::canonicalize(root)
+                .ok()?
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+        })
+        .unwrap_or_else(default_title)
+}
+
+/// Checks every key of book.toml at once: unknown keys of accord's tables are errors at their
+/// place; mdBook's tables and keys that accord ignores go into one note.
+fn check_keys(text: &str, path: &Path) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+    let Ok(doc) = toml_edit::ImDocument::parse(text) else {
+        // The strict reading reports the syntax error with its place.
+        return (Vec::new(), Vec::new());
+    };
+    let at =
+        |span: Option<std::ops::Range<usize>>| span.map_or((0, 0), |s| line_col(text, s.start));
+    let mut errors = Vec::new();
+    let mut ignored: Vec<String> = Vec::new();
+    let tables: Vec<&str> = TABLES
+        .iter()
+        .map(|t| t.0)
+        .chain(["output"])
+        .chain(MDBOOK_TABLES.iter().copied())
+        .collect();
+    for (key, item) in doc.as_table().iter() {
+        let key_span = doc.as_table().key(key).and_then(|k| k.span());
+        if MDBOOK_TABLES.contains(&key) {
+            ignored.push(format!("[{key}]"));
+            continue;
+        }
+        if key == "output" {
+            if let Some(output) = item.as_table_like() {
+                for (renderer, r) in output.iter() {
+                    if renderer != "html" {
+                        ignored.push(format!("[output.{renderer}]"));
+                        continue;
+                    }
+                    for (k, _) in r.as_table_like().into_iter().flat_map(|t| t.iter()) {
+                        if !HTML_OUTPUT_KEYS.contains(&k) {
+                            ignored.push(format!("output.html.{k}"));
+                        }
+                    }
+                }
+            }
+            continue;
+        }
+        let Some((_, allowed, mdbook)) = TABLES.iter().find(|t| t.0 == key) else {
+            let (line, col) = at(key_span);
+            let mut d = Diagnostic::error(path, line, col, format!("unknown table `[{key}]`"));
+            d.hint = Some(match did_you_mean(key, &tables) {
+                Some(n) => format!("did you mean `[{n}]`? (tables: {})", tables.join(", ")),
+                None => format!("tables: {}", tables.join(", ")),
+            });
+            errors.push(d);
+            continue;
+        };
+        let Some(table) = item.as_table_like() else {
+            continue;
+        };
+        for (k, _) in table.iter() {
+            if allowed.contains(&k) {
+                continue;
+            }
+            if mdbook.contains(&k) {
+                ignored.push(format!("{key}.{k}"));
+                continue;
+            }
+            let (line, col) = at(table.get_key_value(k).and_then(|(kk, _)| kk.span()));
+            let mut d = Diagnostic::error(path, line, col, format!("unknown key `{k}`"));
+            let mut hint = format!("allowed keys here: {}", allowed.join(", "));
+            if let Some(near) = did_you_mean(k, allowed) {
+                hint = format!("did you mean `{near}`? ({hint})");
+            }
+            d.hint = Some(hint);
+            errors.push(d);
+        }
+    }
+    let notes = if ignored.is_empty() {
+        Vec::new()
+    } else {
+        vec![Diagnostic::note(
+            path,
+            0,
+            0,
+            format!(
+                "accord ignores these mdBook settings: {}",
+                ignored.join(", ")
+            ),
+        )
+        .with_hint(
+            "preprocessors and other renderers are mdBook's; accord builds the HTML site itself",
+        )]
+    };
+    (notes, errors)
+}
+
+/// Line and column of `key` in `[table]`, for errors found after parsing.
+fn key_position(text: &str, table: &str, key: &str) -> (usize, usize) {
+    let Ok(doc) = toml_edit::ImDocument::parse(text) else {
+        return (0, 0);
+    };
+    doc.as_table()
+        .get(table)
+        .and_then(|t| t.as_table_like())
+        .and_then(|t| t.get_key_value(key))
+        .and_then(|(_, v)| v.span())
+        .map_or((0, 0), |s| line_col(text, s.start))
 }
 
 fn toml_diagnostic(e: &toml::de::Error, text: &str, path: &Path) -> Diagnostic {

@@ -327,13 +327,17 @@ pub fn parse_page(
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let split = split_front_matter(text).map_err(|line| {
         vec![
-            Diagnostic::error(source, line, 1, "front matter is not closed")
-                .with_hint("end the front matter with a line containing only `---`"),
+            Diagnostic::error(source, line, 1, "front matter is not closed").with_hint(
+                "end the front matter with a line containing only `---` (`+++` for TOML)",
+            ),
         ]
     })?;
 
     let mut diags = Vec::new();
     let fm = match split.yaml {
+        Some(toml) if split.toml => {
+            frontmatter::parse_toml(toml, split.yaml_line, source, &mut diags)
+        }
         Some(yaml) => frontmatter::parse(yaml, split.yaml_line, source, &mut diags),
         None => Some(frontmatter::FrontMatter {
             kind: Kind::Page,
@@ -437,7 +441,9 @@ pub fn parse_page(
 }
 
 struct Split<'a> {
+    /// The front matter's text (YAML, or TOML when `toml`).
     yaml: Option<&'a str>,
+    toml: bool,
     /// File line of the first YAML line.
     yaml_line: usize,
     body: &'a str,
@@ -447,9 +453,13 @@ struct Split<'a> {
 /// Separates `---` front matter from the body. `Err(line)` when the block is never closed.
 fn split_front_matter(text: &str) -> std::result::Result<Split<'_>, usize> {
     let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
-    if text[..first_line_end].trim_end() != "---" {
+    let fence = text[..first_line_end].trim_end();
+    // `+++` opens TOML front matter, as in Zola and Hugo.
+    let toml = fence == "+++";
+    if fence != "---" && !toml {
         return Ok(Split {
             yaml: None,
+            toml: false,
             yaml_line: 1,
             body: text,
             body_line: 1,
@@ -462,9 +472,15 @@ fn split_front_matter(text: &str) -> std::result::Result<Split<'_>, usize> {
             .find('\n')
             .map_or(text.len(), |i| offset + i + 1);
         let l = text[offset..end].trim_end();
-        if l == "---" || l == "..." {
+        let closes = if toml {
+            l == "+++"
+        } else {
+            l == "---" || l == "..."
+        };
+        if closes {
             return Ok(Split {
                 yaml: Some(&text[first_line_end..offset]),
+                toml,
                 yaml_line: 2,
                 body: &text[end..],
                 body_line: line + 1,
@@ -476,24 +492,17 @@ fn split_front_matter(text: &str) -> std::result::Result<Split<'_>, usize> {
     Err(1)
 }
 
-/// Splits off a leading `# Title` line of a file that has no front matter.
+/// The title of a file without front matter: its first heading wherever it is (see
+/// [`markdown::first_heading`]). A heading that opens the file is taken out of the body, since
+/// the page template shows the title; one further down stays where it is.
 fn take_first_heading(body: &str) -> Option<(String, String, usize)> {
-    let mut skipped = 0;
-    let mut rest = body;
-    loop {
-        let end = rest.find('\n').map_or(rest.len(), |i| i + 1);
-        let line = rest[..end].trim();
-        if line.is_empty() {
-            if end == 0 {
-                return None;
-            }
-            rest = &rest[end..];
-            skipped += 1;
-            continue;
-        }
-        let title = line.strip_prefix("# ")?.trim().trim_end_matches('#').trim();
-        return Some((title.to_string(), rest[end..].to_string(), skipped + 1));
+    let (title, (start, end)) = markdown::first_heading(body)?;
+    let opens = body.lines().take(start - 1).all(|l| l.trim().is_empty());
+    if !opens {
+        return Some((title, body.to_string(), 0));
     }
+    let rest: String = body.split_inclusive('\n').skip(end).collect();
+    Some((title, rest, end))
 }
 
 #[cfg(test)]
@@ -540,10 +549,57 @@ mod tests {
     #[test]
     fn page_without_front_matter_takes_first_heading() {
         let p = parse("\n# Hello *there*\n\nText\n").unwrap().unwrap();
-        assert_eq!(p.title, "Hello *there*");
+        assert_eq!(p.title, "Hello there");
         assert_eq!(p.body.trim(), "Text");
         assert_eq!(p.body_line, 3);
         assert_eq!(p.kind, Kind::Page);
+    }
+
+    #[test]
+    fn the_title_is_the_first_heading_wherever_it_is_and_at_any_level() {
+        // An h1 below an h2 wins; the body keeps a heading that does not open the file.
+        let p = parse("Intro.\n\n## Running `mdbook`\n\n# The real title\n")
+            .unwrap()
+            .unwrap();
+        assert_eq!(p.title, "The real title");
+        assert!(p.body.starts_with("Intro."));
+        let p = parse("Intro.\n\n## Running `mdbook`\n\nText.\n")
+            .unwrap()
+            .unwrap();
+        assert_eq!(p.title, "Running mdbook");
+        let p = parse("Setext title\n============\n\nText.\n")
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (p.title.as_str(), p.body.trim(), p.body_line),
+            ("Setext title", "Text.", 3)
+        );
+    }
+
+    #[test]
+    fn toml_front_matter_reads_like_yaml_with_hints_for_other_tools() {
+        let p = parse(
+            "+++\ntitle = \"Zola page\"\nsummary = \"S\"\nupdated = 2024-01-05\n+++\n\nBody.\n",
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(p.title, "Zola page");
+        assert_eq!(
+            p.meta.date("updated").map(|d| d.to_string()).as_deref(),
+            Some("2024-01-05")
+        );
+        assert_eq!(p.body_line, 6);
+        let errs =
+            parse("+++\ntitle = \"Z\"\ndescription = \"D\"\ntags = [\"a\", { x = 1 }]\n+++\n")
+                .unwrap_err();
+        let msgs: Vec<String> = errs.iter().map(|d| d.to_string()).collect();
+        assert_eq!(
+            msgs,
+            [
+                "content/principles/a.md:3:1: error: unknown key `description` for kind `page`\n  hint: accord calls `description` `summary` (Zola and Hugo write `description`)",
+                "content/principles/a.md:4:14: error: `tags[1]` must be text",
+            ]
+        );
     }
 
     #[test]

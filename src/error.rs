@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 pub enum Severity {
     Error,
     Warning,
+    /// Information that needs no action, such as settings of other tools that accord ignores.
+    Note,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -60,6 +62,18 @@ impl Diagnostic {
         self
     }
 
+    pub fn note(
+        path: impl Into<PathBuf>,
+        line: usize,
+        col: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Note,
+            ..Diagnostic::error(path, line, col, message)
+        }
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -77,6 +91,7 @@ impl fmt::Display for Diagnostic {
         let sev = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         };
         write!(f, ": {sev}: {}", self.message)?;
         if let Some(hint) = &self.hint {
@@ -136,7 +151,10 @@ pub fn format_diagnostics(diags: &[Diagnostic]) -> String {
         out.push('\n');
     }
     let errors = diags.iter().filter(|d| d.is_error()).count();
-    let warnings = diags.len() - errors;
+    let warnings = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
     out.push_str(&format!(
         "{errors} error{}, {warnings} warning{}",
         if errors == 1 { "" } else { "s" },

@@ -233,6 +233,147 @@ pub fn parse(
         }
     };
     let spans = positions(yaml, first_line);
+    check(value, spans, first_line, source, diags)
+}
+
+/// Reads a TOML front-matter block (`+++`, as Zola and Hugo write it) that starts on file line
+/// `first_line`: the same keys and checks as YAML.
+pub fn parse_toml(
+    text: &str,
+    first_line: usize,
+    source: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<FrontMatter> {
+    let doc = match toml_edit::ImDocument::parse(text) {
+        Ok(d) => d,
+        Err(e) => {
+            let (line, col) = e
+                .span()
+                .map_or((1, 1), |s| crate::error::line_col(text, s.start));
+            diags.push(
+                Diagnostic::error(
+                    source,
+                    first_line + line - 1,
+                    col,
+                    e.message().trim().to_string(),
+                )
+                .with_hint(
+                    "TOML front matter between `+++` lines must be valid TOML: `key = value` lines",
+                ),
+            );
+            return None;
+        }
+    };
+    let mut spans = Spans {
+        start: Pos {
+            line: first_line,
+            col: 1,
+        },
+        ..Spans::default()
+    };
+    let at = |span: Option<std::ops::Range<usize>>| {
+        span.map(|s| {
+            let (line, col) = crate::error::line_col(text, s.start);
+            Pos {
+                line: first_line + line - 1,
+                col,
+            }
+        })
+    };
+    let value = toml_table(doc.as_table(), "", &at, &mut spans);
+    check(value, spans, first_line, source, diags)
+}
+
+fn toml_table(
+    table: &dyn toml_edit::TableLike,
+    path: &str,
+    at: &dyn Fn(Option<std::ops::Range<usize>>) -> Option<Pos>,
+    spans: &mut Spans,
+) -> Yaml {
+    let mut map = serde_yaml::Mapping::new();
+    for (k, item) in table.iter() {
+        let sub = if path.is_empty() {
+            k.to_string()
+        } else {
+            format!("{path}.{k}")
+        };
+        if let Some(p) = at(table.key(k).and_then(|key| key.span())) {
+            spans.keys.insert(sub.clone(), p);
+        }
+        if let Some(p) = at(item.span()) {
+            spans.values.insert(sub.clone(), p);
+        }
+        map.insert(
+            Yaml::String(k.to_string()),
+            toml_item(item, &sub, at, spans),
+        );
+    }
+    Yaml::Mapping(map)
+}
+
+fn toml_item(
+    item: &toml_edit::Item,
+    path: &str,
+    at: &dyn Fn(Option<std::ops::Range<usize>>) -> Option<Pos>,
+    spans: &mut Spans,
+) -> Yaml {
+    match item {
+        toml_edit::Item::Value(v) => toml_value(v, path, at, spans),
+        toml_edit::Item::Table(t) => toml_table(t, path, at, spans),
+        toml_edit::Item::ArrayOfTables(a) => Yaml::Sequence(
+            a.iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    let sub = format!("{path}[{i}]");
+                    if let Some(p) = at(t.span()) {
+                        spans.values.insert(sub.clone(), p);
+                    }
+                    toml_table(t, &sub, at, spans)
+                })
+                .collect(),
+        ),
+        toml_edit::Item::None => Yaml::Null,
+    }
+}
+
+fn toml_value(
+    v: &toml_edit::Value,
+    path: &str,
+    at: &dyn Fn(Option<std::ops::Range<usize>>) -> Option<Pos>,
+    spans: &mut Spans,
+) -> Yaml {
+    use toml_edit::Value as T;
+    match v {
+        T::String(s) => Yaml::String(s.value().clone()),
+        T::Integer(i) => Yaml::Number((*i.value()).into()),
+        T::Float(f) => Yaml::Number((*f.value()).into()),
+        T::Boolean(b) => Yaml::Bool(*b.value()),
+        // Dates are written as text in accord's model; a TOML date keeps its spelling.
+        T::Datetime(d) => Yaml::String(d.value().to_string()),
+        T::Array(a) => Yaml::Sequence(
+            a.iter()
+                .enumerate()
+                .map(|(i, item)| {
+                    let sub = format!("{path}[{i}]");
+                    if let Some(p) = at(item.span()) {
+                        spans.values.insert(sub.clone(), p);
+                    }
+                    toml_value(item, &sub, at, spans)
+                })
+                .collect(),
+        ),
+        T::InlineTable(t) => toml_table(t, path, at, spans),
+    }
+}
+
+/// Checks a front-matter value (from YAML or TOML) against the content model.
+fn check(
+    value: Yaml,
+    spans: Spans,
+    first_line: usize,
+    source: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<FrontMatter> {
     let map = match value {
         Yaml::Mapping(m) => m,
         Yaml::Null => serde_yaml::Mapping::new(),
@@ -322,7 +463,14 @@ impl Checker<'_> {
 
     fn unknown_key(&mut self, kind: Kind, name: &str) {
         let allowed = kind.key_names();
+        let foreign = FOREIGN_KEYS
+            .iter()
+            .find(|(k, _)| *k == name)
+            .filter(|(_, ours)| allowed.contains(ours));
         let hint = match did_you_mean(name, &allowed) {
+            _ if foreign.is_some() => foreign.map_or_else(String::new, |(k, ours)| {
+                format!("accord calls `{k}` `{ours}` (Zola and Hugo write `{k}`)")
+            }),
             Some(near) => format!("did you mean `{near}`?"),
             None if model::is_key_of_some_kind(name) => format!(
                 "`{name}` belongs to another kind; kind `{}` allows: {}",
@@ -655,6 +803,16 @@ impl Checker<'_> {
 /// gives an error instead of a slow build.
 pub const MAX_FRONT_MATTER_BYTES: usize = 1024 * 1024;
 pub const MAX_LIST_ITEMS: usize = 1000;
+
+/// Front-matter keys of Zola, Hugo and Jekyll and accord's name for what they mean.
+const FOREIGN_KEYS: &[(&str, &str)] = &[
+    ("description", "summary"),
+    ("date", "updated"),
+    ("lastmod", "updated"),
+    ("categories", "tags"),
+    ("keywords", "tags"),
+    ("taxonomies", "tags"),
+];
 
 pub const DATE_HINT: &str = "write dates as \"YYYY\", \"YYYY-MM\" or \"YYYY-MM-DD\"";
 

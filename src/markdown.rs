@@ -196,6 +196,33 @@ pub fn collect_text<'a>(node: &'a AstNode<'a>, out: &mut String) {
     }
 }
 
+/// The title a document gives itself: its first level-1 heading, else its first heading of any
+/// level, as plain text (`# Running \`mdbook\`` → "Running mdbook"), with the heading's first and
+/// last line (1-based) in `body`.
+pub fn first_heading(body: &str) -> Option<(String, (usize, usize))> {
+    if too_deep_blocks(body).is_some() {
+        return None;
+    }
+    let arena = Arena::new();
+    let root = parse_document(&arena, body, &options());
+    let headings: Vec<_> = root
+        .descendants()
+        .filter_map(|n| match &n.data.borrow().value {
+            NodeValue::Heading(h) => Some((h.level, n)),
+            _ => None,
+        })
+        .collect();
+    let (_, node) = headings
+        .iter()
+        .find(|(level, _)| *level == 1)
+        .or_else(|| headings.first())?;
+    let mut text = String::new();
+    collect_text(node, &mut text);
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let pos = node.data.borrow().sourcepos;
+    (!text.is_empty()).then_some((text, (pos.start.line, pos.end.line)))
+}
+
 /// Headings, links and word count of a page body; `Err` when it nests deeper than accord
 /// renders (see [`MAX_NESTING`]).
 pub fn analyze(body: &str) -> Result<Analysis, TooDeep> {
