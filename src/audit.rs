@@ -143,7 +143,7 @@ fn skipped_headings(page: &Page) -> Vec<Diagnostic> {
 /// the generated views (taxonomies, matrix, timeline, which list every page of a kind) and
 /// search. A page that only those reach was never placed anywhere by its editor.
 fn orphans(site: &Site, frags: &Fragments) -> Vec<Diagnostic> {
-    let Some(home) = site.page_index("_index.md") else {
+    let Some(home) = site.home() else {
         // Without a home page there is no start to navigate from; the build reports nothing
         // here either, so say it once instead of calling every page an orphan.
         return vec![Diagnostic::warning(

@@ -267,13 +267,41 @@ pub fn is_editor_temp(name: &str) -> bool {
         || name.starts_with('#')
 }
 
-/// Output path of a content file: `a/b.md` → `a/b.html`, `a/_index.md` → `a/index.html`.
+/// File names that make the page of their folder, written to its `index.html`: accord's
+/// `_index.md` (as in Zola and Hugo), `index.md`, and `README.md` (as in mdBook and on GitHub).
+pub const FOLDER_PAGES: &[&str] = &["_index.md", "index.md", "README.md"];
+
+/// Whether `rel` is the page of its folder (see [`FOLDER_PAGES`]).
+pub fn is_folder_page(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    FOLDER_PAGES.contains(&name)
+}
+
+/// The possible paths of the folder page of `dir` ("" for the content folder), in order of
+/// preference.
+pub fn folder_page_paths(dir: &str) -> impl Iterator<Item = String> + '_ {
+    FOLDER_PAGES.iter().map(move |name| {
+        if dir.is_empty() {
+            (*name).to_string()
+        } else {
+            format!("{dir}/{name}")
+        }
+    })
+}
+
+/// Output path of a content file: `a/b.md` → `a/b.html`; a folder page (`a/_index.md`,
+/// `a/index.md`, `a/README.md`) → `a/index.html`.
 pub fn output_path(rel: &str) -> String {
-    let stem = rel.strip_suffix(".md").unwrap_or(rel);
-    match stem.strip_suffix("_index") {
-        Some(dir) => format!("{dir}index.html"),
-        None => format!("{stem}.html"),
+    if is_folder_page(rel) {
+        let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
+        return if dir.is_empty() {
+            "index.html".into()
+        } else {
+            format!("{dir}/index.html")
+        };
     }
+    let stem = rel.strip_suffix(".md").unwrap_or(rel);
+    format!("{stem}.html")
 }
 
 /// Two files that would be written to one output path (compared as file systems may compare
@@ -424,7 +452,7 @@ pub fn parse_page(
     if !diags.is_empty() {
         return Err(diags);
     }
-    let is_index = rel == "_index.md" || rel.ends_with("/_index.md");
+    let is_index = is_folder_page(rel);
     Ok(Some(Page {
         source: source.to_path_buf(),
         rel: rel.to_string(),
@@ -522,6 +550,9 @@ mod tests {
         assert_eq!(output_path("a/b.md"), "a/b.html");
         assert_eq!(output_path("a/_index.md"), "a/index.html");
         assert_eq!(output_path("_index.md"), "index.html");
+        assert_eq!(output_path("a/README.md"), "a/index.html");
+        assert_eq!(output_path("index.md"), "index.html");
+        assert_eq!(output_path("a/readme.md"), "a/readme.html");
     }
 
     #[test]

@@ -108,17 +108,21 @@ pub fn resolve(
             hint: None,
         });
     };
+    let folder = |t: &str| crate::content::folder_page_paths(t).collect::<Vec<_>>();
     let candidates = if path.ends_with('/') || target.is_empty() {
-        vec![format!(
-            "{}_index.md",
-            if target.is_empty() {
-                String::new()
-            } else {
-                format!("{target}/")
-            }
-        )]
+        folder(&target)
+    } else if let Some(stem) = target.strip_suffix(".html") {
+        // mdBook links to the page as it is published: `page.html` is `page.md`, and
+        // `dir/index.html` is the folder page.
+        let mut c = vec![target.clone(), format!("{stem}.md")];
+        if stem == "index" || stem.ends_with("/index") {
+            c.extend(folder(stem.trim_end_matches("index").trim_end_matches('/')));
+        }
+        c
     } else {
-        vec![target.clone(), format!("{target}/_index.md")]
+        let mut c = vec![target.clone()];
+        c.extend(folder(&target));
+        c
     };
     for c in &candidates {
         if let Some(&page) = index.by_rel.get(c.as_str()) {
@@ -136,12 +140,7 @@ pub fn resolve(
             hint: Some("copy or move the file into the content folder".into()),
         });
     }
-    let hint = if target.ends_with(".html") {
-        Some(format!(
-            "link to the Markdown file instead: `{}`",
-            target.trim_end_matches(".html").to_string() + ".md"
-        ))
-    } else if !target.ends_with(".md") && index.by_rel.contains_key(format!("{target}.md").as_str())
+    let hint = if !target.ends_with(".md") && !target.ends_with(".html") && index.by_rel.contains_key(format!("{target}.md").as_str())
     {
         Some(format!("add `.md`: `{path}.md`"))
     } else {
@@ -315,9 +314,21 @@ mod tests {
             .message
             .contains("absolute"));
         assert!(resolve("javascript:alert(1)", 0, "a", &idx).is_err());
+        // Links to pages as published, the way mdBook books write them.
         assert_eq!(
-            resolve("c.html", 0, "", &idx).unwrap_err().hint.as_deref(),
-            Some("link to the Markdown file instead: `c.md`")
+            resolve("c.html#top", 0, "", &idx),
+            Ok(Target::Page {
+                page: 2,
+                anchor: Some("top".into())
+            })
         );
+        assert_eq!(
+            resolve("a/index.html", 0, "", &idx),
+            Ok(Target::Page {
+                page: 1,
+                anchor: None
+            })
+        );
+        assert!(resolve("d.html", 0, "", &idx).is_err());
     }
 }

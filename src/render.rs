@@ -383,7 +383,7 @@ pub fn page_files(
 /// The template for a page: the home, glossary and section pages have their own; other pages
 /// use their kind's template where the theme has one.
 fn template_for(theme: &Theme, p: &Page) -> String {
-    if p.rel == "_index.md" {
+    if p.is_index && p.dir().is_empty() {
         "home.html".to_string()
     } else if p.is_index && p.dir() == "glossary" {
         "glossary.html".into()

@@ -57,6 +57,16 @@ pub struct Site {
 }
 
 impl Site {
+    /// The page of a folder ("" for the home page): its `_index.md`, `index.md` or `README.md`.
+    pub fn folder_page(&self, dir: &str) -> Option<usize> {
+        crate::content::folder_page_paths(dir).find_map(|p| self.page_index(&p))
+    }
+
+    /// The home page.
+    pub fn home(&self) -> Option<usize> {
+        self.folder_page("")
+    }
+
     /// The lookup tables link resolution needs, borrowed from the site.
     pub fn link_index(&self) -> LinkIndex<'_> {
         LinkIndex {
@@ -86,12 +96,7 @@ impl Site {
         } else {
             p.dir()
         };
-        let idx_rel = if dir.is_empty() {
-            "_index.md".to_string()
-        } else {
-            format!("{dir}/_index.md")
-        };
-        self.page_index(&idx_rel)
+        self.folder_page(dir)
     }
 
     /// Whether the comparison matrix has rows.
@@ -233,7 +238,7 @@ impl Graph<'_> {
         let path = url.split(['#', '?']).next().unwrap_or("");
         links::normalize(from_dir, path).is_some_and(|t| {
             self.failed.iter().any(|f| {
-                *f == t || *f == format!("{t}/_index.md") || (t.is_empty() && f == "_index.md")
+                *f == t || crate::content::folder_page_paths(&t).any(|p| *f == p)
             })
         })
     }

@@ -129,7 +129,7 @@ pub fn reading_order(site: &Site) -> Vec<usize> {
         }
     }
     let mut out = Vec::new();
-    if let Some(home) = site.page_index("_index.md") {
+    if let Some(home) = site.home() {
         out.push(home);
     }
     walk(site, "", &mut out);
