@@ -140,7 +140,9 @@ pub fn resolve(
             hint: Some("copy or move the file into the content folder".into()),
         });
     }
-    let hint = if !target.ends_with(".md") && !target.ends_with(".html") && index.by_rel.contains_key(format!("{target}.md").as_str())
+    let hint = if !target.ends_with(".md")
+        && !target.ends_with(".html")
+        && index.by_rel.contains_key(format!("{target}.md").as_str())
     {
         Some(format!("add `.md`: `{path}.md`"))
     } else {

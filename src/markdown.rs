@@ -42,6 +42,8 @@ pub struct Analysis {
     pub headings: Vec<Heading>,
     pub links: Vec<LinkRef>,
     pub words: usize,
+    /// Link targets besides headings: `id`s in raw HTML and `<a name>`.
+    pub anchors: Vec<String>,
 }
 
 /// How deep quotes, lists and inline markup may nest. Real documents stay far below; the limit
@@ -147,7 +149,7 @@ fn too_deep_tree<'a>(root: &'a AstNode<'a>) -> Option<TooDeep> {
 
 impl Analysis {
     pub fn has_anchor(&self, id: &str) -> bool {
-        self.headings.iter().any(|h| h.id == id)
+        self.headings.iter().any(|h| h.id == id) || self.anchors.iter().any(|a| a == id)
     }
 }
 
@@ -196,6 +198,98 @@ pub fn collect_text<'a>(node: &'a AstNode<'a>, out: &mut String) {
     }
 }
 
+/// Heading attributes as mdBook, Pandoc, kramdown and Zola write them: `## Title {#custom-id}`
+/// (classes and other attributes after the id are accepted and dropped). Removes the attribute
+/// text from every heading and returns each heading's id, in document order.
+fn strip_heading_attributes<'a>(root: &'a AstNode<'a>) -> Vec<Option<String>> {
+    let mut ids = Vec::new();
+    for node in root.descendants() {
+        if !matches!(node.data.borrow().value, NodeValue::Heading(_)) {
+            continue;
+        }
+        let mut id = None;
+        if let Some(last) = node.last_child() {
+            let mut data = last.data.borrow_mut();
+            if let NodeValue::Text(t) = &mut data.value {
+                if let Some((rest, attr)) = heading_attribute(t) {
+                    id = Some(attr);
+                    *t = rest;
+                }
+            }
+        }
+        ids.push(id);
+    }
+    ids
+}
+
+/// Splits `Title {#id .class}` into `Title` and `id`.
+fn heading_attribute(text: &str) -> Option<(String, String)> {
+    let trimmed = text.trim_end();
+    let inner = trimmed.strip_suffix('}')?;
+    let open = inner.rfind('{')?;
+    let attrs = &inner[open + 1..];
+    let id = attrs
+        .split_whitespace()
+        .find_map(|a| a.strip_prefix('#'))
+        .filter(|id| {
+            !id.is_empty()
+                && id
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'))
+        })?;
+    let all_attributes = attrs
+        .split_whitespace()
+        .all(|a| a.starts_with('#') || a.starts_with('.') || a.contains('='));
+    all_attributes.then(|| (inner[..open].trim_end().to_string(), id.to_string()))
+}
+
+/// `id`s (and `<a name>`s) in raw HTML: link targets an editor set by hand.
+fn html_ids(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for token in html5gum::Tokenizer::new(html).flatten() {
+        if let html5gum::Token::StartTag(tag) = token {
+            let attr = |name: &[u8]| {
+                tag.attributes
+                    .get(name)
+                    .map(|v| String::from_utf8_lossy(v).into_owned())
+            };
+            out.extend(attr(b"id"));
+            if tag.name.as_slice() == b"a" {
+                out.extend(attr(b"name"));
+            }
+        }
+    }
+    out.retain(|id| !id.is_empty());
+    out
+}
+
+/// Raw HTML that only sets a link target (`<a id="x">`, `<a name="x">`, `</a>`): kept as HTML
+/// even when other raw HTML is shown as text, so the anchors a book links to exist.
+fn is_bare_anchor(html: &str) -> bool {
+    let mut any = false;
+    for token in html5gum::Tokenizer::new(html).flatten() {
+        match token {
+            html5gum::Token::StartTag(tag) => {
+                let only_target = tag.name.as_slice() == b"a"
+                    && !tag.attributes.is_empty()
+                    && tag.attributes.iter().all(|(k, v)| {
+                        matches!(k.as_slice(), b"id" | b"name")
+                            && v.iter()
+                                .all(|b| b.is_ascii_alphanumeric() || b"-_:.".contains(b))
+                    });
+                if !only_target {
+                    return false;
+                }
+                any = true;
+            }
+            html5gum::Token::EndTag(tag) if tag.name.as_slice() == b"a" => any = true,
+            html5gum::Token::String(s) if s.iter().all(u8::is_ascii_whitespace) => {}
+            _ => return false,
+        }
+    }
+    any
+}
+
 /// The title a document gives itself: its first level-1 heading, else its first heading of any
 /// level, as plain text (`# Running \`mdbook\`` → "Running mdbook"), with the heading's first and
 /// last line (1-based) in `body`.
@@ -205,6 +299,7 @@ pub fn first_heading(body: &str) -> Option<(String, (usize, usize))> {
     }
     let arena = Arena::new();
     let root = parse_document(&arena, body, &options());
+    strip_heading_attributes(root);
     let headings: Vec<_> = root
         .descendants()
         .filter_map(|n| match &n.data.borrow().value {
@@ -235,7 +330,13 @@ pub fn analyze(body: &str) -> Result<Analysis, TooDeep> {
     if let Some(deep) = too_deep_tree(root) {
         return Err(deep);
     }
+    let explicit = strip_heading_attributes(root);
     let mut ids = IdAllocator::default();
+    // Ids the editor chose are kept as written; generated ones step around them.
+    for id in explicit.iter().flatten() {
+        ids.used.entry(id.clone()).or_insert(0);
+    }
+    let mut explicit = explicit.into_iter();
     let mut analysis = Analysis::default();
     for node in root.descendants() {
         let data = node.data.borrow();
@@ -247,13 +348,19 @@ pub fn analyze(body: &str) -> Result<Analysis, TooDeep> {
                 let mut text = String::new();
                 collect_text(node, &mut text);
                 let text = text.trim().to_string();
+                let id = match explicit.next().flatten() {
+                    Some(id) => id,
+                    None => ids.next(&text),
+                };
                 analysis.headings.push(Heading {
                     level,
-                    id: ids.next(&text),
+                    id,
                     text,
                     line: pos.line,
                 });
             }
+            NodeValue::HtmlInline(h) => analysis.anchors.extend(html_ids(h)),
+            NodeValue::HtmlBlock(b) => analysis.anchors.extend(html_ids(&b.literal)),
             NodeValue::Link(l) => analysis.links.push(LinkRef {
                 url: l.url.clone(),
                 line: pos.line,
@@ -430,6 +537,8 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
     let arena = Arena::new();
     let opts = options();
     let root = parse_document(&arena, input.body, &opts);
+    // The ids were taken at load time (`input.headings`); only the attribute text goes.
+    strip_heading_attributes(root);
     let mut terms_used = Vec::new();
 
     let nodes: Vec<_> = root.descendants().collect();
@@ -449,6 +558,8 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
             // Comments are dropped after glossary linking, which reads its directives from them.
             NodeValue::HtmlInline(h) if is_comment(h) => {}
             NodeValue::HtmlBlock(b) if is_comment(&b.literal) => {}
+            NodeValue::HtmlInline(h) if is_bare_anchor(h) => {}
+            NodeValue::HtmlBlock(b) if is_bare_anchor(&b.literal) => {}
             NodeValue::HtmlInline(h) if !input.allow_html => {
                 let text = std::mem::take(h);
                 data.value = NodeValue::Text(text);

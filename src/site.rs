@@ -237,9 +237,9 @@ impl Graph<'_> {
     fn to_failed(&self, from_dir: &str, url: &str) -> bool {
         let path = url.split(['#', '?']).next().unwrap_or("");
         links::normalize(from_dir, path).is_some_and(|t| {
-            self.failed.iter().any(|f| {
-                *f == t || crate::content::folder_page_paths(&t).any(|p| *f == p)
-            })
+            self.failed
+                .iter()
+                .any(|f| *f == t || crate::content::folder_page_paths(&t).any(|p| *f == p))
         })
     }
 
