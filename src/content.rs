@@ -78,8 +78,36 @@ pub struct Loaded {
     pub failed: Vec<String>,
     /// Symbolic links, which are not followed: links to them say so.
     pub symlinks: Vec<String>,
+    /// The book's table of contents, when the content folder has a SUMMARY.md.
+    pub summary: Option<crate::toc::Summary>,
     /// Errors and warnings, from every file.
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The contents file of an mdBook book, at the top of the content folder.
+pub const SUMMARY: &str = "SUMMARY.md";
+
+/// Reads the content folder's SUMMARY.md, if it has one.
+pub fn read_summary(
+    content_dir: &Path,
+    display_dir: &Path,
+) -> (Option<crate::toc::Summary>, Vec<Diagnostic>) {
+    let path = content_dir.join(SUMMARY);
+    let shown = display_dir.join(SUMMARY);
+    match std::fs::read(&path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => {
+                let (summary, diags) = crate::toc::parse_summary(&text, &shown);
+                (Some(summary), diags)
+            }
+            Err(_) => (
+                None,
+                vec![Diagnostic::error(&shown, 0, 0, "file is not valid UTF-8")
+                    .with_hint("save the file with UTF-8 encoding")],
+            ),
+        },
+        Err(_) => (None, Vec::new()),
+    }
 }
 
 /// Walks the content directory and reads every `*.md` file, reporting every problem at once.
@@ -101,6 +129,8 @@ pub fn load(content_dir: &Path, display_dir: &Path, exclude: &[PathBuf]) -> Resu
         symlinks,
         diagnostics: mut diags,
     } = scan(content_dir, display_dir, exclude);
+    let (summary, summary_diags) = read_summary(content_dir, display_dir);
+    diags.extend(summary_diags);
     let files: Vec<std::path::PathBuf> = markdown.into_iter().map(|(_, p)| p).collect();
 
     let results: Vec<(String, Parsed)> = files
@@ -145,6 +175,7 @@ pub fn load(content_dir: &Path, display_dir: &Path, exclude: &[PathBuf]) -> Resu
         assets,
         failed,
         symlinks,
+        summary,
         diagnostics: diags,
     })
 }
@@ -246,6 +277,10 @@ pub fn scan(content_dir: &Path, display_dir: &Path, exclude: &[PathBuf]) -> Scan
                 )
                 .with_hint("shorten the file name"),
             );
+            continue;
+        }
+        if rel == SUMMARY {
+            // The book's contents, read by `read_summary`; not a page.
             continue;
         }
         if name.ends_with(".md") {

@@ -29,6 +29,7 @@ pub mod html;
 pub mod links;
 pub mod markdown;
 pub mod model;
+pub mod navigation;
 pub mod output;
 pub mod pipeline;
 pub mod project;
@@ -42,6 +43,7 @@ pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod theme;
+pub mod toc;
 pub mod views;
 
 pub use error::{Diagnostic, Error, Result};

@@ -32,6 +32,8 @@ pub struct LinkIndex<'p> {
     pub assets: &'p [String],
     /// Symbolic links in the content folder, which are not followed.
     pub symlinks: &'p [String],
+    /// Markdown files a SUMMARY.md leaves out, which are not published.
+    pub unlisted: &'p [String],
 }
 
 /// Joins a relative path onto a folder and removes `.` and `..` segments.
@@ -131,6 +133,12 @@ pub fn resolve(
     }
     if index.assets.contains(&target) {
         return Ok(Target::Asset(target));
+    }
+    if let Some(u) = candidates.iter().find(|c| index.unlisted.contains(c)) {
+        return Err(LinkError {
+            message: format!("link `{url}`: `{u}` is not in SUMMARY.md, so it is not published"),
+            hint: Some("add it to SUMMARY.md".into()),
+        });
     }
     if index.symlinks.contains(&target) {
         return Err(LinkError {
@@ -271,6 +279,7 @@ mod tests {
             by_rel: &by_rel,
             assets: &assets,
             symlinks: &[],
+            unlisted: &[],
         };
         assert_eq!(
             resolve("b.md#x", 1, "a", &idx),

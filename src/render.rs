@@ -38,6 +38,10 @@ pub struct SiteCtx {
     pub nav: Vec<NavItem>,
     pub version: &'static str,
     pub built: String,
+    /// Whether the Browse page exists (some page is filed under a facet).
+    pub has_browse: bool,
+    /// Whether there is a home page (`index.html`).
+    pub has_home: bool,
 }
 
 #[derive(Serialize, Clone)]
@@ -146,6 +150,16 @@ struct PageCtx<'a> {
     updated_iso: Option<String>,
     term: Option<TermCtx>,
     glossary: Vec<GlossaryLetter>,
+    /// The sidebar's chapter tree, seen from this page.
+    chapters: Vec<crate::navigation::TreeLine>,
+    prev: Option<NeighbourCtx>,
+    next: Option<NeighbourCtx>,
+}
+
+#[derive(Serialize)]
+struct NeighbourCtx {
+    title: String,
+    url: String,
 }
 
 pub fn link_item(site: &Site, i: usize) -> LinkItem {
@@ -268,18 +282,25 @@ fn suggestions(site: &Site, i: usize, exclude: &BTreeSet<usize>) -> Vec<LinkItem
 }
 
 pub fn site_ctx(site: &Site) -> SiteCtx {
-    let mut nav = vec![NavItem {
-        title: "Home".into(),
-        url: "index.html".into(),
-        prefix: String::new(),
-    }];
-    for &s in &site.nav {
-        let p = &site.pages[s];
-        nav.push(NavItem {
-            title: p.title.clone(),
-            url: p.url.clone(),
-            prefix: format!("{}/", p.dir()),
-        });
+    let mut nav = Vec::new();
+    // With a chapter tree, the home page and the sections are in it; the list keeps only the
+    // generated pages.
+    if site.toc.len() <= 1 {
+        if site.home().is_some() {
+            nav.push(NavItem {
+                title: "Home".into(),
+                url: "index.html".into(),
+                prefix: String::new(),
+            });
+        }
+        for &s in &site.nav {
+            let p = &site.pages[s];
+            nav.push(NavItem {
+                title: p.title.clone(),
+                url: p.url.clone(),
+                prefix: format!("{}/", p.dir()),
+            });
+        }
     }
     for (title, url) in site.generated_views() {
         nav.push(NavItem {
@@ -288,11 +309,13 @@ pub fn site_ctx(site: &Site) -> SiteCtx {
             prefix: String::new(),
         });
     }
-    nav.push(NavItem {
-        title: "Browse".into(),
-        url: "browse.html".into(),
-        prefix: String::new(),
-    });
+    if site.has_facets() {
+        nav.push(NavItem {
+            title: "Browse".into(),
+            url: "browse.html".into(),
+            prefix: String::new(),
+        });
+    }
     nav.push(NavItem {
         title: "Search".into(),
         url: "search.html".into(),
@@ -316,6 +339,8 @@ pub fn site_ctx(site: &Site) -> SiteCtx {
         nav,
         version: env!("CARGO_PKG_VERSION"),
         built: Date::today().to_string(),
+        has_browse: site.has_facets(),
+        has_home: site.home().is_some(),
     }
 }
 
@@ -489,6 +514,7 @@ fn render_page(
     } else {
         Vec::new()
     };
+    let (prev, next) = crate::navigation::neighbours(site, i);
     let ctx = PageCtx {
         site: sctx,
         root: links::root_of(&p.url),
@@ -533,6 +559,9 @@ fn render_page(
             .into_iter()
             .map(|b| link_item(site, b))
             .collect(),
+        chapters: crate::navigation::tree(site, i),
+        prev: prev.map(|(title, url)| NeighbourCtx { title, url }),
+        next: next.map(|(title, url)| NeighbourCtx { title, url }),
         children,
         taxonomies: taxonomy_ctx(site, i),
         updated: m.date("updated").map(Date::human),

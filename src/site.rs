@@ -38,6 +38,10 @@ pub struct Site {
     pub assets: Vec<String>,
     /// Symbolic links in the content directory: not followed, not published.
     pub symlinks: Vec<String>,
+    /// Markdown files a SUMMARY.md leaves out: not published.
+    pub unlisted: Vec<String>,
+    /// The table of contents: order, numbering and parts.
+    pub toc: crate::toc::Toc,
     /// For each page: the pages that link to it.
     pub backlinks: Vec<Vec<usize>>,
     /// For each page: pages named in `related`, in either direction.
@@ -73,6 +77,7 @@ impl Site {
             by_rel: &self.by_rel,
             assets: &self.assets,
             symlinks: &self.symlinks,
+            unlisted: &self.unlisted,
         }
     }
 
@@ -97,6 +102,12 @@ impl Site {
             p.dir()
         };
         self.folder_page(dir)
+    }
+
+    /// Whether any page is filed under a kind, region, country, stakeholder or tag: else the
+    /// Browse page and its taxonomy pages would be empty.
+    pub fn has_facets(&self) -> bool {
+        self.taxonomies.iter().any(|t| !t.terms.is_empty())
     }
 
     /// Whether the comparison matrix has rows.
@@ -165,11 +176,17 @@ pub fn resolve(config: Config, loaded: crate::content::Loaded) -> Resolved {
         assets,
         failed,
         symlinks,
+        summary,
         diagnostics,
     } = loaded;
     // Stable order everywhere downstream: by path.
     pages.sort_by(|a, b| a.rel.cmp(&b.rel));
     let mut diags = diagnostics;
+    let summary_path = config.book.src.join(crate::content::SUMMARY);
+    let unlisted = match &summary {
+        Some(s) => set_aside_unlisted(&mut pages, s, &summary_path, &mut diags),
+        None => Vec::new(),
+    };
     let (glossary, gdiags) = Glossary::build(&pages);
     diags.extend(gdiags);
     let by_rel: HashMap<String, usize> = pages
@@ -183,6 +200,7 @@ pub fn resolve(config: Config, loaded: crate::content::Loaded) -> Resolved {
             by_rel: &by_rel,
             assets: &assets,
             symlinks: &symlinks,
+            unlisted: &unlisted,
         },
         failed: &failed,
         glossary: &glossary,
@@ -195,6 +213,10 @@ pub fn resolve(config: Config, loaded: crate::content::Loaded) -> Resolved {
 
     let children = order_children(&pages);
     let nav = top_sections(&pages, &children);
+    let toc = match &summary {
+        Some(s) => toc_from_summary(s, &by_rel, &summary_path, &mut diags),
+        None => toc_from_folders(&pages, &children),
+    };
     let taxonomies = build_taxonomies(&pages);
     let page_terms = terms_by_page(&taxonomies, pages.len());
     let linker = Linker::new(glossary, config.glossary.link);
@@ -209,6 +231,8 @@ pub fn resolve(config: Config, loaded: crate::content::Loaded) -> Resolved {
         linker,
         assets,
         symlinks,
+        unlisted,
+        toc,
         pages,
         by_rel,
         page_terms,
@@ -402,6 +426,179 @@ impl Graph<'_> {
             }
         }
     }
+}
+
+/// Takes the pages a SUMMARY.md does not list out of the site, as mdBook does, with one warning
+/// that lists them. Returns their paths.
+fn set_aside_unlisted(
+    pages: &mut Vec<Page>,
+    summary: &crate::toc::Summary,
+    summary_path: &std::path::Path,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<String> {
+    fn listed(c: &crate::toc::SummaryChapter, out: &mut BTreeSet<String>) {
+        if let Some(p) = &c.path {
+            out.insert(p.clone());
+        }
+        for child in &c.children {
+            listed(child, out);
+        }
+    }
+    let mut paths = BTreeSet::new();
+    for e in &summary.entries {
+        if let crate::toc::SummaryEntry::Chapter(c) = e {
+            listed(c, &mut paths);
+        }
+    }
+    let unlisted: Vec<String> = pages
+        .iter()
+        .filter(|p| !paths.contains(&p.rel))
+        .map(|p| p.rel.clone())
+        .collect();
+    pages.retain(|p| paths.contains(&p.rel));
+    if !unlisted.is_empty() {
+        diags.push(
+            Diagnostic::warning(
+                summary_path,
+                0,
+                0,
+                format!(
+                    "{} Markdown file{} not in SUMMARY.md, so not published: {}",
+                    unlisted.len(),
+                    if unlisted.len() == 1 { " is" } else { "s are" },
+                    unlisted.join(", ")
+                ),
+            )
+            .with_hint("add them to SUMMARY.md to publish them"),
+        );
+    }
+    unlisted
+}
+
+/// The contents a SUMMARY.md gives, each chapter matched with its page.
+fn toc_from_summary(
+    summary: &crate::toc::Summary,
+    by_rel: &HashMap<String, usize>,
+    summary_path: &std::path::Path,
+    diags: &mut Vec<Diagnostic>,
+) -> crate::toc::Toc {
+    use crate::toc::{number_label, Chapter, Entry, SummaryChapter, SummaryEntry};
+    fn chapter(
+        c: &SummaryChapter,
+        by_rel: &HashMap<String, usize>,
+        summary_path: &std::path::Path,
+        seen: &mut BTreeSet<String>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Chapter {
+        let page = c.path.as_ref().and_then(|p| {
+            if !seen.insert(p.clone()) {
+                diags.push(Diagnostic::error(
+                    summary_path,
+                    c.line,
+                    c.col,
+                    format!("`{p}` is listed twice in SUMMARY.md"),
+                ));
+                return None;
+            }
+            let found = by_rel.get(p.as_str()).copied();
+            if found.is_none() {
+                diags.push(
+                    Diagnostic::error(
+                        summary_path,
+                        c.line,
+                        c.col,
+                        format!("chapter `{}` names `{p}`, which does not exist", c.title),
+                    )
+                    .with_hint("create the file, fix the path (relative to SUMMARY.md), or write `[Title]()` for a draft"),
+                );
+            }
+            found
+        });
+        Chapter {
+            title: c.title.clone(),
+            page,
+            number: c.number.as_deref().map(number_label),
+            children: c
+                .children
+                .iter()
+                .map(|ch| chapter(ch, by_rel, summary_path, seen, diags))
+                .collect(),
+        }
+    }
+    let mut seen = BTreeSet::new();
+    let entries = summary
+        .entries
+        .iter()
+        .map(|e| match e {
+            SummaryEntry::Part(t) => Entry::Part(t.clone()),
+            SummaryEntry::Separator => Entry::Separator,
+            SummaryEntry::Chapter(c) => {
+                Entry::Chapter(chapter(c, by_rel, summary_path, &mut seen, diags))
+            }
+        })
+        .collect();
+    crate::toc::Toc::new(entries)
+}
+
+/// The contents of a site without SUMMARY.md: the home page, then each folder page followed by
+/// its pages, in reading order; pages of folders without a folder page come last.
+fn toc_from_folders(pages: &[Page], children: &BTreeMap<String, Vec<usize>>) -> crate::toc::Toc {
+    use crate::toc::{Chapter, Entry};
+    fn chapters(
+        dir: &str,
+        pages: &[Page],
+        children: &BTreeMap<String, Vec<usize>>,
+        depth: usize,
+    ) -> Vec<Chapter> {
+        children
+            .get(dir)
+            .into_iter()
+            .flatten()
+            .map(|&c| Chapter {
+                title: pages[c].title.clone(),
+                page: Some(c),
+                number: None,
+                // Folder nesting is bounded by the file system, but keep the walk shallow.
+                children: if pages[c].is_index && depth < 32 {
+                    chapters(pages[c].dir(), pages, children, depth + 1)
+                } else {
+                    Vec::new()
+                },
+            })
+            .collect()
+    }
+    let mut entries = Vec::new();
+    let home = pages.iter().position(|p| p.is_index && p.dir().is_empty());
+    if let Some(h) = home {
+        entries.push(Entry::Chapter(Chapter {
+            title: pages[h].title.clone(),
+            page: Some(h),
+            number: None,
+            children: Vec::new(),
+        }));
+    }
+    entries.extend(
+        chapters("", pages, children, 0)
+            .into_iter()
+            .map(Entry::Chapter),
+    );
+    let mut toc = crate::toc::Toc::new(entries);
+    let rest: Vec<usize> = (0..pages.len())
+        .filter(|i| !toc.ancestors.contains_key(i))
+        .collect();
+    if !rest.is_empty() {
+        let mut entries = toc.entries.clone();
+        entries.extend(rest.into_iter().map(|p| {
+            Entry::Chapter(Chapter {
+                title: pages[p].title.clone(),
+                page: Some(p),
+                number: None,
+                children: Vec::new(),
+            })
+        }));
+        toc = crate::toc::Toc::new(entries);
+    }
+    toc
 }
 
 /// Top-level sections in reading order: the main navigation.

@@ -191,6 +191,9 @@ pub fn render(
 
 fn browse(v: &ViewInput) -> Result<Vec<OutFile>> {
     let site = v.site;
+    if !site.has_facets() {
+        return Ok(Vec::new());
+    }
     let taxonomy_list: Vec<TaxList> = site
         .taxonomies
         .iter()
@@ -426,8 +429,10 @@ fn sitemap(v: &ViewInput) -> Result<Vec<OutFile>> {
         })
         .collect();
     let generated = site.generated_views().into_iter().map(|(_, u)| u);
-    for extra in ["browse.html", "search.html", "print.html"]
+    let browse = site.has_facets().then_some("browse.html");
+    for extra in ["search.html", "print.html"]
         .into_iter()
+        .chain(browse)
         .chain(generated)
     {
         entries.push(FeedEntry {

@@ -406,10 +406,13 @@ impl Builder {
         }
         self.spare.pages.clear();
         content::check_duplicate_outputs(&pages, &mut diagnostics);
+        let (summary, summary_diags) = content::read_summary(content_dir, display_dir);
+        diagnostics.extend(summary_diags);
         Ok(Loaded {
             pages,
             assets: self.assets.clone(),
             symlinks: self.symlinks.clone(),
+            summary,
             failed,
             diagnostics,
         })

@@ -171,13 +171,64 @@ export async function siteSuite(R, browser, site, opts) {
       assertClean(page, { ignore });
     }));
 
+  await R.test(`${tag} chapter tree: the current page is marked, its section open, others collapsible, without JavaScript too`, async () => {
+    for (const javaScriptEnabled of [true, false]) {
+      await withPage(browser, site, 'principles/building-trust.html', { viewport: DESKTOP, javaScriptEnabled }, async (page) => {
+        const tree = page.locator('nav.site-nav ol.toc-tree');
+        assert(await tree.isVisible(), `no chapter tree (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`);
+        const current = tree.locator('a[aria-current="page"]');
+        assert((await current.count()) === 1, 'not exactly one current chapter');
+        assert((await current.textContent()).trim() === 'Building trust', `current chapter is ${await current.textContent()}`);
+        // The section holding the page is open; another section is closed and opens on click.
+        assert(await current.isVisible(), 'the current chapter is hidden in a closed section');
+        // Held by its name: a locator for "the first closed section" moves on once it opens.
+        const name = await tree.locator('details:not([open]) > summary').first().textContent();
+        const closed = tree.locator('details', { has: page.locator(`xpath=./summary[normalize-space(.)="${name.trim()}"]`) });
+        const inside = closed.locator('a').first();
+        assert(!(await inside.isVisible()), 'a closed section shows its chapters');
+        await closed.locator('xpath=./summary').click();
+        assert(await closed.evaluate((d) => d.open), 'the toggle does not open its section');
+        await inside.waitFor({ state: 'visible' });
+      });
+    }
+  });
+
+  await R.test(`${tag} previous and next: links at the bottom, and the arrow keys except while typing`, () =>
+    withPage(browser, site, 'principles/building-trust.html', { viewport: DESKTOP }, async (page) => {
+      const next = page.locator('nav.prev-next a[rel=next]');
+      const prev = page.locator('nav.prev-next a[rel=prev]');
+      assert((await next.count()) === 1 && (await prev.count()) === 1, 'no previous and next links');
+      const nextHref = await next.getAttribute('href');
+      const prevHref = await prev.getAttribute('href');
+      // Typing in the search box does not turn the page.
+      await page.locator('#search-input').focus();
+      await page.keyboard.press('ArrowRight');
+      await page.waitForTimeout(300);
+      assert(page.url().endsWith('principles/building-trust.html'), 'an arrow key in the search box turned the page');
+      await page.locator('main h1').click();
+      await Promise.all([page.waitForURL((u) => u.href.endsWith(nextHref.replace(/^(\.\.\/)+/, ''))), page.keyboard.press('ArrowRight')]);
+      await Promise.all([page.waitForURL(/principles\/building-trust\.html$/), page.keyboard.press('ArrowLeft')]);
+      await Promise.all([page.waitForURL((u) => u.href.endsWith(prevHref.replace(/^(\.\.\/)+/, ''))), page.locator('nav.prev-next a[rel=prev]').click()]);
+      assertClean(page, { ignore });
+    }));
+
+  await R.test(`${tag} chapter tree on a phone: inside the Menu drawer`, () =>
+    withPage(browser, site, 'principles/building-trust.html', { viewport: PHONE }, async (page) => {
+      const tree = page.locator('details.nav-toggle ol.toc-tree');
+      assert(!(await tree.isVisible()), 'the tree shows before the Menu is opened');
+      await page.locator('details.nav-toggle > summary').click();
+      await tree.waitFor({ state: 'visible' });
+      const scrollW = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert(scrollW <= PHONE.width, `the open Menu scrolls sideways (${scrollW} px wide)`);
+    }));
+
   await R.test(`${tag} navigation at 1280 px: a sidebar link leads to its page, marked current`, () =>
     withPage(browser, site, 'index.html', { viewport: DESKTOP }, async (page) => {
       assert(await page.locator('nav.site-nav').isVisible(), 'no sidebar on a desktop');
       assert(!(await page.locator('details.nav-toggle').isVisible()), 'the phone Menu shows on a desktop');
       await Promise.all([
         page.waitForURL(/principles\/index\.html$/),
-        page.locator('nav.site-nav a', { hasText: 'Guiding principles' }).click(),
+        page.locator('nav.site-nav a', { hasText: /^Guiding principles$/ }).click(),
       ]);
       const cur = await page.locator('nav.site-nav a[aria-current]').first().textContent();
       assert(cur.includes('Guiding principles'), `the current section is marked as ${JSON.stringify(cur)}`);

@@ -17,6 +17,17 @@
     });
   }
   document.addEventListener("keydown", function (e) {
+    // ← and → turn pages, as in mdBook, unless the reader is typing or using a modifier.
+    if ((e.key === "ArrowLeft" || e.key === "ArrowRight") && !e.altKey && !e.ctrlKey && !e.metaKey && !e.shiftKey) {
+      var t = e.target;
+      var typing = t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
+      var link = document.querySelector(e.key === "ArrowLeft" ? "a[rel=prev]" : "a[rel=next]");
+      if (!typing && link) {
+        e.preventDefault();
+        window.location.href = link.href;
+      }
+      return;
+    }
     if (e.key === "Escape") {
       document.querySelectorAll(".gloss.open").forEach(function (o) { o.classList.remove("open"); });
       var t = document.activeElement;

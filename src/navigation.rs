@@ -1,0 +1,110 @@
+//! Navigation every page carries: the chapter tree of the sidebar, and the previous and next
+//! pages in reading order. Both come from the table of contents ([`crate::toc`]).
+
+use serde::Serialize;
+
+use crate::site::Site;
+use crate::toc::{Chapter, Entry};
+
+/// Up to this many chapters, every branch of the tree is in every page (collapsed unless it
+/// holds the current page), as mdBook does; above it, only the branches around the current
+/// page, so a page's size does not grow with the whole site.
+const FULL_TREE_LIMIT: usize = 300;
+
+/// One line of the sidebar tree, flattened for the template: a part title, a separator, or a
+/// chapter. A chapter with `children` opens a nested list that the `close` count of a later
+/// line closes.
+#[derive(Serialize, Debug, PartialEq)]
+pub struct TreeLine {
+    pub kind: &'static str,
+    pub title: String,
+    /// Site-root-relative URL; `None` for a draft chapter.
+    pub url: Option<String>,
+    pub number: Option<String>,
+    pub current: bool,
+    /// This chapter's sub-chapters follow, in a nested list.
+    pub children: bool,
+    /// The nested list starts open: it holds the current page.
+    pub open: bool,
+    /// How many nested lists end after this line.
+    pub close: usize,
+}
+
+/// The sidebar tree as seen from page `current`.
+pub fn tree(site: &Site, current: usize) -> Vec<TreeLine> {
+    let full = site.toc.len() <= FULL_TREE_LIMIT;
+    let ancestors = site.toc.ancestors.get(&current);
+    let on_path = |c: &Chapter| {
+        c.page
+            .is_some_and(|p| p == current || ancestors.is_some_and(|a| a.contains(&p)))
+    };
+    let mut out = Vec::new();
+    for e in &site.toc.entries {
+        match e {
+            Entry::Part(t) => out.push(line("part", t.clone())),
+            Entry::Separator => out.push(line("separator", String::new())),
+            Entry::Chapter(c) => chapter(site, c, current, full, &on_path, &mut out),
+        }
+    }
+    out
+}
+
+fn line(kind: &'static str, title: String) -> TreeLine {
+    TreeLine {
+        kind,
+        title,
+        url: None,
+        number: None,
+        current: false,
+        children: false,
+        open: false,
+        close: 0,
+    }
+}
+
+fn chapter(
+    site: &Site,
+    c: &Chapter,
+    current: usize,
+    full: bool,
+    on_path: &dyn Fn(&Chapter) -> bool,
+    out: &mut Vec<TreeLine>,
+) {
+    let open = on_path(c);
+    let show_children = !c.children.is_empty() && (full || open);
+    out.push(TreeLine {
+        kind: "chapter",
+        title: c.title.clone(),
+        url: c.page.map(|p| site.pages[p].url.clone()),
+        number: c.number.clone(),
+        current: c.page == Some(current),
+        children: show_children,
+        open,
+        close: 0,
+    });
+    if show_children {
+        for child in &c.children {
+            chapter(site, child, current, full, on_path, out);
+        }
+        if let Some(last) = out.last_mut() {
+            last.close += 1;
+        }
+    }
+}
+
+/// The pages before and after `page` in reading order, as (title, url).
+pub fn neighbours(
+    site: &Site,
+    page: usize,
+) -> (Option<(String, String)>, Option<(String, String)>) {
+    let (prev, next) = site.toc.neighbours(page);
+    let item = |p: usize| {
+        let pg = &site.pages[p];
+        let title = match site.toc.numbers.get(&p) {
+            Some(n) => format!("{n} {}", pg.title),
+            None => pg.title.clone(),
+        };
+        (title, pg.url.clone())
+    };
+    (prev.map(item), next.map(item))
+}
