@@ -321,3 +321,34 @@ fn rendered_article_matches_its_snapshot() {
     let end = html.find("</article>").expect("end of article") + "</article>".len();
     insta::assert_snapshot!(&html[start..end]);
 }
+
+/// Two builds of the same project give the same bytes in every file, so a hash or a manifest
+/// tells whether a published site is the one built from a given source.
+#[test]
+fn two_builds_of_one_project_are_byte_identical() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out_dir = tempfile::tempdir().unwrap();
+    let build = |name: &str| {
+        let site = out_dir.path().join(name);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_accord"))
+            .args(["build", "--root", root.to_str().unwrap(), "--out"])
+            .arg(&site)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        snapshot_dir(&site)
+    };
+    let first = build("first");
+    let second = build("second");
+    assert!(first.contains_key("search/index.bin") && first.contains_key("search/index.js"));
+    assert_eq!(
+        first.keys().collect::<Vec<_>>(),
+        second.keys().collect::<Vec<_>>()
+    );
+    let differ: Vec<&String> = first
+        .iter()
+        .filter(|(path, bytes)| second.get(*path) != Some(*bytes))
+        .map(|(path, _)| path)
+        .collect();
+    assert!(differ.is_empty(), "differ between two builds: {differ:?}");
+}
