@@ -142,15 +142,54 @@ fn write_atomically(out: &Path, fill: impl FnOnce(&mut File) -> Result<()>) -> R
     result
 }
 
-/// Checks a bundle against the manifest inside it. Returns one line per problem, naming the
-/// file: `changed: path`, `missing: path` or `extra: path` (paths inside the bundle's folder).
+/// The largest manifest `--verify` reads: a manifest line per file of a site of hundreds of
+/// thousands of pages. A larger one is not a manifest accord wrote (and would be read into
+/// memory whole).
+const MAX_MANIFEST: u64 = 64 * 1024 * 1024;
+
+/// Checks a bundle against the manifest inside it, without writing anything. Returns one line
+/// per problem: `changed: path`, `missing: path` or `extra: path` for files of the bundle's
+/// folder (by their path inside it), and, by their full name in the zip, entries that unzipping
+/// would put somewhere else or that cannot be checked at all:
+///
+/// - `unsafe: name (reason)`: a name that climbs out of the folder (`..`), is absolute, holds a
+///   backslash, a drive letter or a control character, or an entry that is a symbolic link;
+/// - `duplicate: name (reason)`: two entries with one name (or one that differs only in letter
+///   case), of which an unzip tool may keep either;
+/// - `extra: name (outside the folder kb/)`: an entry beside the bundle's folder;
+/// - `malformed: MANIFEST.sha256 line N …`: a manifest line that is not a hash and a path inside
+///   the bundle.
+///
+/// None of these entries counts towards a match, so a zip with any of them never verifies.
 pub fn verify(zip: &Path) -> Result<Vec<String>> {
     let file = File::open(zip).map_err(|e| Error::io(zip, e))?;
     let mut archive = ZipArchive::new(file)
         .map_err(|e| Error::Other(format!("{}: not a readable zip: {e}", zip.display())))?;
+    let mut problems = Vec::new();
+
+    // What each entry is, before choosing the manifest: only a safe, regular file can be it.
+    let mut entries = Vec::with_capacity(archive.len());
+    for i in 0..archive.len() {
+        match archive.by_index_raw(i) {
+            Ok(e) => entries.push(Some(Entry {
+                name: e.name().to_string(),
+                dir: e.is_dir(),
+                symlink: e.is_symlink(),
+            })),
+            Err(e) => {
+                problems.push(format!("unreadable: entry {} ({e})", i + 1));
+                entries.push(None);
+            }
+        }
+    }
+    let usable = |e: &Entry| !e.symlink && !e.dir && unsafe_name(&e.name).is_none();
+
     // The manifest closest to the top of the zip is the bundle's own.
-    let manifest_name = archive
-        .file_names()
+    let manifest_name = entries
+        .iter()
+        .flatten()
+        .filter(|e| usable(e))
+        .map(|e| e.name.as_str())
         .filter(|n| *n == MANIFEST || n.ends_with(&format!("/{MANIFEST}")))
         .min_by_key(|n| (n.matches('/').count(), n.to_string()))
         .map(str::to_string)
@@ -162,69 +201,219 @@ pub fn verify(zip: &Path) -> Result<Vec<String>> {
         })?;
     let prefix = manifest_name[..manifest_name.len() - MANIFEST.len()].to_string();
 
-    let mut problems = Vec::new();
+    problems.extend(duplicates(zip, &archive)?);
+
     let mut text = String::new();
+    let read_err = |e: &dyn std::fmt::Display| {
+        Error::Other(format!("{}: {manifest_name}: {e}", zip.display()))
+    };
     archive
         .by_name(&manifest_name)
-        .map_err(|e| Error::Other(format!("{}: {manifest_name}: {e}", zip.display())))?
+        .map_err(|e| read_err(&e))?
+        .take(MAX_MANIFEST + 1)
         .read_to_string(&mut text)
-        .map_err(|e| Error::Other(format!("{}: {manifest_name}: {e}", zip.display())))?;
+        .map_err(|e| read_err(&e))?;
+    if text.len() as u64 > MAX_MANIFEST {
+        return Err(read_err(&format!(
+            "larger than {} MiB, which is not a manifest accord writes",
+            MAX_MANIFEST / 1024 / 1024
+        )));
+    }
     let mut expected: BTreeMap<String, String> = BTreeMap::new();
     for (n, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
+        let line_no = n + 1;
         // `sha256sum` writes two spaces, or a space and `*` in binary mode.
         match line.split_once(' ') {
             Some((hash, path))
                 if hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()) =>
             {
                 let path = path.strip_prefix([' ', '*']).unwrap_or(path);
-                expected.insert(path.to_string(), hash.to_ascii_lowercase());
+                if let Some(why) = unsafe_name(path) {
+                    problems.push(format!(
+                        "malformed: {MANIFEST} line {line_no} names {}, which is not a file inside the bundle ({why})",
+                        shown(path)
+                    ));
+                } else if expected.contains_key(path) {
+                    // The first line stands: a second cannot change what the file must be.
+                    problems.push(format!(
+                        "malformed: {MANIFEST} line {line_no} lists {} a second time",
+                        shown(path)
+                    ));
+                } else {
+                    expected.insert(path.to_string(), hash.to_ascii_lowercase());
+                }
             }
-            _ => problems.push(format!("malformed: {MANIFEST} line {}", n + 1)),
+            _ => problems.push(format!("malformed: {MANIFEST} line {line_no}")),
         }
     }
 
     let mut actual: BTreeMap<String, std::result::Result<String, String>> = BTreeMap::new();
-    for i in 0..archive.len() {
-        let mut entry = match archive.by_index(i) {
-            Ok(e) => e,
-            Err(e) => {
-                problems.push(format!("unreadable: entry {} ({e})", i + 1));
-                continue;
-            }
-        };
-        if entry.is_dir() || entry.name() == manifest_name {
+    let mut outside = Vec::new();
+    for (i, entry) in entries.iter().enumerate() {
+        let Some(entry) = entry else { continue };
+        let name = &entry.name;
+        if let Some(why) = unsafe_name(name) {
+            problems.push(format!("unsafe: {} ({why})", shown(name)));
             continue;
         }
-        let name = entry.name().to_string();
-        let Some(rel) = name.strip_prefix(&prefix).map(str::to_string) else {
-            // Outside the bundle's folder: reported by its full name.
-            actual.insert(name, Err(String::new()));
+        if entry.symlink {
+            problems.push(format!("unsafe: {} (symbolic link)", shown(name)));
+            continue;
+        }
+        if *name == manifest_name {
+            continue;
+        }
+        let Some(rel) = name.strip_prefix(&prefix) else {
+            // Beside the bundle's folder: reported by its full name, and never taken for the
+            // file of the same path inside the folder. The folders that hold the bundle's own
+            // folder are not extra.
+            if !(entry.dir && prefix.starts_with(name.as_str())) {
+                outside.push(format!(
+                    "extra: {} (outside the folder {})",
+                    shown(name),
+                    shown(&prefix)
+                ));
+            }
             continue;
         };
-        let mut hasher = Sha256::new();
-        let hash = std::io::copy(&mut entry, &mut hasher)
-            .map(|_| hex(&hasher.finalize()))
-            .map_err(|e| e.to_string());
-        actual.insert(rel, hash);
+        if entry.dir {
+            continue;
+        }
+        let hash = match archive.by_index(i) {
+            Ok(mut file) => {
+                let mut hasher = Sha256::new();
+                std::io::copy(&mut file, &mut hasher)
+                    .map(|_| hex(&hasher.finalize()))
+                    .map_err(|e| e.to_string())
+            }
+            Err(e) => Err(e.to_string()),
+        };
+        actual.insert(rel.to_string(), hash);
     }
 
     for (path, hash) in &expected {
         match actual.get(path) {
-            None => problems.push(format!("missing: {path}")),
+            None => problems.push(format!("missing: {}", shown(path))),
             Some(Ok(h)) if h == hash => {}
-            Some(Ok(_)) => problems.push(format!("changed: {path}")),
-            Some(Err(e)) => problems.push(format!("changed: {path} (cannot be read: {e})")),
+            Some(Ok(_)) => problems.push(format!("changed: {}", shown(path))),
+            Some(Err(e)) => {
+                problems.push(format!("changed: {} (cannot be read: {e})", shown(path)))
+            }
         }
     }
     for path in actual.keys() {
         if !expected.contains_key(path) {
-            problems.push(format!("extra: {path}"));
+            problems.push(format!("extra: {}", shown(path)));
+        }
+    }
+    problems.extend(outside);
+    Ok(problems)
+}
+
+struct Entry {
+    name: String,
+    dir: bool,
+    symlink: bool,
+}
+
+/// Why unzipping an entry of this name could write outside the folder it is unzipped into, or
+/// somewhere other than its name says; `None` for a plain relative path. Names are checked as
+/// written, since unzip tools differ in what they clean up.
+fn unsafe_name(name: &str) -> Option<&'static str> {
+    if name.chars().any(char::is_control) {
+        return Some("control character in the name");
+    }
+    // Windows reads a backslash as a folder separator, so `a\..\..\x` climbs there.
+    if name.contains('\\') {
+        return Some("backslash in the name");
+    }
+    if name.starts_with('/') {
+        return Some("absolute path");
+    }
+    let b = name.as_bytes();
+    if b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':' {
+        return Some("drive letter");
+    }
+    // A folder's entry ends in `/`; any other empty segment would merge with its neighbour.
+    let path = name.strip_suffix('/').unwrap_or(name);
+    for segment in path.split('/') {
+        match segment {
+            ".." => return Some("`..` climbs out of the folder"),
+            "" | "." => return Some("empty or `.` path segment"),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A name as it can be printed on one line: names with control characters are quoted and
+/// escaped, so a name can never pose as another line of the report.
+fn shown(name: &str) -> String {
+    if name.chars().any(char::is_control) {
+        format!("{name:?}")
+    } else {
+        name.to_string()
+    }
+}
+
+/// Entries that share a name, or a name that differs only in letter case (one file on Windows
+/// and macOS). Unzip tools differ in which of them they keep, so verifying one proves nothing.
+fn duplicates(zip: &Path, archive: &ZipArchive<File>) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    // The zip crate keys entries by name and keeps only the last of a repeated name, so the
+    // names are counted from the central directory's records themselves.
+    let names = central_directory_names(zip, archive.central_directory_start())
+        .map_err(|e| Error::io(zip, e))?;
+    let mut counts: BTreeMap<&[u8], usize> = BTreeMap::new();
+    for n in &names {
+        *counts.entry(n.as_slice()).or_default() += 1;
+    }
+    for (name, count) in counts.iter().filter(|(_, c)| **c > 1) {
+        problems.push(format!(
+            "duplicate: {} ({count} entries with this name)",
+            shown(&String::from_utf8_lossy(name))
+        ));
+    }
+    let mut folded: BTreeMap<String, &str> = BTreeMap::new();
+    for name in archive.file_names() {
+        if let Some(first) = folded.insert(name.to_lowercase(), name) {
+            problems.push(format!(
+                "duplicate: {} (the same name as {} but for letter case)",
+                shown(name),
+                shown(first)
+            ));
         }
     }
     Ok(problems)
+}
+
+/// The raw name of every record of the central directory that starts at `start`, in order.
+fn central_directory_names(zip: &Path, start: u64) -> std::io::Result<Vec<Vec<u8>>> {
+    use std::io::{BufReader, Seek, SeekFrom};
+    const SIGNATURE: u32 = 0x0201_4b50;
+    // Record layout (APPNOTE 4.3.12): 46 fixed bytes, among them the lengths of the name, the
+    // extra field and the comment at offsets 28, 30 and 32; then the name, extra and comment.
+    let mut r = BufReader::new(File::open(zip)?);
+    r.seek(SeekFrom::Start(start))?;
+    let mut names = Vec::new();
+    let mut fixed = [0u8; 46];
+    loop {
+        if r.read_exact(&mut fixed).is_err() {
+            break;
+        }
+        if u32::from_le_bytes([fixed[0], fixed[1], fixed[2], fixed[3]]) != SIGNATURE {
+            break;
+        }
+        let len = |at: usize| u16::from_le_bytes([fixed[at], fixed[at + 1]]);
+        let mut name = vec![0u8; usize::from(len(28))];
+        r.read_exact(&mut name)?;
+        r.seek_relative(i64::from(len(30)) + i64::from(len(32)))?;
+        names.push(name);
+    }
+    Ok(names)
 }
 
 fn how_to_text(title: &str, slug: &str, date: &str) -> String {

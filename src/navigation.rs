@@ -92,11 +92,11 @@ fn chapter(
     }
 }
 
-/// The pages before and after `page` in reading order, as (title, url).
-pub fn neighbours(
-    site: &Site,
-    page: usize,
-) -> (Option<(String, String)>, Option<(String, String)>) {
+/// A neighbouring page as a link: (title, url).
+pub type Neighbour = (String, String);
+
+/// The pages before and after `page` in reading order.
+pub fn neighbours(site: &Site, page: usize) -> (Option<Neighbour>, Option<Neighbour>) {
     let (prev, next) = site.toc.neighbours(page);
     let item = |p: usize| {
         let pg = &site.pages[p];

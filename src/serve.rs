@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use crate::error::{format_diagnostics, Error, Result};
 
-pub use http::{content_type, site_path};
+pub use http::{content_type, router, serve_connections, site_path, Limits, Shared};
 pub use incremental::{Builder, Changes, Snapshot};
 
 pub struct ServeOptions {
@@ -61,7 +61,8 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
         .local_addr()
         .map_err(|e| Error::Other(format!("cannot listen on {addr}: {e}")))?;
 
-    let shared = Arc::new(http::Shared::new(loopback));
+    let limits = http::Limits::default();
+    let shared = Arc::new(http::Shared::new(loopback, &limits));
     // Event paths are absolute and resolved; so are the paths the builder compares them with.
     let root = std::fs::canonicalize(&opts.root).map_err(|e| Error::io(&opts.root, e))?;
     // Watching starts before the first build, so an edit made during it is not lost.
@@ -88,9 +89,12 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
         .spawn(move || rebuild_loop(builder, watch, rx, &loop_shared))
         .map_err(|e| Error::Other(format!("cannot start the watcher: {e}")))?;
 
-    runtime
-        .block_on(async move { axum::serve(listener, http::router(shared)).await })
-        .map_err(|e| Error::Other(format!("server stopped: {e}")))
+    runtime.block_on(http::serve_connections(
+        listener,
+        http::router(shared),
+        limits,
+    ));
+    Ok(())
 }
 
 fn rebuild_loop(
@@ -129,7 +133,10 @@ fn rebuild(
     let result = builder.build(changes);
     // Watch a new or replaced folder before anyone hears of this build: a client that edits
     // right after the event must not edit where nobody watches.
-    watch.refresh(builder.content_dir().as_deref());
+    watch.refresh(
+        builder.content_dir().as_deref(),
+        builder.output_dir().as_deref(),
+    );
     match result {
         Ok(out) => {
             let site = &out.snapshot.site;

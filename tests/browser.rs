@@ -226,6 +226,61 @@ fn the_unzipped_bundle_works_from_disk_with_the_network_off() {
     );
 }
 
+/// A search index damaged after the build (one byte of `search/index.bin`, one character of
+/// the base64 in `search/index.js`): the search box and the search page say so, over http and
+/// from disk, instead of trapping the engine or waiting forever.
+#[test]
+fn a_damaged_search_index_is_reported_in_the_search_box() {
+    if !can_run() {
+        return;
+    }
+    let _one = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let project = tmp.path().join("kb");
+    accord::project::init(&project).expect("init");
+    let site = tmp.path().join("site");
+    let build = Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(["build", "--root"])
+        .arg(&project)
+        .arg("--out")
+        .arg(&site)
+        .output()
+        .expect("run accord build");
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    let bin = site.join("search/index.bin");
+    let mut bytes = std::fs::read(&bin).expect("read index");
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x01;
+    std::fs::write(&bin, &bytes).expect("damage index.bin");
+    // A base64 letter swapped for another: still a script, still base64, other bytes.
+    let js = site.join("search/index.js");
+    let mut script = std::fs::read(&js).expect("read index.js");
+    let at = script.len() / 2;
+    script[at] = if script[at] == b'A' { b'B' } else { b'A' };
+    std::fs::write(&js, &script).expect("damage index.js");
+
+    let base = serve_folder(&site);
+    let mut cmd = Command::new("node");
+    cmd.current_dir(root())
+        .arg("tests/browser/damaged.mjs")
+        .args(["--http", &base, "--file"])
+        .arg(format!("file://{}", site.join("index.html").display()))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let (status, out) = run_with_limit(cmd, NODE_LIMIT);
+    report(&out);
+    assert_eq!(
+        status,
+        Some(0),
+        "the damaged index was not reported:\n{out}"
+    );
+}
+
 /// The whole report when run with --nocapture or when the test fails; the verdict always.
 fn report(out: &str) {
     println!("{out}");

@@ -321,3 +321,229 @@ fn rendered_article_matches_its_snapshot() {
     let end = html.find("</article>").expect("end of article") + "</article>".len();
     insta::assert_snapshot!(&html[start..end]);
 }
+
+/// Two builds of the same project give the same bytes in every file, so a hash or a manifest
+/// tells whether a published site is the one built from a given source.
+#[test]
+fn two_builds_of_one_project_are_byte_identical() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out_dir = tempfile::tempdir().unwrap();
+    let build = |name: &str| {
+        let site = out_dir.path().join(name);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_accord"))
+            .args(["build", "--root", root.to_str().unwrap(), "--out"])
+            .arg(&site)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        snapshot_dir(&site)
+    };
+    let first = build("first");
+    let second = build("second");
+    assert!(first.contains_key("search/index.bin") && first.contains_key("search/index.js"));
+    assert_eq!(
+        first.keys().collect::<Vec<_>>(),
+        second.keys().collect::<Vec<_>>()
+    );
+    let differ: Vec<&String> = first
+        .iter()
+        .filter(|(path, bytes)| second.get(*path) != Some(*bytes))
+        .map(|(path, _)| path)
+        .collect();
+    assert!(differ.is_empty(), "differ between two builds: {differ:?}");
+}
+
+/// A project of `pages` principles, big enough that writing the site takes a while.
+fn many_pages(pages: usize) -> Fixture {
+    let f = Fixture::new(&[
+        ("book.toml", BOOK),
+        (
+            "content/_index.md",
+            "---\ntitle: Home\n---\n\nThe principles.\n",
+        ),
+    ]);
+    for i in 0..pages {
+        f.write(
+            &format!("content/principles/p{i}.md"),
+            &principle(
+                &format!("Principle {i}"),
+                &format!(
+                    "## Part {i}\n\n{}\n",
+                    "Agencies share what they know. ".repeat(40)
+                ),
+            ),
+        );
+    }
+    f
+}
+
+fn spawn_build(f: &Fixture) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_accord"))
+        .arg("build")
+        .current_dir(f.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Names beside the output folder that accord uses while it writes.
+fn temporaries(f: &Fixture) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(f.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".site.accord-") && n != ".site.accord-lock")
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn two_builds_into_one_folder_at_once_both_succeed_and_leave_a_complete_site() {
+    let f = many_pages(300);
+    let reference = tempfile::tempdir().unwrap();
+    let out = f.accord(&[
+        "build",
+        "--out",
+        reference.path().join("site").to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for _ in 0..3 {
+        let (a, b) = (spawn_build(&f), spawn_build(&f));
+        for child in [a, b] {
+            let out = child.wait_with_output().unwrap();
+            assert!(out.status.success(), "{}", stderr(&out));
+        }
+        assert_eq!(temporaries(&f), Vec::<String>::new());
+        assert!(
+            snapshot_dir(&f.site()) == snapshot_dir(&reference.path().join("site")),
+            "the site differs from a build made alone"
+        );
+    }
+}
+
+#[test]
+fn a_build_waits_for_the_build_holding_the_lock_and_spares_its_folder() {
+    use std::io::{BufRead, Write};
+    let f = small_site();
+    assert!(f.build().status.success());
+    let before = snapshot_dir(&f.site());
+
+    // This test plays a build that is writing: it holds the lock and has its temporary folder.
+    let mut lock = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(f.path().join(".site.accord-lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    write!(lock, "{}", std::process::id()).unwrap();
+    let live = f
+        .path()
+        .join(format!(".site.accord-new-{}", std::process::id()));
+    std::fs::create_dir(&live).unwrap();
+    std::fs::write(live.join("index.html"), "half written").unwrap();
+
+    let mut child = spawn_build(&f);
+    let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    err.read_line(&mut line).unwrap();
+    assert_eq!(
+        line,
+        format!(
+            "Waiting for another accord build into ./site (process {}) to finish…\n",
+            std::process::id()
+        )
+    );
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the build did not wait"
+    );
+    assert_eq!(
+        std::fs::read_to_string(live.join("index.html")).unwrap(),
+        "half written",
+        "the live build's folder was touched"
+    );
+    assert!(snapshot_dir(&f.site()) == before);
+
+    // The holder is done (and gone, as far as the waiting build can tell).
+    drop(lock);
+    let status = child.wait().unwrap();
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut err, &mut rest).unwrap();
+    assert!(status.success(), "{rest}");
+    assert!(rest.starts_with("Built "), "{rest}");
+    assert_eq!(temporaries(&f), Vec::<String>::new());
+    assert!(snapshot_dir(&f.site()) == before);
+}
+
+#[test]
+fn there_is_never_a_moment_without_a_site() {
+    let f = small_site();
+    assert!(f.build().status.success());
+    let site = f.site();
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    // Two threads look at the folder as fast as they can while builds replace it: a swap by two
+    // renames leaves it missing for some microseconds, which these looks catch.
+    let pollers: Vec<_> = (0..2)
+        .map(|_| {
+            let (site, done) = (site.clone(), done.clone());
+            std::thread::spawn(move || {
+                let (mut looks, mut missing) = (0u64, 0u64);
+                while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                    looks += 1;
+                    if std::fs::symlink_metadata(&site).is_err() {
+                        missing += 1;
+                    }
+                }
+                (looks, missing)
+            })
+        })
+        .collect();
+    for _ in 0..30 {
+        let out = f.build();
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    for p in pollers {
+        let (looks, missing) = p.join().unwrap();
+        assert!(looks > 1000, "only {looks} looks");
+        assert_eq!(
+            missing, 0,
+            "the site folder was missing {missing} of {looks} times"
+        );
+    }
+    assert!(f.site().join("index.html").is_file());
+}
+
+#[test]
+fn a_killed_build_leaves_the_old_site_and_the_next_build_cleans_up() {
+    let f = many_pages(1500);
+    assert!(f.build().status.success());
+    let before = snapshot_dir(&f.site());
+    // Kill a build while it writes its temporary folder; a few tries, as the write may be
+    // quicker than the poll.
+    let mut caught = false;
+    for _ in 0..5 {
+        let mut child = spawn_build(&f);
+        let tmp = f.path().join(format!(".site.accord-new-{}", child.id()));
+        let start = std::time::Instant::now();
+        while !tmp.exists() && child.try_wait().unwrap().is_none() {
+            assert!(start.elapsed() < std::time::Duration::from_secs(120));
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+        if tmp.exists() && temporaries(&f).len() == 1 {
+            caught = true;
+            break;
+        }
+    }
+    assert!(caught, "never caught a build while it wrote");
+    assert!(snapshot_dir(&f.site()) == before, "the old site changed");
+    assert_links_resolve(&f.site());
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(temporaries(&f), Vec::<String>::new());
+    assert!(snapshot_dir(&f.site()) == before);
+}

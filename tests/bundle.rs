@@ -249,7 +249,7 @@ fn verify_names_every_changed_missing_and_extra_file() {
         [
             "missing: HOW-TO-OPEN.txt",
             "changed: index.html",
-            "extra: elsewhere.txt"
+            "extra: elsewhere.txt (outside the folder my-knowledge-base/)"
         ]
     );
 }
@@ -293,4 +293,258 @@ fn verify_rejects_a_zip_without_manifest() {
         .contains("no MANIFEST.sha256"));
     std::fs::write(&zip, b"not a zip").unwrap();
     assert!(accord::bundle::verify(&zip).is_err());
+}
+
+/// An entry added to a copy of a bundle.
+enum Add<'a> {
+    File(&'a str, &'a [u8]),
+    Symlink(&'a str, &'a str),
+}
+
+/// Copies the bundle `from` to `to`: `first` before its entries, those `keep` accepts, then
+/// `last`. Written with the zip crate, which refuses nothing but a repeated name.
+fn hostile(from: &Path, to: &Path, first: &[Add], keep: impl Fn(&str) -> bool, last: &[Add]) {
+    let mut a = zip::ZipArchive::new(File::open(from).unwrap()).unwrap();
+    let mut w = zip::ZipWriter::new(File::create(to).unwrap());
+    let opts =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let add = |w: &mut zip::ZipWriter<File>, entry: &Add| match entry {
+        Add::File(name, bytes) => {
+            w.start_file(*name, opts).unwrap();
+            w.write_all(bytes).unwrap();
+        }
+        Add::Symlink(name, target) => w.add_symlink(*name, *target, opts).unwrap(),
+    };
+    for e in first {
+        add(&mut w, e);
+    }
+    for i in 0..a.len() {
+        let e = a.by_index_raw(i).unwrap();
+        if keep(e.name()) {
+            w.raw_copy_file(e).unwrap();
+        }
+    }
+    for e in last {
+        add(&mut w, e);
+    }
+    w.finish().unwrap();
+}
+
+fn entry_bytes(zip: &Path, name: &str) -> Vec<u8> {
+    let mut a = zip::ZipArchive::new(File::open(zip).unwrap()).unwrap();
+    let mut bytes = Vec::new();
+    a.by_name(name).unwrap().read_to_end(&mut bytes).unwrap();
+    bytes
+}
+
+/// Every file under `dir` and its size: what must not change while a zip is verified.
+fn listing(dir: &Path) -> BTreeSet<(String, u64)> {
+    files_under(dir)
+        .into_iter()
+        .map(|f| {
+            let len = std::fs::metadata(dir.join(&f)).unwrap().len();
+            (f, len)
+        })
+        .collect()
+}
+
+#[test]
+fn verify_refuses_entries_that_unzip_outside_the_folder_or_are_links() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = project(dir.path());
+    let zip = dir.path().join("kb.zip");
+    bundle(&root, &zip);
+    let top = "my-knowledge-base/";
+    let index = entry_bytes(&zip, &format!("{top}index.html"));
+    let all = |_: &str| true;
+
+    // Each hostile name next to a complete, otherwise matching bundle.
+    for (name, report) in [
+        ("../evil.html", "unsafe: ../evil.html (`..` climbs out of the folder)"),
+        (
+            "my-knowledge-base/../../evil.html",
+            "unsafe: my-knowledge-base/../../evil.html (`..` climbs out of the folder)",
+        ),
+        ("/etc/cron.d/evil", "unsafe: /etc/cron.d/evil (absolute path)"),
+        (
+            "my-knowledge-base\\..\\..\\evil.bat",
+            "unsafe: my-knowledge-base\\..\\..\\evil.bat (backslash in the name)",
+        ),
+        ("C:/Windows/evil.dll", "unsafe: C:/Windows/evil.dll (drive letter)"),
+        (
+            "my-knowledge-base//index.html",
+            "unsafe: my-knowledge-base//index.html (empty or `.` path segment)",
+        ),
+        (
+            "my-knowledge-base/x\nmy-knowledge-base.zip: every file matches the manifest",
+            "unsafe: \"my-knowledge-base/x\\nmy-knowledge-base.zip: every file matches the manifest\" (control character in the name)",
+        ),
+        // Outside the bundle's folder under the name of one of its files: unzipped beside the
+        // folder, never taken for the file inside it.
+        ("index.html", "extra: index.html (outside the folder my-knowledge-base/)"),
+    ] {
+        for (n, (first, last)) in [
+            (&[Add::File(name, &index)][..], &[][..]),
+            (&[][..], &[Add::File(name, &index)][..]),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let bad = dir.path().join(format!("bad-{n}.zip"));
+            hostile(&zip, &bad, first, all, last);
+            let before = listing(dir.path());
+            assert_eq!(verify_cli(&bad), (Some(1), format!("{report}\n")), "{name:?}");
+            assert_eq!(listing(dir.path()), before, "{name:?}: verify wrote something");
+            assert!(!dir.path().join("evil.html").exists());
+        }
+    }
+
+    // A bundle file moved to a name that means the same path to some unzip tools: the file is
+    // missing, whatever the tool makes of the name.
+    let dotted = dir.path().join("dotted.zip");
+    hostile(
+        &zip,
+        &dotted,
+        &[],
+        |n| n != "my-knowledge-base/index.html",
+        &[Add::File("my-knowledge-base/./index.html", &index)],
+    );
+    assert_eq!(
+        verify_cli(&dotted),
+        (
+            Some(1),
+            "unsafe: my-knowledge-base/./index.html (empty or `.` path segment)\nmissing: index.html\n"
+                .into()
+        )
+    );
+
+    // A page replaced by a link to a file outside the folder.
+    let linked = dir.path().join("linked.zip");
+    hostile(
+        &zip,
+        &linked,
+        &[],
+        |n| n != "my-knowledge-base/principles/second.html",
+        &[Add::Symlink(
+            "my-knowledge-base/principles/second.html",
+            "/etc/passwd",
+        )],
+    );
+    assert_eq!(
+        verify_cli(&linked),
+        (
+            Some(1),
+            "unsafe: my-knowledge-base/principles/second.html (symbolic link)\n\
+             missing: principles/second.html\n"
+                .into()
+        )
+    );
+}
+
+#[test]
+fn verify_refuses_two_entries_with_one_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = project(dir.path());
+    let zip = dir.path().join("kb.zip");
+    bundle(&root, &zip);
+    let all = |_: &str| true;
+
+    // A forged page ahead of the real one under the same name. The zip crate refuses to write
+    // a repeated name, so it is written under a placeholder of the same length and renamed in
+    // the raw bytes (the name appears in the entry's header and in the central directory).
+    let placeholder = "my-knowledge-base/index.htmX";
+    let forged = dir.path().join("forged.zip");
+    hostile(
+        &zip,
+        &forged,
+        &[Add::File(placeholder, b"<p>forged</p>")],
+        all,
+        &[],
+    );
+    let mut bytes = std::fs::read(&forged).unwrap();
+    let mut renamed = 0;
+    for at in 0..bytes.len() - placeholder.len() {
+        if &bytes[at..at + placeholder.len()] == placeholder.as_bytes() {
+            bytes[at..at + placeholder.len()].copy_from_slice(b"my-knowledge-base/index.html");
+            renamed += 1;
+        }
+    }
+    assert_eq!(renamed, 2);
+    std::fs::write(&forged, &bytes).unwrap();
+    assert_eq!(
+        zip::ZipArchive::new(File::open(&forged).unwrap())
+            .unwrap()
+            .len(),
+        zip::ZipArchive::new(File::open(&zip).unwrap())
+            .unwrap()
+            .len(),
+        "the zip crate shows one entry of the two"
+    );
+    assert_eq!(
+        verify_cli(&forged),
+        (
+            Some(1),
+            "duplicate: my-knowledge-base/index.html (2 entries with this name)\n".into()
+        )
+    );
+
+    // One file on Windows and macOS.
+    let cased = dir.path().join("cased.zip");
+    hostile(
+        &zip,
+        &cased,
+        &[],
+        all,
+        &[Add::File("my-knowledge-base/INDEX.html", b"<p>forged</p>")],
+    );
+    assert_eq!(
+        verify_cli(&cased),
+        (
+            Some(1),
+            "duplicate: my-knowledge-base/INDEX.html (the same name as my-knowledge-base/index.html but for letter case)\n\
+             extra: INDEX.html\n"
+                .into()
+        )
+    );
+}
+
+#[test]
+fn verify_names_manifest_lines_that_are_no_path_inside_the_bundle() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = project(dir.path());
+    let zip = dir.path().join("kb.zip");
+    bundle(&root, &zip);
+    let manifest_name = "my-knowledge-base/MANIFEST.sha256";
+    let mut manifest = String::from_utf8(entry_bytes(&zip, manifest_name)).unwrap();
+    let lines = manifest.lines().count();
+    let hash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    manifest.push_str(&format!(
+        "{hash}  /x\n{hash}  ../up.txt\n{hash}  index.html\n"
+    ));
+    let bad = dir.path().join("bad-manifest.zip");
+    hostile(
+        &zip,
+        &bad,
+        &[],
+        |n| n != manifest_name,
+        &[
+            Add::File(manifest_name, manifest.as_bytes()),
+            Add::File("/x", b""),
+        ],
+    );
+    assert_eq!(
+        verify_cli(&bad),
+        (
+            Some(1),
+            format!(
+                "malformed: MANIFEST.sha256 line {} names /x, which is not a file inside the bundle (absolute path)\n\
+                 malformed: MANIFEST.sha256 line {} names ../up.txt, which is not a file inside the bundle (`..` climbs out of the folder)\n\
+                 malformed: MANIFEST.sha256 line {} lists index.html a second time\n\
+                 unsafe: /x (absolute path)\n",
+                lines + 1,
+                lines + 2,
+                lines + 3
+            )
+        )
+    );
 }

@@ -456,22 +456,111 @@ fn wasm_engine_rejects_garbage_and_answers_bad_requests() {
     let dir = tempfile::tempdir().expect("temp dir");
     let wasm = dir.path().join("accord-search.wasm");
     std::fs::write(&wasm, ENGINE_WASM).expect("write wasm");
+    // Garbage, then a real index with one byte damaged in the middle of tantivy's files: the
+    // engine answers with its message instead of trapping.
+    let mut damaged = build_index(&fixture(), &synonyms()).expect("index builds");
+    let middle = damaged.len() / 2;
+    damaged[middle] ^= 0x20;
+    let damaged_path = dir.path().join("damaged.bin");
+    std::fs::write(&damaged_path, &damaged).expect("write index");
     let script = r#"
         const fs = require("fs");
         const { Engine } = require(process.argv[1] + "/tests/js/engine.js");
         const wasm = fs.readFileSync(process.argv[2]);
-        try { new Engine(wasm, new TextEncoder().encode("not an index")); console.log("opened"); }
-        catch (e) { console.log(String(e.message)); }
+        for (const index of [new TextEncoder().encode("not an index"), fs.readFileSync(process.argv[3])]) {
+            try { new Engine(wasm, index); console.log("opened"); }
+            catch (e) { console.log(String(e.message)); }
+        }
     "#;
     let out = Command::new(node)
         .args(["-e", script, env!("CARGO_MANIFEST_DIR")])
         .arg(&wasm)
+        .arg(&damaged_path)
         .output()
         .expect("node runs");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        stdout.contains("not a valid accord search index"),
-        "{stdout}{}",
+    assert_eq!(
+        stdout,
+        "search index damaged — rebuild the site (it does not start with the accord search index signature)\n\
+         search index damaged — rebuild the site (its checksum does not match: it was changed or damaged after it was built)\n",
+        "{}",
         String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `accord search` on a built site whose index was damaged byte by byte, across the whole file:
+/// every time a message naming the file and exit status 1, never a panic (status 101).
+#[test]
+fn accord_search_reports_a_damaged_index_and_never_panics() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("kb");
+    accord::project::init(&root).expect("init");
+    let site = dir.path().join("site");
+    let build = Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(["build", "--root"])
+        .arg(&root)
+        .arg("--out")
+        .arg(&site)
+        .output()
+        .expect("run accord build");
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    let index = site.join("search/index.bin");
+    let good = std::fs::read(&index).expect("read index");
+    let search = || {
+        Command::new(env!("CARGO_BIN_EXE_accord"))
+            .args(["search", "knowledge", "--site"])
+            .arg(&site)
+            .output()
+            .expect("run accord search")
+    };
+    let ok = search();
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+
+    // 40 positions spread evenly over the file, the header and the last byte included. (The
+    // engine's own test damages every byte; this one checks what the command line makes of it.)
+    let trials = 40;
+    let stride = good.len().div_ceil(trials - 1);
+    let positions: Vec<usize> = (0..good.len())
+        .step_by(stride)
+        .chain([12, good.len() - 1])
+        .collect();
+    assert!(positions.len() >= trials, "{}", positions.len());
+    for at in positions {
+        let mut damaged = good.clone();
+        damaged[at] ^= 0x55;
+        std::fs::write(&index, &damaged).expect("damage index");
+        let o = search();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "byte {at}: {stderr}");
+        assert!(o.stdout.is_empty(), "byte {at}: printed results");
+        let expected = if (8..12).contains(&at) {
+            "search index format version"
+        } else {
+            "search index damaged — rebuild the site ("
+        };
+        assert!(
+            stderr.starts_with(&format!("{}: {expected}", index.display())),
+            "byte {at}: {stderr}"
+        );
+    }
+    std::fs::write(&index, &good[..good.len() / 3]).expect("truncate index");
+    let o = search();
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        format!(
+            "{}: search index damaged — rebuild the site (its checksum does not match: it was \
+             changed or damaged after it was built)\n",
+            index.display()
+        )
     );
 }

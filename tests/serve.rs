@@ -220,7 +220,17 @@ fn an_edit_is_served_and_open_tabs_are_told_to_reload() {
     // A new link shows up in the "referenced by" list of the page it points to, which is
     // rendered again although its own file did not change.
     let backlink = "notes/b.html\">Page B</a></li>";
-    assert!(!after.body.contains(backlink), "{}", after.body);
+    let referenced_by = |body: &str| {
+        body.split("id=\"referenced-by\"")
+            .nth(1)
+            .map(|s| s.split("</section>").next().unwrap_or("").to_string())
+            .unwrap_or_default()
+    };
+    assert!(
+        !referenced_by(&after.body).contains(backlink),
+        "{}",
+        after.body
+    );
     save(
         dir.path(),
         "content/notes/b.md",
@@ -228,7 +238,7 @@ fn an_edit_is_served_and_open_tabs_are_told_to_reload() {
     );
     assert_eq!(events.next(), "reload");
     let linked = server.get("/notes/a.html").body;
-    assert!(linked.contains(backlink), "{linked}");
+    assert!(referenced_by(&linked).contains(backlink), "{linked}");
 }
 
 #[test]
@@ -571,4 +581,191 @@ fn a_page_nested_ten_thousand_deep_shows_the_overlay_and_the_preview_keeps_runni
     );
     assert_eq!(events.next(), "reload");
     assert!(server.get("/notes/a.html").body.contains("Flat again"));
+}
+
+/// Opens a connection and sends the start of a request, never its end: a slow-header client.
+fn slow_client(port: u16) -> TcpStream {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+        .expect("send");
+    s
+}
+
+#[test]
+fn slow_header_clients_neither_stop_the_preview_nor_stay_open() {
+    let dir = project();
+    let server = Server::start(dir.path());
+    let slow: Vec<TcpStream> = (0..200).map(|_| slow_client(server.port)).collect();
+    let start = Instant::now();
+    let page = server.get("/notes/a.html");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Original text of A"));
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "answered after {:?}",
+        start.elapsed()
+    );
+    // Each is closed once the header timeout (10 s) has passed: reading ends.
+    let deadline = Instant::now() + Duration::from_secs(25);
+    for mut s in slow {
+        let left = deadline.saturating_duration_since(Instant::now());
+        s.set_read_timeout(Some(left.max(Duration::from_millis(1))))
+            .expect("timeout");
+        let mut rest = Vec::new();
+        assert!(
+            s.read_to_end(&mut rest).is_ok(),
+            "a slow-header connection was still open after 25 s"
+        );
+    }
+    assert_eq!(server.get("/").status, 200);
+}
+
+/// Runs [`accord::serve::serve_connections`] on a port of its own with `limits`, answering
+/// `ok` to every request, or the preview's own router when given one.
+fn limited_server(limits: accord::serve::Limits, app: Option<axum::Router>) -> u16 {
+    let std_listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    std_listener.set_nonblocking(true).expect("nonblocking");
+    let port = std_listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(std_listener).expect("listener");
+            let app = app.unwrap_or_else(|| axum::Router::new().fallback(|| async { "ok" }));
+            accord::serve::serve_connections(listener, app, limits).await;
+        });
+    });
+    port
+}
+
+#[test]
+fn connections_over_the_cap_wait_for_a_free_place_and_are_then_answered() {
+    let limits = accord::serve::Limits {
+        max_connections: 4,
+        header_timeout: Duration::from_millis(800),
+        max_event_streams: 2,
+    };
+    let port = limited_server(limits, None);
+    let ask = || {
+        request(
+            port,
+            "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+        )
+    };
+    assert_eq!(ask().body, "ok");
+
+    // Four silent connections take every place: a fifth waits until the header timeout frees
+    // one, and is answered then.
+    let silent: Vec<TcpStream> = (0..4)
+        .map(|_| TcpStream::connect(("127.0.0.1", port)).expect("connect"))
+        .collect();
+    std::thread::sleep(Duration::from_millis(100));
+    let start = Instant::now();
+    assert_eq!(ask().body, "ok");
+    let waited = start.elapsed();
+    assert!(
+        waited >= Duration::from_millis(500) && waited < Duration::from_secs(10),
+        "answered after {waited:?}"
+    );
+    drop(silent);
+
+    // Far over the cap, slow and silent alike: the server is still there afterwards, and a
+    // client that closes gives its place back at once.
+    let crowd: Vec<TcpStream> = (0..100).map(|_| slow_client(port)).collect();
+    drop(crowd);
+    let start = Instant::now();
+    assert_eq!(ask().body, "ok");
+    assert!(start.elapsed() < Duration::from_secs(10));
+    for _ in 0..20 {
+        assert_eq!(ask().status, 200);
+    }
+}
+
+#[test]
+fn live_reload_streams_beyond_their_cap_get_503() {
+    let limits = accord::serve::Limits {
+        max_connections: 16,
+        header_timeout: Duration::from_secs(5),
+        max_event_streams: 2,
+    };
+    let shared = std::sync::Arc::new(accord::serve::Shared::new(true, &limits));
+    let port = limited_server(limits, Some(accord::serve::router(shared)));
+    let stream = || {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        s.write_all(b"GET /__accord/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            .expect("subscribe");
+        let mut r = BufReader::new(s);
+        let mut status = String::new();
+        r.read_line(&mut status).expect("status line");
+        (status, r)
+    };
+    let (first, a) = stream();
+    let (second, _b) = stream();
+    let (third, _) = stream();
+    assert_eq!(first, "HTTP/1.1 200 OK\r\n");
+    assert_eq!(second, "HTTP/1.1 200 OK\r\n");
+    assert_eq!(third, "HTTP/1.1 503 Service Unavailable\r\n");
+    // A closed tab gives its stream back.
+    drop(a);
+    let start = Instant::now();
+    loop {
+        let (status, _) = stream();
+        if status == "HTTP/1.1 200 OK\r\n" {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(10), "{status}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_symlinked_folder_and_the_output_folder_cause_no_rebuilds() {
+    let dir = project();
+    // A folder outside the project, written to all the time (a log, a build), linked into the
+    // content folder; the build does not follow the link, so the preview must not either.
+    let busy = tempfile::tempdir().expect("temporary folder");
+    std::fs::create_dir_all(busy.path().join("sub")).expect("mkdir");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(busy.path(), dir.path().join("content/notes/linked"))
+        .expect("symlink");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(dir.path(), dir.path().join("content/up")).expect("symlink");
+    let server = Server::start(dir.path());
+    let events = server.events();
+
+    let end = Instant::now() + Duration::from_secs(3);
+    let mut i = 0;
+    while Instant::now() < end {
+        i += 1;
+        std::fs::write(busy.path().join("log.md"), format!("line {i}\n")).expect("write");
+        std::fs::write(busy.path().join("sub/x.md"), format!("line {i}\n")).expect("write");
+        // What `accord build` writes: the output folder, its lock and its temporary folder.
+        for rel in [
+            "site/index.html",
+            ".site.accord-new-1/index.html",
+            ".site.accord-lock",
+        ] {
+            let p = dir.path().join(rel);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(p, format!("{i}")).expect("write");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let seen = events.drain_for(Duration::from_millis(500));
+    assert!(i > 20, "only {i} writes");
+    assert_eq!(
+        seen,
+        Vec::<String>::new(),
+        "rebuilds with no edit to the content"
+    );
+
+    // The watcher still sees the content itself.
+    save(
+        dir.path(),
+        "content/notes/a.md",
+        &PAGE_A.replace("Original text of A", "Edited text of A"),
+    );
+    assert_eq!(events.next(), "reload");
 }

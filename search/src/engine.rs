@@ -82,7 +82,9 @@ struct Mode {
 
 impl Engine {
     /// Opens an index written by [`crate::build_index`]. Fails with [`Error::Version`] if it was
-    /// written by a different version of accord and [`Error::Format`] if it is not an index.
+    /// written by a different version of accord and [`Error::Format`] if it is not an index or
+    /// was damaged since it was written (its checksum is verified first, so no damaged byte
+    /// reaches tantivy).
     pub fn open(blob: &[u8]) -> Result<Engine, Error> {
         Engine::from_vec(blob.to_vec())
     }
@@ -97,7 +99,10 @@ impl Engine {
             .into_iter()
             .map(|(name, range)| (PathBuf::from(name), bytes.slice(range)))
             .collect();
-        let index = Index::open(BlobDirectory::new(files))?;
+        // The checksum matched, so tantivy refusing the files means they were written wrong:
+        // to the reader that is a damaged index all the same.
+        let damaged = |e: tantivy::TantivyError| Error::Format(e.to_string());
+        let index = Index::open(BlobDirectory::new(files)).map_err(damaged)?;
         index
             .tokenizers()
             .register(TOKENIZER, crate::analysis::index_analyzer());
@@ -106,7 +111,8 @@ impl Engine {
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
+            .try_into()
+            .map_err(damaged)?;
         let searcher = reader.searcher();
         let table = SynonymTable::new(&packed.synonyms, &mut Analyzer::new());
         Ok(Engine {

@@ -3,18 +3,19 @@ use std::fmt;
 /// Why an index could not be built or opened.
 #[derive(Debug)]
 pub enum Error {
-    /// The bytes are not an accord search index (wrong magic, truncated, corrupt).
+    /// The bytes cannot be read as an accord search index: not one at all, truncated, or changed
+    /// since they were written (the checksum does not match, or tantivy refuses the files).
     Format(String),
     /// The index was written by a different version of accord.
     Version { found: u32, expected: u32 },
-    /// tantivy refused to build or open the index.
+    /// tantivy refused to build the index.
     Index(String),
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Format(msg) => write!(f, "not a valid accord search index: {msg}"),
+            Error::Format(msg) => write!(f, "{} ({msg})", crate::DAMAGED),
             Error::Version { found, expected } => write!(
                 f,
                 "search index format version {found} is not supported by this accord \

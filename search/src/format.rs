@@ -1,16 +1,26 @@
 //! The packed index: the only place that knows how the bytes are laid out.
 //!
 //! ```text
-//! magic "ACCORDSI" | u32 format version | u32 file count
+//! magic "ACCORDSI" | u32 format version | u32 CRC-32 of everything after it
+//! u32 file count
 //! per file: u32 name length | name (UTF-8) | u64 data length | data
 //! u32 synonyms length | synonyms (JSON)
 //! ```
-//! All integers are little-endian. The tantivy files are written as they are: they carry their
-//! own checksums, and a version bump covers any change to the schema or the tokenizers.
+//! All integers are little-endian. The tantivy files are written as they are, and a version bump
+//! covers any change to the schema or the tokenizers.
+//!
+//! The checksum is verified before anything else is read. tantivy trusts its files once they are
+//! open (its own per-file checksums are only checked on request), so a damaged byte in a segment
+//! could make a search panic, which in the browser kills the engine for good. One CRC-32 over the
+//! whole payload catches every damaged byte, including in meta.json, the file table and the
+//! synonyms, which tantivy's checksums do not cover, and costs one pass over bytes that are
+//! read anyway.
 
 use crate::{Error, Synonyms, FORMAT_VERSION};
 
 const MAGIC: &[u8; 8] = b"ACCORDSI";
+/// Magic, version and checksum: the bytes the checksum does not cover.
+const HEADER: usize = MAGIC.len() + 4 + 4;
 
 pub(crate) struct Packed {
     /// Each file's name and its byte range in the blob.
@@ -21,11 +31,13 @@ pub(crate) struct Packed {
 // Only the native build writes indexes.
 #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 pub(crate) fn pack(files: &[(String, Vec<u8>)], synonyms: &Synonyms) -> Result<Vec<u8>, Error> {
-    let synonyms = serde_json::to_vec(synonyms).map_err(|e| Error::Format(e.to_string()))?;
+    let synonyms = serde_json::to_vec(synonyms).map_err(|e| Error::Index(e.to_string()))?;
     let size: usize = files.iter().map(|(n, d)| 12 + n.len() + d.len()).sum();
-    let mut out = Vec::with_capacity(MAGIC.len() + 12 + size + synonyms.len());
+    let mut out = Vec::with_capacity(HEADER + 4 + size + 4 + synonyms.len());
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    // The checksum, filled in once the payload is complete.
+    out.extend_from_slice(&[0; 4]);
     out.extend_from_slice(&len_u32(files.len())?.to_le_bytes());
     for (name, data) in files {
         out.extend_from_slice(&len_u32(name.len())?.to_le_bytes());
@@ -35,12 +47,14 @@ pub(crate) fn pack(files: &[(String, Vec<u8>)], synonyms: &Synonyms) -> Result<V
     }
     out.extend_from_slice(&len_u32(synonyms.len())?.to_le_bytes());
     out.extend_from_slice(&synonyms);
+    let crc = crc32fast::hash(&out[HEADER..]);
+    out[HEADER - 4..HEADER].copy_from_slice(&crc.to_le_bytes());
     Ok(out)
 }
 
 #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 fn len_u32(len: usize) -> Result<u32, Error> {
-    u32::try_from(len).map_err(|_| Error::Format(format!("{len} bytes is too large to pack")))
+    u32::try_from(len).map_err(|_| Error::Index(format!("{len} bytes is too large to pack")))
 }
 
 pub(crate) fn unpack(blob: &[u8]) -> Result<Packed, Error> {
@@ -56,6 +70,12 @@ pub(crate) fn unpack(blob: &[u8]) -> Result<Packed, Error> {
             found: version,
             expected: FORMAT_VERSION,
         });
+    }
+    let crc = r.u32()?;
+    if crc32fast::hash(r.rest) != crc {
+        return Err(Error::Format(
+            "its checksum does not match: it was changed or damaged after it was built".into(),
+        ));
     }
     let count = r.u32()?;
     let mut files = Vec::new();

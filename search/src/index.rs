@@ -75,9 +75,7 @@ pub(crate) fn build(
     docs: &[crate::SectionDoc],
     synonyms: &crate::Synonyms,
 ) -> Result<Vec<u8>, Error> {
-    use std::path::Path;
-
-    use tantivy::directory::{Directory, RamDirectory};
+    use tantivy::directory::RamDirectory;
     use tantivy::tokenizer::TokenizerManager;
     use tantivy::{Index, IndexSettings, TantivyDocument};
 
@@ -129,24 +127,74 @@ pub(crate) fn build(
         writer.add_document(doc)?;
     }
     let index = writer.finalize()?;
+    let files = deterministic_files(&index, &dir)?;
+    crate::format::pack(&files, synonyms)
+}
 
-    let mut names: Vec<String> = vec!["meta.json".to_string()];
-    // Candidate paths; components a segment does not have (delete bitsets) are skipped.
-    for path in index.load_metas()?.list_segment_files() {
-        if dir.exists(&path).unwrap_or(false) {
-            names.push(path.to_string_lossy().into_owned());
-        }
-    }
-    names.sort();
-    names.dedup();
-    let mut files = Vec::with_capacity(names.len());
-    for name in names {
-        let bytes = dir
-            .open_read(Path::new(&name))
+/// The index files with their segments renamed `00000000000000000000000000000001`, `…02`, ….
+///
+/// tantivy names each segment with a random UUID, which appears in the file names and in
+/// meta.json; everything else it writes depends only on the documents. Numbering the segments
+/// instead makes the packed index, and so the whole site, the same bytes on every build, so a
+/// manifest or a hash tells whether a published site is the one built from a given source.
+#[cfg(not(target_arch = "wasm32"))]
+fn deterministic_files(
+    index: &tantivy::Index,
+    dir: &tantivy::directory::RamDirectory,
+) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    use std::path::Path;
+
+    use tantivy::directory::Directory;
+    use tantivy::index::SegmentId;
+
+    let read = |name: &Path| -> Result<Vec<u8>, Error> {
+        Ok(dir
+            .open_read(name)
             .map_err(|e| Error::Index(e.to_string()))?
             .read_bytes()
+            .map_err(|e| Error::Index(e.to_string()))?
+            .as_slice()
+            .to_vec())
+    };
+    let json = |id: &SegmentId| serde_json::to_string(id).map_err(|e| Error::Index(e.to_string()));
+    let metas = index.load_metas()?;
+    let meta_path = Path::new("meta.json");
+    let mut meta =
+        String::from_utf8(read(meta_path)?).map_err(|e| Error::Index(format!("meta.json: {e}")))?;
+    let mut renames = Vec::new();
+    for (n, segment) in metas.segments.iter().enumerate() {
+        let old = segment.id();
+        let new = SegmentId::from_uuid_string(&format!("{:032x}", n + 1))
             .map_err(|e| Error::Index(e.to_string()))?;
-        files.push((name, bytes.as_slice().to_vec()));
+        let (old_json, new_json) = (json(&old)?, json(&new)?);
+        // Exactly one mention, or meta.json has a shape this renaming does not know.
+        if meta.matches(&old_json).count() != 1 {
+            return Err(Error::Index(format!(
+                "meta.json does not name segment {} exactly once",
+                old.uuid_string()
+            )));
+        }
+        meta = meta.replace(&old_json, &new_json);
+        renames.push((old.uuid_string(), new.uuid_string()));
     }
-    crate::format::pack(&files, synonyms)
+
+    let mut files = vec![(meta_path.to_string_lossy().into_owned(), meta.into_bytes())];
+    // Candidate paths; components a segment does not have (delete bitsets) are skipped.
+    for path in metas.list_segment_files() {
+        if !dir.exists(&path).unwrap_or(false) {
+            continue;
+        }
+        let name = path.to_string_lossy().into_owned();
+        let renamed = renames
+            .iter()
+            .find_map(|(old, new)| {
+                name.strip_prefix(old.as_str())
+                    .map(|rest| format!("{new}{rest}"))
+            })
+            .ok_or_else(|| Error::Index(format!("{name} belongs to no segment")))?;
+        files.push((renamed, read(&path)?));
+    }
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files.dedup_by(|a, b| a.0 == b.0);
+    Ok(files)
 }

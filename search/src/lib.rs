@@ -45,7 +45,11 @@ pub use error::Error;
 /// Version of the packed index. Bump it whenever the schema, the tokenizers or the packing
 /// change, so an engine never reads an index it would misinterpret (an old bundle opened with a
 /// new engine fails with a clear error instead of returning nonsense).
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
+
+/// What every reader of a damaged index is told: the command line, the dev server and the
+/// browser's search box.
+pub const DAMAGED: &str = "search index damaged — rebuild the site";
 
 /// Global variable set by `assets/accord-search-wasm.js`: the engine, base64-encoded, for pages
 /// opened from `file://`, where `fetch` is blocked.

@@ -511,3 +511,67 @@ fn random_queries_never_panic() {
         assert!(r.total >= r.hits.len(), "{query:?}");
     }
 }
+
+#[test]
+fn the_same_documents_give_the_same_bytes() {
+    // tantivy names segments with random UUIDs; the packed index must not carry them, or two
+    // builds of one site would differ.
+    let a = build_index(&fixture(), &synonyms()).expect("builds");
+    let b = build_index(&fixture(), &synonyms()).expect("builds");
+    assert!(a == b, "two builds of the same documents differ");
+    let packed = crate::format::unpack(&a).expect("unpacks");
+    let names: Vec<&str> = packed.files.iter().map(|(n, _)| n.as_str()).collect();
+    assert!(names.contains(&"meta.json"), "{names:?}");
+    assert!(
+        names
+            .iter()
+            .filter(|n| **n != "meta.json")
+            .all(|n| n.starts_with("00000000000000000000000000000001.")),
+        "{names:?}"
+    );
+    assert!(Engine::open(&a).expect("opens").num_docs() > 0);
+}
+
+/// Flips one byte at `at` and opens the result, catching a panic as an `Err` of its message.
+fn open_flipped(blob: &[u8], at: usize, mask: u8) -> Result<Result<Engine, Error>, String> {
+    let mut damaged = blob.to_vec();
+    damaged[at] ^= mask;
+    std::panic::catch_unwind(|| Engine::open(&damaged)).map_err(|p| {
+        p.downcast_ref::<String>()
+            .cloned()
+            .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default()
+    })
+}
+
+#[test]
+fn every_damaged_byte_is_an_error_never_a_panic() {
+    let blob = build_index(&fixture(), &synonyms()).expect("builds");
+    // Every byte of the file, the header, tantivy's files, meta.json, the file table and the
+    // synonyms alike, with a one-bit and an all-bits flip.
+    let mut trials = 0;
+    for at in 0..blob.len() {
+        for mask in [0x01, 0xff] {
+            trials += 1;
+            match open_flipped(&blob, at, mask) {
+                Err(panic) => panic!("byte {at} ^ {mask:#x}: the engine panicked: {panic}"),
+                Ok(Ok(_)) => panic!("byte {at} ^ {mask:#x}: a damaged index opened"),
+                Ok(Err(Error::Version { .. })) => assert!((8..12).contains(&at), "byte {at}"),
+                Ok(Err(e @ Error::Format(_))) => {
+                    assert!(e.to_string().starts_with(DAMAGED), "byte {at}: {e}")
+                }
+                Ok(Err(e)) => panic!("byte {at} ^ {mask:#x}: unexpected error {e}"),
+            }
+        }
+    }
+    assert_eq!(trials, blob.len() * 2);
+    let err = open_flipped(&blob, blob.len() / 2, 0x01)
+        .expect("no panic")
+        .err()
+        .expect("an error");
+    assert_eq!(
+        err.to_string(),
+        "search index damaged — rebuild the site (its checksum does not match: it was changed or \
+         damaged after it was built)"
+    );
+}

@@ -12,6 +12,11 @@ use std::net::IpAddr;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
@@ -46,6 +51,71 @@ impl Push {
     }
 }
 
+/// Limits that keep the preview answering whatever its clients do.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Connections open at once. Further ones wait in the system's queue of the listening
+    /// socket until one closes: never refused by accord, never more file handles than this.
+    pub max_connections: usize,
+    /// A connection must deliver a request's headers within this time of being opened (or of
+    /// its previous response), or it is closed: a client that sends them slowly, or not at all,
+    /// gives its place back. It does not limit how long a response, such as the live-reload
+    /// stream, lasts.
+    pub header_timeout: Duration,
+    /// Live-reload streams open at once; the next one gets 503. Each lasts as long as its tab,
+    /// so without this they alone could take every connection.
+    pub max_event_streams: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_connections: 1024,
+            header_timeout: Duration::from_secs(10),
+            max_event_streams: 512,
+        }
+    }
+}
+
+/// Serves `app` on `listener` for as long as the process runs, within `limits`.
+///
+/// `axum::serve` sets no header timeout and accepts without bound, so a few hundred clients that
+/// open connections and send nothing (or a byte at a time) would hold the preview; this loop runs
+/// the same hyper connections with both limits.
+pub async fn serve_connections(listener: TcpListener, app: axum::Router, limits: Limits) {
+    let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    loop {
+        // Wait for a free slot before accepting: the connections over the limit wait in the
+        // listening socket's queue, as on any busy server, instead of being read.
+        let Ok(slot) = slots.clone().acquire_owned().await else {
+            return; // the semaphore is never closed
+        };
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(e) => {
+                // Out of file handles, or the like: give closing connections a moment. A
+                // connection reset before it was accepted needs no pause.
+                if !matches!(
+                    e.kind(),
+                    std::io::ErrorKind::ConnectionAborted | std::io::ErrorKind::ConnectionReset
+                ) {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                continue;
+            }
+        };
+        let service = TowerToHyperService::new(app.clone());
+        tokio::spawn(async move {
+            let _slot = slot;
+            let mut http = hyper::server::conn::http1::Builder::new();
+            http.timer(TokioTimer::new())
+                .header_read_timeout(limits.header_timeout);
+            // A failed connection (timed out, reset, malformed) concerns only its client.
+            let _ = http.serve_connection(TokioIo::new(stream), service).await;
+        });
+    }
+}
+
 /// Everything the request handlers read; the rebuild thread writes it.
 pub struct Shared {
     /// The last good site, or none when no build has succeeded yet.
@@ -56,15 +126,18 @@ pub struct Shared {
     /// Bound to loopback: only requests addressed to a loopback name are answered, which keeps
     /// web pages on other sites from reading the preview through DNS rebinding.
     pub loopback: bool,
+    /// One permit per open live-reload stream ([`Limits::max_event_streams`]).
+    streams: Arc<Semaphore>,
 }
 
 impl Shared {
-    pub fn new(loopback: bool) -> Shared {
+    pub fn new(loopback: bool, limits: &Limits) -> Shared {
         Shared {
             site: RwLock::new(None),
             errors: RwLock::new(None),
             events: broadcast::channel(64).0,
             loopback,
+            streams: Arc::new(Semaphore::new(limits.max_event_streams)),
         }
     }
 
@@ -118,7 +191,13 @@ async fn handle(
         return r;
     }
     if uri.path() == EVENTS_PATH {
-        return events(&shared).into_response();
+        return match shared.streams.clone().try_acquire_owned() {
+            Ok(permit) => events(&shared, permit).into_response(),
+            Err(_) => plain(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "too many live-reload connections; close some tabs of the preview\n",
+            ),
+        };
     }
     let path = match site_path(uri.path()) {
         Ok(p) => p,
@@ -400,7 +479,10 @@ pub fn overlay(errors: &str) -> String {
     )
 }
 
-fn events(shared: &Shared) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+fn events(
+    shared: &Shared,
+    permit: OwnedSemaphorePermit,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let rx = shared.events.subscribe();
     // `hello` tells a client its subscription is in place, so no rebuild can be missed after it.
     let hello = stream::once(async { Ok(Event::default().event("hello").data("accord")) });
@@ -416,7 +498,12 @@ fn events(shared: &Shared) -> Sse<impl Stream<Item = Result<Event, Infallible>>>
             rx,
         ))
     });
-    Sse::new(hello.chain(pushes)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+    // The permit lives as long as the stream: dropped with it when the tab goes away.
+    let stream = hello.chain(pushes).map(move |event| {
+        let _held = &permit;
+        event
+    });
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }
 
 #[cfg(test)]

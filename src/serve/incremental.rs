@@ -161,6 +161,7 @@ pub struct Builder {
     generation: u64,
     /// From the last book.toml that could be read, even when the build then failed.
     content_dir: Option<PathBuf>,
+    output_dir: Option<PathBuf>,
     /// Non-Markdown files of the content folder at the last walk.
     assets: Vec<String>,
     /// Symbolic links of the content folder at the last walk.
@@ -192,6 +193,7 @@ impl Builder {
             last: None,
             generation: 0,
             content_dir: None,
+            output_dir: None,
             assets: Vec::new(),
             symlinks: Vec::new(),
             exclude: Vec::new(),
@@ -202,6 +204,12 @@ impl Builder {
     /// The content folder of the configuration last read, for the watcher.
     pub fn content_dir(&self) -> Option<PathBuf> {
         self.content_dir.clone()
+    }
+
+    /// The output folder of the configuration last read: `accord build` writes there, the
+    /// preview never reads it, so the watcher ignores it.
+    pub fn output_dir(&self) -> Option<PathBuf> {
+        self.output_dir.clone()
     }
 
     /// Copies what the next rebuild starts from: every parsed page, and the last good site's
@@ -237,6 +245,7 @@ impl Builder {
         let content_dir = self.root.join(&config.book.src);
         self.content_dir = Some(content_dir.clone());
         self.exclude = pipeline::not_content(&self.root, &config);
+        self.output_dir = Some(self.root.join(&config.build.build_dir));
         if changes.theme || config.build.theme != self.theme_name {
             self.theme_stale = true;
         }

@@ -1,11 +1,17 @@
 //! Turns file-system events into [`Changes`]: which content files, whether the theme, whether
-//! book.toml. Editors' swap, backup and lock files are dropped here.
+//! book.toml.
+//!
+//! The watcher ignores what the build ignores, so that only a change to what goes into the site
+//! rebuilds it: editors' swap, backup and lock files; anything reached through a symbolic link
+//! (the build does not follow them; a link to a busy folder, such as one a log is written to,
+//! would otherwise rebuild and reload every tab without end); and the output folder with the
+//! files `accord build` keeps beside it, which the preview never reads.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Sender;
 
 use notify::event::{AccessKind, AccessMode};
-use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
+use notify::{Config, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
 use super::incremental::Changes;
 use crate::content::is_editor_temp;
@@ -17,6 +23,8 @@ pub struct Watch {
     themes: PathBuf,
     /// The content folder currently watched, when it exists.
     content: Option<PathBuf>,
+    /// The output folder of `accord build`, never read by the preview.
+    output: Option<PathBuf>,
     themes_watched: bool,
     /// A watched folder itself was created, removed or renamed: its watch must be set again.
     stale: bool,
@@ -29,13 +37,15 @@ fn canonical(p: &Path) -> PathBuf {
 impl Watch {
     pub fn new(root: &Path, tx: Sender<notify::Event>) -> Result<Watch> {
         let root = canonical(root);
-        let mut watcher =
-            notify::recommended_watcher(move |res: notify::Result<notify::Event>| match res {
-                Ok(ev) => {
-                    let _ = tx.send(ev);
-                }
-                Err(e) => eprintln!("warning: watching files: {e}"),
-            })
+        let handler = move |res: notify::Result<notify::Event>| match res {
+            Ok(ev) => {
+                let _ = tx.send(ev);
+            }
+            Err(e) => eprintln!("warning: watching files: {e}"),
+        };
+        // Not following links also keeps a link to `/` from setting a watch on every folder.
+        let config = Config::default().with_follow_symlinks(false);
+        let mut watcher = RecommendedWatcher::new(handler, config)
             .map_err(|e| Error::Other(format!("cannot watch files: {e}")))?;
         // The root itself, not recursively: book.toml, and content/ or themes/ appearing.
         watcher
@@ -46,14 +56,17 @@ impl Watch {
             themes: root.join("themes"),
             root,
             content: None,
+            output: None,
             themes_watched: false,
             stale: false,
         })
     }
 
-    /// (Re)starts watching the content folder `dir` and the themes folder. Called after every
-    /// build, since book.toml can point `src` elsewhere and folders can be replaced.
-    pub fn refresh(&mut self, content_dir: Option<&Path>) {
+    /// (Re)starts watching the content folder `dir` and the themes folder, and notes the output
+    /// folder to ignore. Called after every build, since book.toml can point `src` and
+    /// `build-dir` elsewhere and folders can be replaced.
+    pub fn refresh(&mut self, content_dir: Option<&Path>, output_dir: Option<&Path>) {
+        self.output = output_dir.map(canonical);
         let wanted = content_dir.map(canonical);
         if self.stale || wanted != self.content {
             if let Some(old) = self.content.take() {
@@ -105,7 +118,7 @@ impl Watch {
                 out.theme |= *p == self.themes;
                 continue;
             }
-            if temp {
+            if temp || self.is_output(p) || self.through_link(p) {
                 continue;
             }
             if *p == self.root.join("book.toml") {
@@ -121,5 +134,45 @@ impl Watch {
             }
         }
         out
+    }
+
+    /// In the output folder, or one of the files `accord build` keeps beside it (its lock and
+    /// the temporary folder of a build in progress). Not when the content lies inside the output
+    /// folder: then the content is what counts.
+    fn is_output(&self, p: &Path) -> bool {
+        let Some(output) = &self.output else {
+            return false;
+        };
+        if self.content.as_ref().is_some_and(|c| c.starts_with(output)) {
+            return false;
+        }
+        if p.starts_with(output) {
+            return true;
+        }
+        let (Some(parent), Some(name)) = (output.parent(), output.file_name()) else {
+            return false;
+        };
+        let beside = format!(".{}.accord-", name.to_string_lossy());
+        p.strip_prefix(parent)
+            .ok()
+            .and_then(|rest| rest.components().next())
+            .is_some_and(|first| first.as_os_str().to_string_lossy().starts_with(&beside))
+    }
+
+    /// Reached through a symbolic link below the content or themes folder: a backend that
+    /// follows links anyway still reports nothing the build reads. A change to the link itself
+    /// still counts.
+    fn through_link(&self, p: &Path) -> bool {
+        let base = [self.content.as_deref(), Some(self.themes.as_path())]
+            .into_iter()
+            .flatten()
+            .find(|b| p.starts_with(b));
+        let Some(base) = base else {
+            return false;
+        };
+        p.ancestors()
+            .skip(1)
+            .take_while(|a| *a != base && a.starts_with(base))
+            .any(|a| std::fs::symlink_metadata(a).is_ok_and(|m| m.file_type().is_symlink()))
     }
 }

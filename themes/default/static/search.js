@@ -26,6 +26,8 @@
     ["stakeholder", "Stakeholder"],
     ["tag", "Tag"]
   ];
+  // The engine's own words for an index it refuses (accord_search::DAMAGED).
+  var DAMAGED = "search index damaged — rebuild the site";
   var POPUP_LIMIT = 8;
   var PAGE_STEP = 50;
 
@@ -43,6 +45,19 @@
     return enginePromise;
   }
 
+  // An error the engine reported about the index: shown as it is, since it already says what
+  // to do (rebuild the site), rather than as "Search is unavailable".
+  function damaged(message) {
+    var err = new Error(message || DAMAGED);
+    err.accordIndex = true;
+    return err;
+  }
+
+  function unavailable(err) {
+    if (err && err.accordIndex) return err.message;
+    return "Search is unavailable: " + (err && err.message ? err.message : err);
+  }
+
   function base64Bytes(text) {
     // Native decoding where the browser has it: several times faster on a large index.
     if (typeof Uint8Array.fromBase64 === "function") return Uint8Array.fromBase64(text);
@@ -57,7 +72,13 @@
       function take() {
         var text = window[name];
         window[name] = undefined; // the decoded bytes are all we keep
-        resolve(base64Bytes(text));
+        try {
+          resolve(base64Bytes(text));
+        } catch (err) {
+          // Not base64 any more: the file was damaged after it was built. Rejecting (rather
+          // than throwing inside onload) keeps the search box from waiting forever.
+          reject(damaged(name === INDEX_VAR ? DAMAGED : src + " is damaged — rebuild the site"));
+        }
       }
       if (typeof window[name] === "string") return take();
       var s = document.createElement("script");
@@ -103,9 +124,15 @@
           return dec.decode(new Uint8Array(x.memory.buffer, ptr, x.result_len()));
         }
         var index = loaded[1];
-        if (x.open_index(copyIn(index), index.length) !== 0) {
-          throw new Error(output(x.result_ptr()));
+        var opened;
+        try {
+          opened = x.open_index(copyIn(index), index.length);
+        } catch (err) {
+          // The engine verifies the index's checksum before reading it, so a trap here means
+          // bytes it could not make sense of: to the reader, a damaged index.
+          throw damaged(DAMAGED);
         }
+        if (opened !== 0) throw damaged(output(x.result_ptr()));
         return {
           search: function (request) {
             var data = enc.encode(JSON.stringify(request));
@@ -265,7 +292,7 @@
       showPopup(q, engine.search({ q: q, limit: POPUP_LIMIT }));
     }).catch(function (err) {
       if (mine !== seq) return;
-      message("Search is unavailable: " + (err && err.message ? err.message : err));
+      message(unavailable(err));
     });
   }
 
@@ -479,7 +506,7 @@
       renderPage(engine.search(request()));
     }).catch(function (err) {
       if (mine !== pageSeq) return;
-      pageStatus.textContent = "Search is unavailable: " + (err && err.message ? err.message : err);
+      pageStatus.textContent = unavailable(err);
     });
   }
 
