@@ -69,7 +69,7 @@ pub fn site_warnings(
 
 /// File line of a position in a page's body.
 fn file_line(page: &Page, body_line: usize) -> usize {
-    page.body_line + body_line.max(1) - 1
+    page.file_line(body_line)
 }
 
 fn missing_alt(page: &Page) -> Vec<Diagnostic> {

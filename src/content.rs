@@ -31,6 +31,12 @@ pub struct Page {
     pub body: String,
     /// The line in the file where `body` starts, so Markdown positions map back to the file.
     pub body_line: usize,
+    /// The file line of each body line when included files changed the line count (else empty).
+    pub lines: Vec<usize>,
+    /// The browser tab's title, when the page sets one with `{{#title …}}`.
+    pub tab_title: Option<String>,
+    /// Files the page includes, on disk: the live preview rebuilds the page when one changes.
+    pub includes: Vec<PathBuf>,
     /// Where each front-matter key and value is in the file, for errors found in later stages.
     pub spans: Spans,
     pub analysis: Analysis,
@@ -41,6 +47,36 @@ impl Page {
     /// nearest enclosing one.
     pub fn pos(&self, path: &str) -> Pos {
         self.spans.at(path)
+    }
+
+    /// A placeholder for a file SUMMARY.md leaves out and that could not be read as a page:
+    /// it is only named in the warning about unlisted files.
+    fn unlisted(rel: String) -> Page {
+        Page {
+            source: PathBuf::from(&rel),
+            url: output_path(&rel),
+            is_index: false,
+            kind: Kind::Page,
+            title: String::new(),
+            meta: Meta::default(),
+            body: String::new(),
+            body_line: 1,
+            lines: Vec::new(),
+            tab_title: None,
+            includes: Vec::new(),
+            spans: Spans::default(),
+            analysis: Analysis::default(),
+            rel,
+        }
+    }
+
+    /// The line in the file of line `body_line` (1-based) of the page's body.
+    pub fn file_line(&self, body_line: usize) -> usize {
+        let l = body_line.max(1);
+        self.lines
+            .get(l - 1)
+            .copied()
+            .unwrap_or(self.body_line + l - 1)
     }
 
     /// The date the page is sorted and listed by, per its kind.
@@ -67,7 +103,7 @@ impl Page {
 }
 
 /// A file read: a page, a draft (`None`), or its problems.
-type Parsed = std::result::Result<Option<Page>, Vec<Diagnostic>>;
+pub type Parsed = std::result::Result<Option<Page>, Vec<Diagnostic>>;
 
 /// Everything the load stage produced.
 pub struct Loaded {
@@ -84,6 +120,78 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Sorts parsed files into pages and failures. A Markdown file that another page includes is a
+/// fragment, not a page of its own (and its problems as a page, such as having no title, are
+/// not reported), unless SUMMARY.md lists it or a page links to it.
+pub fn collect_parsed(
+    results: Vec<(String, Parsed, Vec<PathBuf>)>,
+    content_dir: &Path,
+    summary: Option<&crate::toc::Summary>,
+    diags: &mut Vec<Diagnostic>,
+) -> (Vec<Page>, Vec<String>) {
+    let pages_so_far = results.iter().filter_map(|(_, r, _)| match r {
+        Ok(Some(p)) => Some(p),
+        _ => None,
+    });
+    let mut included: std::collections::HashSet<String> = std::collections::HashSet::new();
+    // Included paths are absolute.
+    let content_dir =
+        std::path::absolute(content_dir).unwrap_or_else(|_| content_dir.to_path_buf());
+    for (_, _, includes) in &results {
+        for inc in includes {
+            if let Some(rel) = rel_path(&content_dir, inc).filter(|r| r.ends_with(".md")) {
+                included.insert(rel);
+            }
+        }
+    }
+    if let Some(s) = summary {
+        included.retain(|rel| !s.lists(rel));
+    }
+    // A link from a page that is not itself a fragment makes a fragment a page.
+    let linked: std::collections::HashSet<String> = pages_so_far
+        .filter(|p| !included.contains(&p.rel))
+        .flat_map(|p| {
+            p.analysis.links.iter().filter_map(move |l| {
+                let path = l.url.split(['#', '?']).next().unwrap_or("");
+                let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+                crate::links::normalize(p.dir(), &path)
+            })
+        })
+        .collect();
+    included.retain(|rel| !linked.contains(rel));
+
+    let mut pages = Vec::new();
+    let mut failed = Vec::new();
+    for (rel, r, _) in results {
+        if included.contains(&rel) {
+            continue;
+        }
+        // A file SUMMARY.md does not list is not published, so its problems as a page do not
+        // matter; the pages it does list are set aside later, with a warning naming them all.
+        let unlisted = summary.is_some_and(|s| !s.lists(&rel));
+        match r {
+            Err(_) if unlisted => pages.push(Page::unlisted(rel)),
+            Ok(Some(p)) => pages.push(p),
+            Ok(None) => {}
+            Err(d) => {
+                failed.push(rel);
+                diags.extend(d);
+            }
+        }
+    }
+    (pages, failed)
+}
+
+/// A content file's path as diagnostics show it: the content folder as book.toml names it,
+/// joined with the file's path in it (`docs/a.md`, not `./docs/a.md`, for `src = "."`).
+pub fn display_path(display_dir: &Path, rel: &str) -> PathBuf {
+    if display_dir.as_os_str().is_empty() || display_dir == Path::new(".") {
+        PathBuf::from(rel)
+    } else {
+        display_dir.join(rel)
+    }
+}
+
 /// The contents file of an mdBook book, at the top of the content folder.
 pub const SUMMARY: &str = "SUMMARY.md";
 
@@ -93,7 +201,7 @@ pub fn read_summary(
     display_dir: &Path,
 ) -> (Option<crate::toc::Summary>, Vec<Diagnostic>) {
     let path = content_dir.join(SUMMARY);
-    let shown = display_dir.join(SUMMARY);
+    let shown = display_path(display_dir, SUMMARY);
     match std::fs::read(&path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => {
@@ -113,7 +221,12 @@ pub fn read_summary(
 /// Walks the content directory and reads every `*.md` file, reporting every problem at once.
 /// `exclude` names paths never read as content (the output folder, book.toml), for projects
 /// whose content folder holds them.
-pub fn load(content_dir: &Path, display_dir: &Path, exclude: &[PathBuf]) -> Result<Loaded> {
+pub fn load(
+    root: &Path,
+    content_dir: &Path,
+    display_dir: &Path,
+    exclude: &[PathBuf],
+) -> Result<Loaded> {
     if !content_dir.is_dir() {
         return Err(Error::Content(vec![Diagnostic::error(
             display_dir,
@@ -133,7 +246,7 @@ pub fn load(content_dir: &Path, display_dir: &Path, exclude: &[PathBuf]) -> Resu
     diags.extend(summary_diags);
     let files: Vec<std::path::PathBuf> = markdown.into_iter().map(|(_, p)| p).collect();
 
-    let results: Vec<(String, Parsed)> = files
+    let results: Vec<(String, Parsed, Vec<PathBuf>)> = files
         .par_iter()
         .map(|path| {
             let rel = path
@@ -143,9 +256,11 @@ pub fn load(content_dir: &Path, display_dir: &Path, exclude: &[PathBuf]) -> Resu
                 .map(|c| c.as_os_str().to_string_lossy())
                 .collect::<Vec<_>>()
                 .join("/");
-            let source = display_dir.join(&rel);
+            let source = display_path(display_dir, &rel);
+            let dirs = crate::include::Dirs { root, file: path };
+            let mut includes = Vec::new();
             let parsed = match std::fs::read(path) {
-                Ok(bytes) => parse_page(&bytes, &rel, &source),
+                Ok(bytes) => parse_page_in(&bytes, &rel, &source, Some(&dirs), &mut includes),
                 Err(e) => Err(vec![Diagnostic::error(
                     &source,
                     0,
@@ -153,22 +268,11 @@ pub fn load(content_dir: &Path, display_dir: &Path, exclude: &[PathBuf]) -> Resu
                     format!("cannot read: {e}"),
                 )]),
             };
-            (rel, parsed)
+            (rel, parsed, includes)
         })
         .collect();
 
-    let mut pages = Vec::new();
-    let mut failed = Vec::new();
-    for (rel, r) in results {
-        match r {
-            Ok(Some(p)) => pages.push(p),
-            Ok(None) => {}
-            Err(d) => {
-                failed.push(rel);
-                diags.extend(d);
-            }
-        }
-    }
+    let (pages, failed) = collect_parsed(results, content_dir, summary.as_ref(), &mut diags);
     check_duplicate_outputs(&pages, &mut diags);
     Ok(Loaded {
         pages,
@@ -218,7 +322,11 @@ pub fn scan(content_dir: &Path, display_dir: &Path, exclude: &[PathBuf]) -> Scan
     let walk = walkdir::WalkDir::new(content_dir)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| !excluded(e.path()));
+        // Dot folders (`.git`, `.github`) are never content, and not even walked.
+        .filter_entry(|e| {
+            !excluded(e.path())
+                && (e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+        });
     for entry in walk {
         let e = match entry {
             Ok(e) => e,
@@ -239,7 +347,7 @@ pub fn scan(content_dir: &Path, display_dir: &Path, exclude: &[PathBuf]) -> Scan
         let Some(rel) = rel_path(content_dir, e.path()) else {
             continue;
         };
-        let shown = display_dir.join(&rel);
+        let shown = display_path(display_dir, &rel);
         if e.path()
             .strip_prefix(content_dir)
             .ok()
@@ -372,6 +480,20 @@ pub fn parse_page(
     rel: &str,
     source: &Path,
 ) -> std::result::Result<Option<Page>, Vec<Diagnostic>> {
+    parse_page_in(bytes, rel, source, None, &mut Vec::new())
+}
+
+/// Reads one file of a project: as [`parse_page`], with mdBook's include directives expanded
+/// relative to the file (see [`crate::include`]).
+/// `includes` receives every file the page includes, even when the page has errors: an
+/// included file is a fragment whatever happens to the page that includes it.
+pub fn parse_page_in(
+    bytes: &[u8],
+    rel: &str,
+    source: &Path,
+    dirs: Option<&crate::include::Dirs<'_>>,
+    includes: &mut Vec<PathBuf>,
+) -> std::result::Result<Option<Page>, Vec<Diagnostic>> {
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -415,14 +537,29 @@ pub fn parse_page(
         return Ok(None);
     }
 
-    let mut body = split.body.to_string();
+    let expanded = match dirs {
+        Some(d) => crate::include::expand(split.body, d, source, split.body_line, &mut diags),
+        None => crate::include::Expanded {
+            text: split.body.to_string(),
+            ..Default::default()
+        },
+    };
+    includes.clone_from(&expanded.included);
+    let mut body = expanded.text;
     let mut body_line = split.body_line;
+    // File line of each body line, when includes changed the line count.
+    let mut lines: Vec<usize> = expanded
+        .lines
+        .iter()
+        .map(|l| split.body_line + l - 1)
+        .collect();
     let title = match meta.text("title").or_else(|| meta.text(kind.title_key())) {
         Some(t) => t.to_string(),
         None if split.yaml.is_none() => match take_first_heading(&body) {
             Some((t, rest, skipped_lines)) => {
                 body = rest;
                 body_line += skipped_lines;
+                lines.drain(..skipped_lines.min(lines.len()));
                 t
             }
             None => {
@@ -472,7 +609,10 @@ pub fn parse_page(
             diags.push(
                 Diagnostic::error(
                     source,
-                    body_line + deep.line - 1,
+                    lines
+                        .get(deep.line - 1)
+                        .copied()
+                        .unwrap_or(body_line + deep.line - 1),
                     deep.col,
                     format!(
                         "quotes, lists or inline markup nest more than {} levels deep here",
@@ -498,6 +638,9 @@ pub fn parse_page(
         meta,
         body,
         body_line,
+        lines,
+        tab_title: expanded.title,
+        includes: expanded.included,
         spans,
         analysis,
     }))

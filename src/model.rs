@@ -217,6 +217,8 @@ pub enum Type {
     ElementMap,
     /// One of [`REPLACEABLE`]: a generated page that a content page may stand in for.
     Generated,
+    /// A path from the site root where a page used to be.
+    OldUrl,
 }
 
 /// Generated pages a project may replace with its own page, declared with `replaces:`.
@@ -346,6 +348,24 @@ pub const KEYS: &[Key] = &[
         fact: Some("Also written"),
         new: New::Show,
         doc: "Other spellings that link to the term.",
+        ..KEY
+    },
+    Key {
+        name: "aliases",
+        ty: Type::OldUrl,
+        kinds: &[
+            Principle,
+            Instrument,
+            Agreement,
+            Initiative,
+            Organisation,
+            Event,
+            Practice,
+            Page,
+        ],
+        list: true,
+        export: false,
+        doc: "Addresses the page had before it moved (`old/page.html`, from the site root): each gets a page that leads here.",
         ..KEY
     },
     Key {
@@ -791,6 +811,7 @@ fn type_name(key: &Key) -> String {
         Type::Citation => "citation",
         Type::ElementMap => "map element → anchor",
         Type::Generated => "generated page",
+        Type::OldUrl => "old address",
     };
     if key.list {
         format!("list of {one}")

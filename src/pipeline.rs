@@ -50,24 +50,41 @@ fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
 /// never content, even when the content folder holds them (`src = "."`).
 pub fn load(root: &Path, config: &Config) -> Result<Loaded> {
     content::load(
+        root,
         &root.join(&config.book.src),
         &config.book.src,
         &not_content(root, config),
     )
 }
 
+/// Where an `additional-css`/`additional-js` file of book.toml is published: at the same path,
+/// from the site root, as mdBook does. `None` for a path outside the project folder.
+pub fn extra_file_path(p: &Path) -> Option<String> {
+    if p.is_absolute() {
+        return None;
+    }
+    crate::links::normalize("", &p.to_string_lossy().replace('\\', "/")).filter(|s| !s.is_empty())
+}
+
 /// Paths inside the project that are never read as content.
 pub fn not_content(root: &Path, config: &Config) -> Vec<std::path::PathBuf> {
-    vec![root.join(&config.build.build_dir), root.join("book.toml")]
+    // `_config.yml` is the Jekyll configuration of a GitHub Pages repository.
+    vec![
+        root.join(&config.build.build_dir),
+        root.join("book.toml"),
+        root.join("_config.yml"),
+    ]
 }
 
 /// config → load → resolve → audit: the site and every problem in its content, configuration
 /// and theme. `Err` only when there is no site to speak of (book.toml unreadable, no content
 /// folder) or a file cannot be read.
 pub fn front(root: &Path, timer: &mut Timer) -> Result<Resolved> {
-    let config = timer.stage("config", || Config::load(root))?;
+    let mut config = timer.stage("config", || Config::load(root))?;
+    let notes = std::mem::take(&mut config.notes);
     let loaded = timer.stage("load", || load(root, &config))?;
     let mut resolved = timer.stage("resolve", || site::resolve(config, loaded));
+    resolved.diagnostics.extend(notes);
     let toml_path = root.join("book.toml");
     if let Ok(text) = std::fs::read_to_string(&toml_path) {
         resolved
@@ -154,6 +171,43 @@ pub fn render(
             path: a.clone(),
             bytes,
         });
+    }
+    for extra in site
+        .config
+        .output
+        .html
+        .additional_css
+        .iter()
+        .chain(&site.config.output.html.additional_js)
+    {
+        let Some(out) = extra_file_path(extra) else {
+            return Err(Error::Content(vec![Diagnostic::error(
+                "book.toml",
+                0,
+                0,
+                format!(
+                    "`{}` is not a path inside the project folder",
+                    extra.display()
+                ),
+            )
+            .with_hint(
+                "name additional CSS and JavaScript files relative to book.toml",
+            )]));
+        };
+        let path = root.join(extra);
+        let bytes = std::fs::read(&path).map_err(|e| {
+            Error::Content(vec![Diagnostic::error(
+                "book.toml",
+                0,
+                0,
+                format!("`{}` cannot be read: {e}", extra.display()),
+            )
+            .with_hint(
+                "check the paths of `additional-css` and `additional-js` under [output.html]",
+            )])
+        })?;
+        origins.push(Origin::Asset(extra.clone()));
+        files.push(OutFile { path: out, bytes });
     }
     let claims: Vec<(&str, Origin)> = files.iter().map(|f| f.path.as_str()).zip(origins).collect();
     let mut collisions = crate::collisions::find(&claims);

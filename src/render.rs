@@ -38,6 +38,12 @@ pub struct SiteCtx {
     pub nav: Vec<NavItem>,
     pub version: &'static str,
     pub built: String,
+    /// Style sheets and scripts added by book.toml (`[output.html] additional-css/js`), from the
+    /// site root.
+    pub extra_css: Vec<String>,
+    pub extra_js: Vec<String>,
+    /// Where the book's source is (`[output.html] git-repository-url`).
+    pub repository: Option<String>,
     /// Whether the Browse page exists (some page is filed under a facet).
     pub has_browse: bool,
     /// Whether there is a home page (`index.html`).
@@ -150,6 +156,10 @@ struct PageCtx<'a> {
     updated_iso: Option<String>,
     term: Option<TermCtx>,
     glossary: Vec<GlossaryLetter>,
+    /// "Suggest an edit" (`[output.html] edit-url-template`).
+    edit_url: Option<String>,
+    /// The browser tab's title, when the page sets its own (`{{#title …}}`).
+    tab_title: Option<&'a str>,
     /// The sidebar's chapter tree, seen from this page.
     chapters: Vec<crate::navigation::TreeLine>,
     prev: Option<NeighbourCtx>,
@@ -340,6 +350,26 @@ pub fn site_ctx(site: &Site) -> SiteCtx {
         version: env!("CARGO_PKG_VERSION"),
         built: Date::today().to_string(),
         has_browse: site.has_facets(),
+        extra_css: c
+            .output
+            .html
+            .additional_css
+            .iter()
+            .filter_map(|p| crate::pipeline::extra_file_path(p))
+            .collect(),
+        extra_js: c
+            .output
+            .html
+            .additional_js
+            .iter()
+            .filter_map(|p| crate::pipeline::extra_file_path(p))
+            .collect(),
+        repository: c
+            .output
+            .html
+            .git_repository_url
+            .clone()
+            .filter(|u| crate::safe_url::is_web_url(u)),
         has_home: site.home().is_some(),
     }
 }
@@ -559,6 +589,18 @@ fn render_page(
             .into_iter()
             .map(|b| link_item(site, b))
             .collect(),
+        tab_title: p.tab_title.as_deref(),
+        edit_url: site
+            .config
+            .output
+            .html
+            .edit_url_template
+            .as_ref()
+            .map(|t| {
+                let path = site.config.book.src.join(&p.rel);
+                t.replace("{path}", &path.to_string_lossy().replace('\\', "/"))
+            })
+            .filter(|u| crate::safe_url::is_web_url(u)),
         chapters: crate::navigation::tree(site, i),
         prev: prev.map(|(title, url)| NeighbourCtx { title, url }),
         next: next.map(|(title, url)| NeighbourCtx { title, url }),

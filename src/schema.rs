@@ -88,6 +88,7 @@ fn type_schema(ty: Type) -> Value {
         Type::Stakeholder => json!({ "enum": model::stakeholder_names() }),
         Type::Element => json!({ "enum": model::element_names() }),
         Type::Generated => json!({ "enum": model::REPLACEABLE }),
+        Type::OldUrl => json!({ "type": "string", "pattern": "^/?[^:]+$" }),
         Type::Source => json!({ "$ref": "#/$defs/source" }),
         Type::Citation => json!({ "$ref": "#/$defs/citation" }),
         Type::ElementMap => json!({

@@ -214,7 +214,7 @@ pub fn resolve(config: Config, loaded: crate::content::Loaded) -> Resolved {
     let children = order_children(&pages);
     let nav = top_sections(&pages, &children);
     let toc = match &summary {
-        Some(s) => toc_from_summary(s, &by_rel, &summary_path, &mut diags),
+        Some(s) => toc_from_summary(s, &by_rel, &failed, &summary_path, &mut diags),
         None => toc_from_folders(&pages, &children),
     };
     let taxonomies = build_taxonomies(&pages);
@@ -278,7 +278,7 @@ impl Graph<'_> {
         let mut explicit_terms: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); pages.len()];
         for (i, page) in pages.iter().enumerate() {
             for link in &page.analysis.links {
-                let line = page.body_line + link.line - 1;
+                let line = page.file_line(link.line);
                 let err = |message: String, hint: Option<String>| {
                     let mut d = Diagnostic::error(&page.source, line, link.col, message);
                     d.hint = hint;
@@ -479,6 +479,7 @@ fn set_aside_unlisted(
 fn toc_from_summary(
     summary: &crate::toc::Summary,
     by_rel: &HashMap<String, usize>,
+    failed: &[String],
     summary_path: &std::path::Path,
     diags: &mut Vec<Diagnostic>,
 ) -> crate::toc::Toc {
@@ -486,6 +487,7 @@ fn toc_from_summary(
     fn chapter(
         c: &SummaryChapter,
         by_rel: &HashMap<String, usize>,
+        failed: &[String],
         summary_path: &std::path::Path,
         seen: &mut BTreeSet<String>,
         diags: &mut Vec<Diagnostic>,
@@ -501,7 +503,8 @@ fn toc_from_summary(
                 return None;
             }
             let found = by_rel.get(p.as_str()).copied();
-            if found.is_none() {
+            // A file that could not be read has had its own errors reported.
+            if found.is_none() && !failed.contains(p) {
                 diags.push(
                     Diagnostic::error(
                         summary_path,
@@ -521,7 +524,7 @@ fn toc_from_summary(
             children: c
                 .children
                 .iter()
-                .map(|ch| chapter(ch, by_rel, summary_path, seen, diags))
+                .map(|ch| chapter(ch, by_rel, failed, summary_path, seen, diags))
                 .collect(),
         }
     }
@@ -533,7 +536,7 @@ fn toc_from_summary(
             SummaryEntry::Part(t) => Entry::Part(t.clone()),
             SummaryEntry::Separator => Entry::Separator,
             SummaryEntry::Chapter(c) => {
-                Entry::Chapter(chapter(c, by_rel, summary_path, &mut seen, diags))
+                Entry::Chapter(chapter(c, by_rel, failed, summary_path, &mut seen, diags))
             }
         })
         .collect();

@@ -43,6 +43,19 @@ pub struct Summary {
     pub entries: Vec<SummaryEntry>,
 }
 
+impl Summary {
+    /// Whether a chapter names the file `rel` (relative to the content folder).
+    pub fn lists(&self, rel: &str) -> bool {
+        fn has(c: &SummaryChapter, rel: &str) -> bool {
+            c.path.as_deref() == Some(rel) || c.children.iter().any(|ch| has(ch, rel))
+        }
+        self.entries.iter().any(|e| match e {
+            SummaryEntry::Chapter(c) => has(c, rel),
+            _ => false,
+        })
+    }
+}
+
 /// Where chapters stand while SUMMARY.md is read: mdBook allows prefix chapters only before the
 /// numbered ones, and suffix chapters only after them.
 #[derive(PartialEq, PartialOrd)]

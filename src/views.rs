@@ -166,7 +166,12 @@ pub const VIEWS: &[(&str, View)] = &[
     ("timeline", timeline),
     ("export", export_files),
     ("robots", robots),
+    ("redirects", redirects),
 ];
+
+fn redirects(v: &ViewInput) -> Result<Vec<OutFile>> {
+    Ok(crate::redirect::pages(v.site))
+}
 
 /// Renders every view, in parallel.
 pub fn render(

@@ -148,6 +148,8 @@ struct Stamp {
 struct Parsed {
     stamp: Stamp,
     result: std::result::Result<Option<Page>, Vec<Diagnostic>>,
+    /// Files the page includes (known even when it has errors).
+    includes: Vec<PathBuf>,
 }
 
 /// Keeps what the next rebuild can reuse: parsed files, the theme and the last good site.
@@ -363,17 +365,36 @@ impl Builder {
                     && p.extension().is_some_and(|e| e == "md")
                     && (p.is_file() || !p.exists())
             });
-        let (stale, removed) = if named_only {
+        let (mut stale, removed) = if named_only {
             self.named_files(content_dir, &changes.content)
         } else {
             self.walk(content_dir, display_dir, &changes.content, &mut diagnostics)
         };
+        // A page is read again when a file it includes changed, even one outside the folder.
+        let changed: HashSet<&Path> = changes.content.iter().map(PathBuf::as_path).collect();
+        for (rel, parsed) in &self.files {
+            let includes_changed = parsed
+                .includes
+                .iter()
+                .any(|i| changed.contains(i.as_path()));
+            if includes_changed && !stale.iter().any(|(r, _, _)| r == rel) {
+                stale.push((rel.clone(), content_dir.join(rel), parsed.stamp));
+            }
+        }
+        let root = self.root.clone();
         let fresh: Vec<(String, Parsed)> = stale
             .par_iter()
             .map(|(rel, path, stamp)| {
-                let source = display_dir.join(rel);
+                let source = content::display_path(display_dir, rel);
+                let dirs = crate::include::Dirs {
+                    root: &root,
+                    file: path,
+                };
+                let mut includes = Vec::new();
                 let result = match std::fs::read(path) {
-                    Ok(bytes) => content::parse_page(&bytes, rel, &source),
+                    Ok(bytes) => {
+                        content::parse_page_in(&bytes, rel, &source, Some(&dirs), &mut includes)
+                    }
                     Err(e) => Err(vec![Diagnostic::error(
                         &source,
                         0,
@@ -386,6 +407,7 @@ impl Builder {
                     Parsed {
                         stamp: *stamp,
                         result,
+                        includes,
                     },
                 )
             })
@@ -399,24 +421,27 @@ impl Builder {
             self.files.insert(rel, parsed);
         }
 
-        let mut pages = Vec::with_capacity(self.files.len());
-        let mut failed = Vec::new();
-        for (rel, parsed) in &self.files {
-            match &parsed.result {
-                Ok(Some(p)) => {
-                    pages.push(self.spare.pages.remove(rel).unwrap_or_else(|| p.clone()))
-                }
-                Ok(None) => {}
-                Err(d) => {
-                    failed.push(rel.clone());
-                    diagnostics.extend(d.iter().cloned());
-                }
-            }
-        }
-        self.spare.pages.clear();
-        content::check_duplicate_outputs(&pages, &mut diagnostics);
         let (summary, summary_diags) = content::read_summary(content_dir, display_dir);
         diagnostics.extend(summary_diags);
+        let results: Vec<(String, content::Parsed, Vec<PathBuf>)> = self
+            .files
+            .iter()
+            .map(|(rel, parsed)| {
+                let r = match &parsed.result {
+                    Ok(Some(_)) => Ok(self.spare.pages.remove(rel)),
+                    other => other.clone(),
+                };
+                let r = match (r, &parsed.result) {
+                    (Ok(None), Ok(Some(p))) => Ok(Some(p.clone())),
+                    (r, _) => r,
+                };
+                (rel.clone(), r, parsed.includes.clone())
+            })
+            .collect();
+        self.spare.pages.clear();
+        let (pages, failed) =
+            content::collect_parsed(results, content_dir, summary.as_ref(), &mut diagnostics);
+        content::check_duplicate_outputs(&pages, &mut diagnostics);
         Ok(Loaded {
             pages,
             assets: self.assets.clone(),
@@ -441,6 +466,7 @@ impl Builder {
             };
             if p.file_name()
                 .is_some_and(|n| content::is_editor_temp(&n.to_string_lossy()))
+                || rel == content::SUMMARY
             {
                 continue;
             }
@@ -596,7 +622,8 @@ impl Plan {
         // A removed term changes the glossary too.
         glossary_changed |= last.site.glossary().terms.len() != site.glossary().terms.len();
         let all_fragments = config_changed || glossary_changed;
-        let nav_changed = last.site.generated_views() != site.generated_views();
+        let nav_changed = last.site.generated_views() != site.generated_views()
+            || last.site.toc.entries != site.toc.entries;
         Plan {
             unchanged,
             all_fragments,

@@ -1,0 +1,116 @@
+//! Redirect pages: old addresses that lead to where a page is now, so links from outside keep
+//! working after a page moves. From a page's `aliases`, from mdBook's
+//! `[output.html.redirect]`, and for a book whose first chapter is not a folder page, an
+//! `index.html` that leads to it.
+
+use crate::html::escape_attr;
+use crate::links::relative_href;
+use crate::output::OutFile;
+use crate::site::Site;
+
+/// The output path an old address names: `/old/page.html` and `old/page.html` are
+/// `old/page.html`; `old/folder/` is `old/folder/index.html`. `None` for anything that is not a
+/// path on this site.
+pub fn old_path(address: &str) -> Option<String> {
+    if !matches!(
+        crate::safe_url::classify(address),
+        Ok(crate::safe_url::UrlKind::Relative)
+    ) || address.contains(['?', '#', '\\'])
+    {
+        return None;
+    }
+    let trimmed = address.trim().trim_start_matches('/');
+    let path = if trimmed.is_empty() || trimmed.ends_with('/') {
+        format!("{trimmed}index.html")
+    } else {
+        trimmed.to_string()
+    };
+    let parts: Vec<&str> = path.split('/').collect();
+    parts
+        .iter()
+        .all(|p| !p.is_empty() && *p != "." && *p != "..")
+        .then_some(path)
+}
+
+/// A page at `from` that sends the reader to `to` (a site-root-relative path, or an absolute
+/// http(s) URL as mdBook's redirects allow).
+pub fn page(from: &str, to: &str, title: &str) -> OutFile {
+    let href = if crate::safe_url::is_web_url(to) {
+        to.to_string()
+    } else {
+        relative_href(from, to.trim_start_matches('/'))
+    };
+    let href = escape_attr(&href);
+    let title = crate::html::escape_html(title);
+    OutFile {
+        path: from.to_string(),
+        bytes: format!(
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n<meta http-equiv=\"refresh\" content=\"0; url={href}\">\n<link rel=\"canonical\" href=\"{href}\">\n<meta name=\"robots\" content=\"noindex\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{href}\">{title}</a>.</p>\n</body>\n</html>\n"
+        )
+        .into_bytes(),
+    }
+}
+
+/// Every redirect page of the site.
+pub fn pages(site: &Site) -> Vec<OutFile> {
+    let mut out = Vec::new();
+    for p in &site.pages {
+        for alias in p.meta.list("aliases") {
+            if let Some(from) = old_path(alias) {
+                out.push(page(&from, &p.url, &p.title));
+            }
+        }
+    }
+    for (from, to) in &site.config.output.html.redirect {
+        let Some(from) = old_path(from) else { continue };
+        // As in mdBook, a relative target is relative to the old page's folder.
+        let target = if crate::safe_url::is_web_url(to) || to.starts_with('/') {
+            Some(to.clone())
+        } else {
+            let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
+            crate::links::normalize(dir, to)
+        };
+        if let Some(target) = target {
+            out.push(page(&from, &target, to));
+        }
+    }
+    // mdBook makes its first chapter the front page when there is no README.md.
+    if site.home().is_none() {
+        if let Some(&first) = site.toc.order.first() {
+            let p = &site.pages[first];
+            out.push(page("index.html", &p.url, &p.title));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn old_addresses() {
+        assert_eq!(old_path("/old/page.html").as_deref(), Some("old/page.html"));
+        assert_eq!(
+            old_path("old/folder/").as_deref(),
+            Some("old/folder/index.html")
+        );
+        for bad in [
+            "../x.html",
+            "https://x.org/a",
+            "javascript:alert(1)",
+            "a/../../b",
+            "a#b",
+        ] {
+            assert_eq!(old_path(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_redirect_leads_relatively_and_escapes() {
+        let f = page("old/a.html", "new/b.html", "B <&>");
+        let html = String::from_utf8(f.bytes).unwrap();
+        assert!(html.contains("<meta http-equiv=\"refresh\" content=\"0; url=../new/b.html\">"));
+        assert!(html.contains("<a href=\"../new/b.html\">B &lt;&amp;&gt;</a>"));
+    }
+}
