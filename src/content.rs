@@ -154,7 +154,7 @@ pub fn collect_parsed(
             p.analysis.links.iter().filter_map(move |l| {
                 let path = l.url.split(['#', '?']).next().unwrap_or("");
                 let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
-                crate::links::normalize(p.dir(), &path)
+                crate::paths::normalize(p.dir(), &path)
             })
         })
         .collect();
@@ -410,42 +410,7 @@ pub fn is_editor_temp(name: &str) -> bool {
         || name.starts_with('#')
 }
 
-/// File names that make the page of their folder, written to its `index.html`: accord's
-/// `_index.md` (as in Zola and Hugo), `index.md`, and `README.md` (as in mdBook and on GitHub).
-pub const FOLDER_PAGES: &[&str] = &["_index.md", "index.md", "README.md"];
-
-/// Whether `rel` is the page of its folder (see [`FOLDER_PAGES`]).
-pub fn is_folder_page(rel: &str) -> bool {
-    let name = rel.rsplit('/').next().unwrap_or(rel);
-    FOLDER_PAGES.contains(&name)
-}
-
-/// The possible paths of the folder page of `dir` ("" for the content folder), in order of
-/// preference.
-pub fn folder_page_paths(dir: &str) -> impl Iterator<Item = String> + '_ {
-    FOLDER_PAGES.iter().map(move |name| {
-        if dir.is_empty() {
-            (*name).to_string()
-        } else {
-            format!("{dir}/{name}")
-        }
-    })
-}
-
-/// Output path of a content file: `a/b.md` → `a/b.html`; a folder page (`a/_index.md`,
-/// `a/index.md`, `a/README.md`) → `a/index.html`.
-pub fn output_path(rel: &str) -> String {
-    if is_folder_page(rel) {
-        let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
-        return if dir.is_empty() {
-            "index.html".into()
-        } else {
-            format!("{dir}/index.html")
-        };
-    }
-    let stem = rel.strip_suffix(".md").unwrap_or(rel);
-    format!("{stem}.html")
-}
+pub use crate::paths::{folder_page_paths, is_folder_page, output_path, FOLDER_PAGES};
 
 /// Two files that would be written to one output path (compared as file systems may compare
 /// them: without case, and in one Unicode normalisation).

@@ -591,7 +591,7 @@ impl Checker<'_> {
             Type::Generated if !model::REPLACEABLE.contains(&text.as_str()) => {
                 Some(vocabulary_error("replaceable page", model::REPLACEABLE))
             }
-            Type::OldUrl if crate::redirect::old_path(&text).is_none() => Some((
+            Type::OldUrl if crate::paths::old_path(&text).is_none() => Some((
                 format!("`{path}`: `{text}` is not an address on this site"),
                 Some("write the old path from the site root, such as `old/page.html` or `old/folder/`".into()),
             )),

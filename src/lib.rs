@@ -32,6 +32,7 @@ pub mod markdown;
 pub mod model;
 pub mod navigation;
 pub mod output;
+pub mod paths;
 pub mod pipeline;
 pub mod project;
 pub mod redirect;

@@ -36,25 +36,7 @@ pub struct LinkIndex<'p> {
     pub unlisted: &'p [String],
 }
 
-/// Joins a relative path onto a folder and removes `.` and `..` segments.
-/// `None` when the path climbs above the content directory.
-pub fn normalize(dir: &str, path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = if dir.is_empty() {
-        Vec::new()
-    } else {
-        dir.split('/').collect()
-    };
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
-}
+pub use crate::paths::normalize;
 
 fn percent_decode(s: &str) -> String {
     percent_encoding::percent_decode_str(s)
@@ -110,7 +92,7 @@ pub fn resolve(
             hint: None,
         });
     };
-    let folder = |t: &str| crate::content::folder_page_paths(t).collect::<Vec<_>>();
+    let folder = |t: &str| crate::paths::folder_page_paths(t).collect::<Vec<_>>();
     let candidates = if path.ends_with('/') || target.is_empty() {
         folder(&target)
     } else if let Some(stem) = target.strip_suffix(".html") {

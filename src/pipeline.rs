@@ -57,15 +57,6 @@ pub fn load(root: &Path, config: &Config) -> Result<Loaded> {
     )
 }
 
-/// Where an `additional-css`/`additional-js` file of book.toml is published: at the same path,
-/// from the site root, as mdBook does. `None` for a path outside the project folder.
-pub fn extra_file_path(p: &Path) -> Option<String> {
-    if p.is_absolute() {
-        return None;
-    }
-    crate::links::normalize("", &p.to_string_lossy().replace('\\', "/")).filter(|s| !s.is_empty())
-}
-
 /// Paths inside the project that are never read as content.
 pub fn not_content(root: &Path, config: &Config) -> Vec<std::path::PathBuf> {
     // `_config.yml` is the Jekyll configuration of a GitHub Pages repository.
@@ -180,7 +171,7 @@ pub fn render(
         .iter()
         .chain(&site.config.output.html.additional_js)
     {
-        let Some(out) = extra_file_path(extra) else {
+        let Some(out) = crate::paths::extra_file_path(extra) else {
             return Err(Error::Content(vec![Diagnostic::error(
                 "book.toml",
                 0,

@@ -8,29 +8,7 @@ use crate::links::relative_href;
 use crate::output::OutFile;
 use crate::site::Site;
 
-/// The output path an old address names: `/old/page.html` and `old/page.html` are
-/// `old/page.html`; `old/folder/` is `old/folder/index.html`. `None` for anything that is not a
-/// path on this site.
-pub fn old_path(address: &str) -> Option<String> {
-    if !matches!(
-        crate::safe_url::classify(address),
-        Ok(crate::safe_url::UrlKind::Relative)
-    ) || address.contains(['?', '#', '\\'])
-    {
-        return None;
-    }
-    let trimmed = address.trim().trim_start_matches('/');
-    let path = if trimmed.is_empty() || trimmed.ends_with('/') {
-        format!("{trimmed}index.html")
-    } else {
-        trimmed.to_string()
-    };
-    let parts: Vec<&str> = path.split('/').collect();
-    parts
-        .iter()
-        .all(|p| !p.is_empty() && *p != "." && *p != "..")
-        .then_some(path)
-}
+pub use crate::paths::old_path;
 
 /// A page at `from` that sends the reader to `to` (a site-root-relative path, or an absolute
 /// http(s) URL as mdBook's redirects allow).
@@ -68,7 +46,7 @@ pub fn pages(site: &Site) -> Vec<OutFile> {
             Some(to.clone())
         } else {
             let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
-            crate::links::normalize(dir, to)
+            crate::paths::normalize(dir, to)
         };
         if let Some(target) = target {
             out.push(page(&from, &target, to));
@@ -87,24 +65,6 @@ pub fn pages(site: &Site) -> Vec<OutFile> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn old_addresses() {
-        assert_eq!(old_path("/old/page.html").as_deref(), Some("old/page.html"));
-        assert_eq!(
-            old_path("old/folder/").as_deref(),
-            Some("old/folder/index.html")
-        );
-        for bad in [
-            "../x.html",
-            "https://x.org/a",
-            "javascript:alert(1)",
-            "a/../../b",
-            "a#b",
-        ] {
-            assert_eq!(old_path(bad), None, "{bad}");
-        }
-    }
 
     #[test]
     fn a_redirect_leads_relatively_and_escapes() {

@@ -355,14 +355,14 @@ pub fn site_ctx(site: &Site) -> SiteCtx {
             .html
             .additional_css
             .iter()
-            .filter_map(|p| crate::pipeline::extra_file_path(p))
+            .filter_map(|p| crate::paths::extra_file_path(p))
             .collect(),
         extra_js: c
             .output
             .html
             .additional_js
             .iter()
-            .filter_map(|p| crate::pipeline::extra_file_path(p))
+            .filter_map(|p| crate::paths::extra_file_path(p))
             .collect(),
         repository: c
             .output
