@@ -32,7 +32,12 @@ pub fn page(from: &str, to: &str, title: &str) -> OutFile {
 /// Every redirect page of the site.
 pub fn pages(site: &Site) -> Vec<OutFile> {
     let mut out = Vec::new();
-    for p in &site.pages {
+    // A glossary term's `aliases` are other spellings of it, not old addresses.
+    for p in site
+        .pages
+        .iter()
+        .filter(|p| p.kind != crate::model::Kind::Term)
+    {
         for alias in p.meta.list("aliases") {
             if let Some(from) = old_path(alias) {
                 out.push(page(&from, &p.url, &p.title));

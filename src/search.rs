@@ -22,7 +22,7 @@ pub const INDEX_PATH: &str = "search/index.bin";
 /// One document per page section, with the page's facets.
 pub fn section_docs(site: &Site, frags: &Fragments) -> Vec<SectionDoc> {
     let mut docs = Vec::new();
-    for (page, frag) in site.pages.iter().zip(&frags.pages) {
+    for (i, (page, frag)) in site.pages.iter().zip(&frags.pages).enumerate() {
         let m = &page.meta;
         let mut regions = m.list("regions").to_vec();
         regions.extend(m.text("region").map(str::to_string));
@@ -53,7 +53,11 @@ pub fn section_docs(site: &Site, frags: &Fragments) -> Vec<SectionDoc> {
                 } else {
                     format!("{}#{}", page.url, s.anchor)
                 },
-                page_title: page.title.clone(),
+                // Search results show a book's chapter number, as its contents do.
+                page_title: match site.toc.numbers.get(&i) {
+                    Some(n) => format!("{n} {}", page.title),
+                    None => page.title.clone(),
+                },
                 section: s.heading,
                 body: s.text,
                 summary: summary.clone(),

@@ -92,6 +92,8 @@ struct PrintCtx<'a> {
 #[derive(Serialize)]
 struct PrintTocEntry {
     anchor: String,
+    /// The chapter number ("2.1."), for numbered chapters of a book.
+    number: Option<String>,
     title: String,
 }
 
@@ -116,30 +118,9 @@ struct FeedCtx<'a> {
     entries: Vec<FeedEntry>,
 }
 
-/// Pages in reading order: the home page, then each section followed by its pages, depth first.
+/// Pages in reading order: the order of the table of contents (SUMMARY.md, or the folders).
 pub fn reading_order(site: &Site) -> Vec<usize> {
-    fn walk(site: &Site, dir: &str, out: &mut Vec<usize>) {
-        if let Some(children) = site.children.get(dir) {
-            for &c in children {
-                out.push(c);
-                if site.pages[c].is_index {
-                    walk(site, site.pages[c].dir(), out);
-                }
-            }
-        }
-    }
-    let mut out = Vec::new();
-    if let Some(home) = site.home() {
-        out.push(home);
-    }
-    walk(site, "", &mut out);
-    // Pages in folders without an `_index.md` are still part of the site.
-    let seen: std::collections::HashSet<usize> = out.iter().copied().collect();
-    let rest: Vec<usize> = (0..site.pages.len())
-        .filter(|i| !seen.contains(i))
-        .collect();
-    out.extend(rest);
-    out
+    site.toc.order.clone()
 }
 
 /// What every generated view is made from.
@@ -372,8 +353,10 @@ fn print(v: &ViewInput) -> Result<Vec<OutFile>> {
             title: "Print",
             pages: print_pages
                 .into_iter()
-                .map(|p| PrintTocEntry {
+                .zip(&order)
+                .map(|(p, i)| PrintTocEntry {
                     anchor: p.anchor,
+                    number: site.toc.numbers.get(i).cloned(),
                     title: p.title,
                 })
                 .collect(),

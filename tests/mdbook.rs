@@ -328,3 +328,32 @@ fn a_plain_markdown_folder_builds_without_configuration() {
     assert_eq!(files_under(&f.site()), files);
     assert_links_resolve(&f.site());
 }
+
+#[test]
+fn moved_pages_keep_their_old_addresses_and_term_spellings_are_not_addresses() {
+    let f = Fixture::new(&[
+        ("book.toml", BOOK),
+        ("content/_index.md", "---\ntitle: Home\n---\n\nSee [the guide](guide.md).\n"),
+        (
+            "content/guide.md",
+            "---\ntitle: Guide\naliases: [old/guide.html, \"/older/\"]\n---\n\nThe [referral mechanism](glossary:nrm).\n",
+        ),
+        (
+            "content/glossary/nrm.md",
+            "---\nkind: term\nterm: referral mechanism\naliases: [referral system]\ndefinition: A way to refer people to help.\n---\n",
+        ),
+    ]);
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let old = f.read("old/guide.html");
+    assert!(old.contains("content=\"0; url=../guide.html\""), "{old}");
+    assert!(f
+        .read("older/index.html")
+        .contains("content=\"0; url=../guide.html\""));
+    let files = files_under(&f.site());
+    assert!(
+        !files.iter().any(|p| p.contains("referral system")),
+        "{files:?}"
+    );
+    assert_links_resolve(&f.site());
+}
