@@ -48,7 +48,56 @@ pub struct BuildConfig {
     #[serde(default = "default_theme")]
     pub theme: String,
     #[serde(default)]
-    pub allow_html: bool,
+    pub allow_html: HtmlPolicy,
+}
+
+/// What happens to raw HTML in Markdown: `allow-html = false`, `"safe"` or `true`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum HtmlPolicy {
+    /// `false`: shown as text, so a page shows what its editor typed.
+    #[default]
+    Text,
+    /// `"safe"`: harmless markup kept, scripts, styles, event handlers and unsafe URLs dropped
+    /// (see [`crate::sanitize`]). For content from many hands.
+    Safe,
+    /// `true`: published as written. For content whose every editor is trusted.
+    Trusted,
+}
+
+impl HtmlPolicy {
+    /// Whether raw HTML is published as HTML (cleaned or not).
+    pub fn renders_html(self) -> bool {
+        self != HtmlPolicy::Text
+    }
+}
+
+impl<'de> Deserialize<'de> for HtmlPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = HtmlPolicy;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("true, false or \"safe\"")
+            }
+            fn visit_bool<E: serde::de::Error>(
+                self,
+                v: bool,
+            ) -> std::result::Result<HtmlPolicy, E> {
+                Ok(if v {
+                    HtmlPolicy::Trusted
+                } else {
+                    HtmlPolicy::Text
+                })
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<HtmlPolicy, E> {
+                match v {
+                    "safe" => Ok(HtmlPolicy::Safe),
+                    _ => Err(E::invalid_value(serde::de::Unexpected::Str(v), &self)),
+                }
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -129,7 +178,7 @@ impl Default for BuildConfig {
         BuildConfig {
             build_dir: default_build_dir(),
             theme: default_theme(),
-            allow_html: false,
+            allow_html: HtmlPolicy::Text,
         }
     }
 }
@@ -250,7 +299,33 @@ mod tests {
         let c = Config::parse("", Path::new("book.toml")).unwrap();
         assert_eq!(c.build.build_dir, PathBuf::from("site"));
         assert_eq!(c.book.src, PathBuf::from("content"));
-        assert!(!c.build.allow_html);
+        assert_eq!(c.build.allow_html, HtmlPolicy::Text);
+    }
+
+    #[test]
+    fn allow_html_is_true_false_or_safe() {
+        for (value, policy) in [
+            ("false", HtmlPolicy::Text),
+            ("true", HtmlPolicy::Trusted),
+            ("\"safe\"", HtmlPolicy::Safe),
+        ] {
+            let text = format!("[build]\nallow-html = {value}\n");
+            let c = Config::parse(&text, Path::new("book.toml")).unwrap();
+            assert_eq!(c.build.allow_html, policy, "{value}");
+        }
+        for value in ["\"yes\"", "1"] {
+            let text = format!("[build]\nallow-html = {value}\n");
+            let err = Config::parse(&text, Path::new("book.toml")).unwrap_err();
+            let d = &err.diagnostics()[0];
+            assert_eq!((d.line, d.col), (2, 14), "{value}");
+            let shown = value.trim_matches('"');
+            let expected = if value.starts_with('"') {
+                format!("invalid value: string \"{shown}\", expected true, false or \"safe\"")
+            } else {
+                format!("invalid type: integer `{shown}`, expected true, false or \"safe\"")
+            };
+            assert_eq!(d.message, expected);
+        }
     }
 
     #[test]
