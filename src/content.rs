@@ -162,7 +162,7 @@ pub fn math_warnings(page: &Page) -> Vec<Diagnostic> {
                 m.col,
                 format!("formula not rendered: {}", m.message),
             )
-            .with_hint("the page shows the TeX source instead; fix the TeX, or write `\\$` for a dollar sign")
+            .with_hint("the page shows the source as it is; fix the TeX, or write `\\$` for a dollar sign that starts no formula")
         })
         .collect()
 }

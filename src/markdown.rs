@@ -204,16 +204,25 @@ pub use crate::slug::slugify;
 
 /// Parses a page body. mdBook's math delimiters (`\\( … \\)`) are found in the tree, which
 /// needs escaped characters kept apart while that is done; they are merged back afterwards.
-pub fn parse<'a>(arena: &'a Arena<AstNode<'a>>, body: &str) -> &'a AstNode<'a> {
-    if !math::has_mdbook_delimiters(body) {
-        return parse_document(arena, body, &options());
-    }
+/// Also returns where a `$` opened a formula that ran into code (see
+/// [`math::dollars_across_code`]).
+pub fn parse<'a>(arena: &'a Arena<AstNode<'a>>, body: &str) -> (&'a AstNode<'a>, Vec<LineColumn>) {
+    let mdbook = math::has_mdbook_delimiters(body);
     let mut opts = options();
-    opts.render.escaped_char_spans = true;
+    opts.render.escaped_char_spans = mdbook;
     let root = parse_document(arena, body, &opts);
-    math::mdbook_delimiters(arena, root);
-    math::merge_escaped(root);
-    root
+    if mdbook {
+        math::mdbook_delimiters(arena, root);
+    }
+    let undone = if body.contains('`') && body.contains('$') {
+        math::dollars_across_code(root)
+    } else {
+        Vec::new()
+    };
+    if mdbook || !undone.is_empty() {
+        math::merge_text(root);
+    }
+    (root, undone)
 }
 
 /// Text of a node and its descendants, as a reader sees it.
@@ -238,12 +247,24 @@ pub fn analyze(body: &str) -> Result<Analysis, TooDeep> {
         return Err(deep);
     }
     let arena = Arena::new();
-    let root = parse(&arena, body);
+    let (root, dollars_in_code) = parse(&arena, body);
     if let Some(deep) = too_deep_tree(root) {
         return Err(deep);
     }
     let mut ids = IdAllocator::default();
-    let mut analysis = Analysis::default();
+    let mut analysis = Analysis {
+        math_errors: dollars_in_code
+            .into_iter()
+            .map(|pos| MathError {
+                line: pos.line,
+                col: pos.column,
+                message:
+                    "this `$` opens a formula that runs into code, so the text is shown as written"
+                        .into(),
+            })
+            .collect(),
+        ..Analysis::default()
+    };
     for node in root.descendants() {
         let data = node.data.borrow();
         let pos = data.sourcepos.start;
@@ -525,7 +546,7 @@ pub struct RenderInput<'r> {
 pub fn render(input: &RenderInput<'_>) -> Rendered {
     let arena = Arena::new();
     let opts = options();
-    let root = parse(&arena, input.body);
+    let (root, _) = parse(&arena, input.body);
     let mut terms_used = Vec::new();
 
     let nodes: Vec<_> = root.descendants().collect();
@@ -623,7 +644,27 @@ fn sanitize_raw_html<'a>(root: &'a AstNode<'a>, sanitizer: &Sanitizer) {
         })
         .collect();
     let pieces: Vec<&str> = literals.iter().map(String::as_str).collect();
-    for (node, clean) in raw.into_iter().zip(sanitizer.clean_pieces(&pieces)) {
+    let cleaned = sanitizer.clean_pieces(&pieces);
+    // Markdown that stood inside something dropped goes with it, where the pieces around it are
+    // siblings (an inline `<script>…</script>`; a `<textarea>`, blank lines, Markdown, its end).
+    for &gap in &cleaned.lost {
+        let (before, after) = (raw[gap - 1], raw[gap]);
+        let siblings = match (before.parent(), after.parent()) {
+            (Some(a), Some(b)) => std::ptr::eq(a, b),
+            _ => false,
+        };
+        if siblings {
+            let mut cursor = before.next_sibling();
+            while let Some(node) = cursor {
+                if std::ptr::eq(node, after) {
+                    break;
+                }
+                cursor = node.next_sibling();
+                node.detach();
+            }
+        }
+    }
+    for (node, clean) in raw.into_iter().zip(cleaned.pieces) {
         if clean.trim().is_empty() {
             node.detach();
             continue;
@@ -925,6 +966,20 @@ mod tests {
             plain("`$x^2$` and `\\\\(x\\\\)`, $5 and $10, \\(x\\).\n\n```\n$x$\n```\n").html,
             "<p><code>$x^2$</code> and <code>\\\\(x\\\\)</code>, $5 and $10, (x).</p>\n\
              <pre><code>$x$\n</code></pre>\n"
+        );
+        // comrak reads dollars before code spans: a price before code with a dollar in it
+        // would open a formula that runs into the code. Such text stays text, every character.
+        let (r, a) = with("Pay $10 or run `$x$` now.\n", HtmlPolicy::Text);
+        assert_eq!(r.html, "<p>Pay $10 or run `$x$` now.</p>\n");
+        assert_eq!(
+            a.math_errors,
+            [MathError {
+                line: 1,
+                col: 5,
+                message:
+                    "this `$` opens a formula that runs into code, so the text is shown as written"
+                        .into()
+            }]
         );
         assert!(analyze("$x$ and \\\\(y\\\\)")
             .unwrap()

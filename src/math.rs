@@ -12,7 +12,7 @@
 //! that prefer it and for copying.
 
 use comrak::arena_tree::Node;
-use comrak::nodes::{Ast, AstNode, NodeMath, NodeValue};
+use comrak::nodes::{Ast, AstNode, LineColumn, NodeMath, NodeValue};
 use comrak::Arena;
 use math_core::{LatexToMathML, MathCoreConfig, MathDisplay};
 
@@ -304,9 +304,30 @@ fn replace<'a>(arena: &'a Arena<AstNode<'a>>, nodes: &[&'a AstNode<'a>], raw: &s
     }
 }
 
-/// Puts escaped characters back into the text around them, as comrak does when it does not keep
-/// them apart, so that later stages (glossary linking) see whole runs of text.
-pub fn merge_escaped<'a>(root: &'a AstNode<'a>) {
+/// Dollar math that runs into a code span (`$10 and `$x$``: the `$` inside the code closed it)
+/// back to text: TeX has no use for a backtick, so that was never a formula. comrak reads dollars
+/// before code spans; the text keeps every character, though the code span is lost, so where
+/// that happened is returned for a warning (`\$` keeps the dollar out of math).
+pub fn dollars_across_code<'a>(root: &'a AstNode<'a>) -> Vec<LineColumn> {
+    let mut found = Vec::new();
+    for node in root.descendants() {
+        let mut data = node.data.borrow_mut();
+        let text = match &data.value {
+            NodeValue::Math(m) if m.dollar_math && m.literal.contains('`') => {
+                let fence = if m.display_math { "$$" } else { "$" };
+                format!("{fence}{}{fence}", m.literal)
+            }
+            _ => continue,
+        };
+        data.value = NodeValue::Text(text);
+        found.push(data.sourcepos.start);
+    }
+    found
+}
+
+/// Puts escaped characters back into the text around them and joins neighbouring texts, as
+/// comrak leaves them, so that later stages (glossary linking) see whole runs of text.
+pub fn merge_text<'a>(root: &'a AstNode<'a>) {
     let escaped: Vec<_> = root
         .descendants()
         .filter(|n| matches!(n.data.borrow().value, NodeValue::Escaped))

@@ -154,9 +154,12 @@ impl Sanitizer {
     }
 
     /// The raw HTML pieces of one page, in document order, each cleaned as part of the whole
-    /// (see the module documentation). The result has one entry per piece.
-    pub fn clean_pieces(&self, pieces: &[&str]) -> Vec<String> {
-        let alone = || pieces.iter().map(|p| self.clean(p)).collect();
+    /// (see the module documentation).
+    pub fn clean_pieces(&self, pieces: &[&str]) -> Cleaned {
+        let alone = || Cleaned {
+            pieces: pieces.iter().map(|p| self.clean(p)).collect(),
+            lost: Vec::new(),
+        };
         // A piece that writes the gap element itself would confuse the cut; clean each alone.
         if pieces
             .iter()
@@ -173,6 +176,7 @@ impl Sanitizer {
         }
         let cleaned = self.clean(&joined);
         let mut out = vec![String::new(); pieces.len()];
+        let mut lost = Vec::new();
         let (mut current, mut rest) = (0, cleaned.as_str());
         while let Some(start) = rest.find(GAP_OPEN) {
             let after = &rest[start + GAP_OPEN.len()..];
@@ -184,6 +188,7 @@ impl Sanitizer {
                 // then each piece is cleaned alone, which keeps it safe if not whole.
                 Ok(n) if n > current && n < pieces.len() => {
                     out[current].push_str(&rest[..start]);
+                    lost.extend(current + 1..n);
                     current = n;
                     rest = tail;
                 }
@@ -191,8 +196,19 @@ impl Sanitizer {
             }
         }
         out[current].push_str(rest);
-        out
+        lost.extend(current + 1..pieces.len());
+        Cleaned { pieces: out, lost }
     }
+}
+
+/// Raw HTML pieces, cleaned.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Cleaned {
+    /// One for each piece given.
+    pub pieces: Vec<String>,
+    /// The gaps that vanished, by the number of the piece after them: the Markdown there stood
+    /// inside something dropped (a `<script>`, an attribute left open) and is dropped with it.
+    pub lost: Vec<usize>,
 }
 
 /// URLs ammonia's scheme list would let through but accord does not publish: `//host/…` links
@@ -272,31 +288,46 @@ mod tests {
     #[test]
     fn pieces_around_markdown_are_cleaned_as_one_document() {
         let s = Sanitizer::new();
+        let cleaned = |pieces: &[&str], lost: &[usize]| Cleaned {
+            pieces: pieces.iter().map(|p| p.to_string()).collect(),
+            lost: lost.to_vec(),
+        };
         assert_eq!(
             s.clean_pieces(&["<details>\n<summary>More</summary>\n", "</details>\n"]),
-            ["<details>\n<summary>More</summary>\n", "</details>\n"]
+            cleaned(
+                &["<details>\n<summary>More</summary>\n", "</details>\n"],
+                &[]
+            )
         );
         assert_eq!(
             s.clean_pieces(&["<kbd>", "</kbd>", "<span onclick=\"x\">", "</span>"]),
-            ["<kbd>", "</kbd>", "<span>", "</span>"]
+            cleaned(&["<kbd>", "</kbd>", "<span>", "</span>"], &[])
         );
         // The Markdown between `<script>` and `</script>` was script: the two pieces come out
-        // as one (empty), and the pieces after them stay whole.
+        // as one (empty), the gap between them is lost, and the pieces after them stay whole.
         assert_eq!(
             s.clean_pieces(&["<kbd>", "</kbd>", "<script>", "</script>", "<b>", "</b>"]),
-            ["<kbd>", "</kbd>", "", "", "<b>", "</b>"]
+            cleaned(&["<kbd>", "</kbd>", "", "", "<b>", "</b>"], &[3])
+        );
+        // A dropped element left open loses every gap after it.
+        assert_eq!(
+            s.clean_pieces(&["<b>", "</b>", "<iframe>", "</b>"]),
+            cleaned(&["<b>", "</b>", "", ""], &[3])
         );
         // An attribute left open swallows text up to the next quote, here the one of the first
         // mark, which is lost: the first two pieces come out as one.
         assert_eq!(
             s.clean_pieces(&["<span title=\"x", "</span>", "<b>", "\">", "</b>"]),
-            [
-                "<span title=\"x&lt;accord-markdown-gap n=\"></span>",
-                "",
-                "<b>",
-                "\"&gt;",
-                "</b>"
-            ]
+            cleaned(
+                &[
+                    "<span title=\"x&lt;accord-markdown-gap n=\"></span>",
+                    "",
+                    "<b>",
+                    "\"&gt;",
+                    "</b>"
+                ],
+                &[1]
+            )
         );
         // A piece that forges the gap element is cleaned alone, like every other piece.
         assert_eq!(
@@ -304,21 +335,27 @@ mod tests {
                 "<div><accord-markdown-gap n=\"1\"></accord-markdown-gap>",
                 "</div>"
             ]),
-            [
-                "<div><accord-markdown-gap n=\"1\"></accord-markdown-gap></div>",
-                ""
-            ]
+            cleaned(
+                &[
+                    "<div><accord-markdown-gap n=\"1\"></accord-markdown-gap></div>",
+                    ""
+                ],
+                &[]
+            )
         );
         // The HTML parser moves what stands directly in a table before it, marks included: the
         // Markdown then comes before the table.
         assert_eq!(
             s.clean_pieces(&["<table>", "</table>"]),
-            ["", "<table></table>"]
+            cleaned(&["", "<table></table>"], &[])
         );
         // When that puts the marks out of order, each piece is cleaned alone.
         assert_eq!(
             s.clean_pieces(&["<table><tr><td>", "</td></tr>", "</table>"]),
-            ["<table><tbody><tr><td></td></tr></tbody></table>", "", ""]
+            cleaned(
+                &["<table><tbody><tr><td></td></tr></tbody></table>", "", ""],
+                &[]
+            )
         );
     }
 }
