@@ -907,29 +907,20 @@ mod tests {
 
     #[test]
     fn fenced_code_is_highlighted_by_language_with_classes() {
-        let r = plain("```yaml\nkey: value # c\n```\n");
         assert_eq!(
-            r.html,
-            "<pre><code class=\"language-yaml\"><span class=\"hl-source hl-yaml\">\
-             <span class=\"hl-string hl-unquoted hl-plain hl-out hl-yaml\">\
-             <span class=\"hl-entity hl-name hl-tag hl-yaml\">key</span></span>\
-             <span class=\"hl-punctuation hl-separator hl-key-value hl-mapping hl-yaml\">:</span> \
-             <span class=\"hl-string hl-unquoted hl-plain hl-out hl-yaml\">value</span> \
-             <span class=\"hl-comment hl-line hl-number-sign hl-yaml\">\
-             <span class=\"hl-punctuation hl-definition hl-comment hl-line hl-number-sign hl-yaml\">#</span> c\n\
-             </span></span></code></pre>\n"
+            plain("```yaml\nkey: value # c\n```\n").html,
+            "<pre><code class=\"language-yaml\"><span class=\"hl-tag\">key</span>: \
+             <span class=\"hl-string\">value</span> <span class=\"hl-comment\"># c\n</span>\
+             </code></pre>\n"
         );
         let r = plain("```rust\nfn main() { let s = \"<x>\"; } // done\n```\n");
-        for class in [
-            "<code class=\"language-rust\"><span class=\"hl-source hl-rust\">",
-            "<span class=\"hl-storage hl-type hl-function hl-rust\">fn</span>",
-            "<span class=\"hl-entity hl-name hl-function hl-rust\">main</span>",
-            "<span class=\"hl-storage hl-type hl-rust\">let</span>",
-            "<span class=\"hl-string hl-quoted hl-double hl-rust\"><span class=\"hl-punctuation hl-definition hl-string hl-begin hl-rust\">&quot;</span>&lt;x&gt;",
-            "<span class=\"hl-comment hl-line hl-double-slash hl-rust\">",
-        ] {
-            assert!(r.html.contains(class), "{class} in {}", r.html);
-        }
+        assert_eq!(
+            r.html,
+            "<pre><code class=\"language-rust\"><span class=\"hl-keyword\">fn</span> \
+             <span class=\"hl-function\">main</span>() { <span class=\"hl-keyword\">let</span> s = \
+             <span class=\"hl-string\">&quot;&lt;x&gt;&quot;</span>; } \
+             <span class=\"hl-comment\">// done\n</span></code></pre>\n"
+        );
         assert_eq!(
             plain("```no-such-language\n<x> & y\n```\n\n```\nplain\n```\n").html,
             "<pre><code class=\"language-no-such-language\">&lt;x&gt; &amp; y\n</code></pre>\n\

@@ -44,7 +44,7 @@ try {
           );
           const note = await styleOf(page, '.callout-note', ['background-color']);
           const title = await styleOf(page, '.callout-note .callout-title', ['color']);
-          const keyword = await styleOf(page, 'code.language-rust .hl-storage', ['color']);
+          const keyword = await styleOf(page, 'code.language-rust .hl-keyword', ['color']);
           const pre = await styleOf(page, '.content pre', ['background-color']);
           const got = { noteBg: note?.['background-color'], noteTitle: title?.color, keyword: keyword?.color, codeBg: pre?.['background-color'] };
           assert(JSON.stringify(got) === JSON.stringify(want), `colours ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
