@@ -81,10 +81,155 @@ fn to_mathml(tex: &str, display: bool) -> Result<String, String> {
     } else {
         MathDisplay::Inline
     };
-    converter
+    let mathml = converter
         .convert_with_local_state(tex, mode)
-        .map(|r| r.mathml)
-        .map_err(|e| e.error_message())
+        .map_err(|e| e.error_message())?
+        .mathml;
+    vouch(&mathml)?;
+    Ok(mathml)
+}
+
+/// Elements a formula may hold: MathML, and the HTML math-core writes for text in a formula
+/// (`\textbf`, `\emph`, `\texttt`, links).
+const ELEMENTS: &[&str] = &[
+    "math",
+    "semantics",
+    "annotation",
+    "mrow",
+    "mi",
+    "mn",
+    "mo",
+    "ms",
+    "mtext",
+    "mspace",
+    "msub",
+    "msup",
+    "msubsup",
+    "munder",
+    "mover",
+    "munderover",
+    "mmultiscripts",
+    "mprescripts",
+    "none",
+    "mfrac",
+    "msqrt",
+    "mroot",
+    "mstyle",
+    "merror",
+    "mpadded",
+    "mphantom",
+    "mtable",
+    "mtr",
+    "mtd",
+    "menclose",
+    "a",
+    "span",
+    "b",
+    "i",
+    "em",
+    "code",
+    "u",
+    "s",
+];
+
+const ATTRIBUTES: &[&str] = &[
+    "accent",
+    "accentunder",
+    "class",
+    "display",
+    "displaystyle",
+    "encoding",
+    "form",
+    "height",
+    "href",
+    "id",
+    "largeop",
+    "linethickness",
+    "lspace",
+    "mathvariant",
+    "maxsize",
+    "minsize",
+    "movablelimits",
+    "notation",
+    "rspace",
+    "scriptlevel",
+    "stretchy",
+    "style",
+    "symmetric",
+    "title",
+    "width",
+    "columnalign",
+    "rowalign",
+    "columnspan",
+    "rowspan",
+    "columnlines",
+    "rowlines",
+    "columnspacing",
+    "rowspacing",
+    "frame",
+    "voffset",
+    "depth",
+    "dir",
+];
+
+/// Checks that the MathML holds only the elements and attributes a formula should, with safe
+/// links and plain styles. math-core escapes the text it copies from TeX, but not everywhere
+/// (0.7 copies `\operatorname{…}` as it is): whatever slips through must not put a script, an
+/// event handler or another site's resource into the page.
+fn vouch(mathml: &str) -> Result<(), String> {
+    use html5gum::{Token, Tokenizer};
+    let refuse = |what: String| Err(format!("the formula would write {what} into the page"));
+    // Elements must also nest properly: a stray `<b>` would break out of the formula.
+    let mut open: Vec<String> = Vec::new();
+    for token in Tokenizer::new(mathml) {
+        let token = match token {
+            Ok(t) => t,
+            Err(never) => match never {},
+        };
+        match token {
+            Token::StartTag(tag) => {
+                let name = String::from_utf8_lossy(&tag.name);
+                if !ELEMENTS.contains(&name.as_ref()) {
+                    return refuse(format!("a `<{name}>` element"));
+                }
+                for (key, value) in &tag.attributes {
+                    let key = String::from_utf8_lossy(key);
+                    let value = String::from_utf8_lossy(value);
+                    let safe = match key.as_ref() {
+                        "href" => matches!(
+                            crate::safe_url::classify(&value),
+                            Ok(crate::safe_url::UrlKind::Relative
+                                | crate::safe_url::UrlKind::Absolute(_))
+                        ),
+                        // Colours and font variants; nothing that loads or escapes (`url(`).
+                        "style" => value
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || " #:;.,%-".contains(c)),
+                        k => ATTRIBUTES.contains(&k),
+                    };
+                    if !safe {
+                        return refuse(format!("the attribute `{key}=\"{value}\"`"));
+                    }
+                }
+                if !tag.self_closing {
+                    open.push(name.into_owned());
+                }
+            }
+            Token::EndTag(tag) => {
+                let name = String::from_utf8_lossy(&tag.name);
+                if open.pop().as_deref() != Some(name.as_ref()) {
+                    return refuse(format!("a `</{name}>` end tag out of place"));
+                }
+            }
+            Token::String(_) => {}
+            Token::Comment(_) | Token::Doctype(_) => return refuse("a comment or doctype".into()),
+            Token::Error(e) => return refuse(format!("malformed markup ({})", *e)),
+        }
+    }
+    match open.pop() {
+        Some(name) => refuse(format!("a `<{name}>` element left open")),
+        None => Ok(()),
+    }
 }
 
 /// How deep a formula may nest, when deeper than [`MAX_MATH_NESTING`]: open groups (`{`, `[`,
@@ -441,5 +586,43 @@ mod tests {
         assert!(one(&nested, false).is_ok());
         let symbols = "\\alpha\\beta\\gamma\\delta ".repeat(10);
         assert!(one(&symbols, false).is_ok(), "{symbols}");
+    }
+
+    #[test]
+    fn markup_in_tex_never_reaches_the_page() {
+        for (tex, error) in [
+            (
+                r"\operatorname{<svg/onload=alert(1)>}",
+                "the formula would write malformed markup (unexpected-solidus-in-tag) into the page",
+            ),
+            (
+                r"\operatorname{<iframe>}",
+                "the formula would write a `<iframe>` element into the page",
+            ),
+            (
+                r"\operatorname{<b>}",
+                "the formula would write a `</mo>` end tag out of place into the page",
+            ),
+        ] {
+            assert_eq!(one(tex, false).unwrap_err(), error, "{tex}");
+        }
+        // Text is escaped by math-core and stays text.
+        assert_eq!(
+            one(r"\text{<script>alert(1)</script>}", false).unwrap(),
+            "<math><semantics><mtext>&lt;script&gt;alert(1)&lt;/script&gt;</mtext>\
+             <annotation encoding=\"application/x-tex\">\\text{&lt;script&gt;alert(1)&lt;/script&gt;}\
+             </annotation></semantics></math>"
+        );
+        assert!(vouch("<math><mrow style=\"color:#FF0000;\"><mi>x</mi></mrow></math>").is_ok());
+        for bad in [
+            "<math><mi onclick=\"alert(1)\">x</mi></math>",
+            "<math><mtext><a href=\"javascript:alert(1)\">x</a></mtext></math>",
+            "<math><mrow style=\"background:url(https://example.org/x)\">x</mrow></math>",
+            "<math><!-- x --></math>",
+            "<math><script>alert(1)</script></math>",
+            "<math><mi>x</mi>",
+        ] {
+            assert!(vouch(bad).is_err(), "{bad}");
+        }
     }
 }
