@@ -110,9 +110,14 @@ impl Highlighter {
     }
 
     /// The grammar for a fence's language, by name or file extension, ignoring case (`rust`,
-    /// `rs`, `Rust`, `sh`, `yml`). Plain text has none.
+    /// `rs`, `Rust`, `sh`, `yml`), and ignoring mdBook's attributes after a comma
+    /// (`rust,ignore`, `rust,editable`). Plain text has none.
     fn syntax(&self, lang: &str) -> Option<&SyntaxReference> {
-        let lang = lang.to_ascii_lowercase();
+        let lang = lang
+            .split(',')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         // Names fences use that are neither a grammar's name nor a file extension.
         let lang = match lang.as_str() {
             "" | "text" | "txt" | "plain" => return None,
@@ -232,6 +237,8 @@ mod tests {
             "md",
             "Rust",
             "TOML",
+            "rust,ignore",
+            "rust,editable,edition2021",
         ] {
             assert!(h.syntax(lang).is_some(), "no grammar for {lang}");
         }
