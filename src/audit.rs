@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use comrak::nodes::NodeValue;
 
+use crate::config::HtmlPolicy;
 use crate::content::{self, Page};
 use crate::error::{line_col, Diagnostic, Error, Result};
 use crate::fragments::Fragments;
@@ -283,7 +284,7 @@ fn index_budget(root: &Path, site: &Site, files: &[OutFile]) -> Option<Diagnosti
 // ---------------------------------------------------------------------------------------------
 // Offline: nothing a page shows may be fetched from another site
 
-fn content_offline(page: &Page, allow_html: bool) -> Vec<Diagnostic> {
+fn content_offline(page: &Page, html: HtmlPolicy) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let remote = |url: &str, line: usize, col: usize| {
         Diagnostic::error(
@@ -299,8 +300,9 @@ fn content_offline(page: &Page, allow_html: bool) -> Vec<Diagnostic> {
             out.push(remote(&l.url, file_line(page, l.line), l.col));
         }
     }
-    // Without `allow-html` raw HTML is shown as text and loads nothing.
-    if allow_html {
+    // Without `allow-html` raw HTML is shown as text and loads nothing; with `"safe"` whatever
+    // would load from another site is dropped.
+    if html == HtmlPolicy::Trusted {
         let arena = comrak::Arena::new();
         let root = comrak::parse_document(&arena, &page.body, &markdown::options());
         for node in root.descendants() {

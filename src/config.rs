@@ -122,7 +122,59 @@ pub struct BuildConfig {
     #[serde(default = "default_theme")]
     pub theme: String,
     #[serde(default)]
-    pub allow_html: bool,
+    pub allow_html: HtmlPolicy,
+    /// Whether `allow-html` was written in book.toml (else an mdBook book gets `"safe"`).
+    #[serde(skip)]
+    pub html_given: bool,
+}
+
+/// What happens to raw HTML in Markdown: `allow-html = false`, `"safe"` or `true`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum HtmlPolicy {
+    /// `false`: shown as text, so a page shows what its editor typed.
+    #[default]
+    Text,
+    /// `"safe"`: harmless markup kept, scripts, styles, event handlers and unsafe URLs dropped
+    /// (see [`crate::sanitize`]). For content from many hands.
+    Safe,
+    /// `true`: published as written. For content whose every editor is trusted.
+    Trusted,
+}
+
+impl HtmlPolicy {
+    /// Whether raw HTML is published as HTML (cleaned or not).
+    pub fn renders_html(self) -> bool {
+        self != HtmlPolicy::Text
+    }
+}
+
+impl<'de> Deserialize<'de> for HtmlPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = HtmlPolicy;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("true, false or \"safe\"")
+            }
+            fn visit_bool<E: serde::de::Error>(
+                self,
+                v: bool,
+            ) -> std::result::Result<HtmlPolicy, E> {
+                Ok(if v {
+                    HtmlPolicy::Trusted
+                } else {
+                    HtmlPolicy::Text
+                })
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<HtmlPolicy, E> {
+                match v {
+                    "safe" => Ok(HtmlPolicy::Safe),
+                    _ => Err(E::invalid_value(serde::de::Unexpected::Str(v), &self)),
+                }
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -204,7 +256,8 @@ impl Default for BuildConfig {
         BuildConfig {
             build_dir: default_build_dir(),
             theme: default_theme(),
-            allow_html: false,
+            allow_html: HtmlPolicy::Text,
+            html_given: false,
         }
     }
 }
@@ -252,6 +305,11 @@ impl Config {
         if !config.has_file {
             config.book.title = folder_title(root, &config.book.src);
         }
+        // mdBook publishes raw HTML, and its books use it (`<details>`, `<kbd>`, anchors): an
+        // mdBook book keeps the harmless part of it unless book.toml says otherwise.
+        if !config.build.html_given && root.join(&config.book.src).join("SUMMARY.md").is_file() {
+            config.build.allow_html = HtmlPolicy::Safe;
+        }
         Ok(config)
     }
 
@@ -265,6 +323,7 @@ impl Config {
         let mut config: Config = toml::from_str(text)
             .map_err(|e| Error::Content(vec![toml_diagnostic(&e, text, path)]))?;
         config.book.src_given = key_position(text, "book", "src").0 > 0;
+        config.build.html_given = key_position(text, "build", "allow-html").0 > 0;
         config.notes = notes;
         if let Some(base) = &config.site.base_url {
             if !crate::safe_url::is_web_url(base) {
@@ -467,7 +526,33 @@ mod tests {
         let c = Config::parse("", Path::new("book.toml")).unwrap();
         assert_eq!(c.build.build_dir, PathBuf::from("site"));
         assert_eq!(c.book.src, PathBuf::from("content"));
-        assert!(!c.build.allow_html);
+        assert_eq!(c.build.allow_html, HtmlPolicy::Text);
+    }
+
+    #[test]
+    fn allow_html_is_true_false_or_safe() {
+        for (value, policy) in [
+            ("false", HtmlPolicy::Text),
+            ("true", HtmlPolicy::Trusted),
+            ("\"safe\"", HtmlPolicy::Safe),
+        ] {
+            let text = format!("[build]\nallow-html = {value}\n");
+            let c = Config::parse(&text, Path::new("book.toml")).unwrap();
+            assert_eq!(c.build.allow_html, policy, "{value}");
+        }
+        for value in ["\"yes\"", "1"] {
+            let text = format!("[build]\nallow-html = {value}\n");
+            let err = Config::parse(&text, Path::new("book.toml")).unwrap_err();
+            let d = &err.diagnostics()[0];
+            assert_eq!((d.line, d.col), (2, 14), "{value}");
+            let shown = value.trim_matches('"');
+            let expected = if value.starts_with('"') {
+                format!("invalid value: string \"{shown}\", expected true, false or \"safe\"")
+            } else {
+                format!("invalid type: integer `{shown}`, expected true, false or \"safe\"")
+            };
+            assert_eq!(d.message, expected);
+        }
     }
 
     #[test]

@@ -284,6 +284,24 @@ pub fn load(
     })
 }
 
+/// Formulas whose TeX cannot be rendered: the page shows their source, and the editor learns
+/// where.
+pub fn math_warnings(page: &Page) -> Vec<Diagnostic> {
+    page.analysis
+        .math_errors
+        .iter()
+        .map(|m| {
+            Diagnostic::warning(
+                &page.source,
+                page.body_line + m.line.max(1) - 1,
+                m.col,
+                format!("formula not rendered: {}", m.message),
+            )
+            .with_hint("the page shows the source as it is; fix the TeX, or write `\\$` for a dollar sign that starts no formula")
+        })
+        .collect()
+}
+
 /// The files of a content directory, sorted by path.
 pub struct Scan {
     /// Markdown files: path relative to the content directory (with `/`), and full path.

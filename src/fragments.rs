@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use crate::content::Kind;
 use crate::glossary::PageLinker;
 use crate::links::{self, Target};
-use crate::markdown::{self, RenderInput, SectionText};
+use crate::markdown::{self, RenderInput, SectionText, Tools};
 use crate::site::Site;
 
 /// One page's Markdown, rendered.
@@ -52,16 +52,16 @@ impl Fragments {
 }
 
 /// Renders every page's Markdown with links rewritten and glossary terms linked.
-pub fn render_all(site: &Site) -> Fragments {
+pub fn render_all(site: &Site, tools: &Tools) -> Fragments {
     let pages: Vec<Fragment> = (0..site.pages.len())
         .into_par_iter()
-        .map(|i| fragment_for(site, i, &site.pages[i].url))
+        .map(|i| fragment_for(site, tools, i, &site.pages[i].url))
         .collect();
     Fragments::new(site, pages)
 }
 
 /// Renders one page's Markdown as if it were placed at `at` (its own URL, or the print page).
-pub fn fragment_for(site: &Site, i: usize, at: &str) -> Fragment {
+pub fn fragment_for(site: &Site, tools: &Tools, i: usize, at: &str) -> Fragment {
     let page = &site.pages[i];
     let index = site.link_index();
     let rewrite = |url: &str| -> String {
@@ -91,7 +91,8 @@ pub fn fragment_for(site: &Site, i: usize, at: &str) -> Fragment {
     let r = markdown::render(&RenderInput {
         body: &page.body,
         headings: &page.analysis.headings,
-        allow_html: site.config.build.allow_html,
+        html: site.config.build.allow_html,
+        tools,
         rewrite_link: &rewrite,
         glossary: Some(&linker),
     });

@@ -11,10 +11,14 @@ use std::sync::Mutex;
 
 use comrak::adapters::{HeadingAdapter, HeadingMeta};
 use comrak::arena_tree::Node;
-use comrak::nodes::{Ast, AstNode, LineColumn, NodeValue, Sourcepos};
+use comrak::nodes::{AlertType, Ast, AstNode, LineColumn, NodeValue, Sourcepos};
 use comrak::{parse_document, Arena, Options, Plugins};
 
-use crate::html::escape_attr;
+use crate::config::HtmlPolicy;
+use crate::highlight::Highlighter;
+use crate::html::{escape_attr, escape_html};
+use crate::math;
+use crate::sanitize::Sanitizer;
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Heading {
@@ -36,6 +40,15 @@ pub struct LinkRef {
     pub text: String,
 }
 
+/// A formula whose TeX cannot be rendered: the page shows its source instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MathError {
+    /// Line and column of the formula within the body (1-based).
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+}
+
 /// What the load stage learns from a page's Markdown.
 #[derive(Debug, Clone, Default)]
 pub struct Analysis {
@@ -44,6 +57,7 @@ pub struct Analysis {
     pub words: usize,
     /// Link targets besides headings: `id`s in raw HTML and `<a name>`.
     pub anchors: Vec<String>,
+    pub math_errors: Vec<MathError>,
 }
 
 /// How deep quotes, lists and inline markup may nest. Real documents stay far below; the limit
@@ -176,6 +190,12 @@ pub fn options() -> Options<'static> {
     o.extension.tasklist = true;
     o.extension.footnotes = true;
     o.extension.description_lists = true;
+    // `> [!NOTE]` and the other GitHub alerts, rendered as callouts.
+    o.extension.alerts = true;
+    // `$…$`, `$$…$$`, `` $`…`$ `` and ```` ```math ````. A `$` followed by a space, or a closing
+    // one followed by a digit, is not math, so prices (`$5 and $10`) stay text.
+    o.extension.math_dollars = true;
+    o.extension.math_code = true;
     // Raw HTML from content is turned into text before rendering (unless allowed); what remains
     // as HTML nodes at render time is accord's own markup.
     o.render.unsafe_ = true;
@@ -184,6 +204,29 @@ pub fn options() -> Options<'static> {
 
 pub use crate::slug::slugify;
 
+/// Parses a page body. mdBook's math delimiters (`\\( … \\)`) are found in the tree, which
+/// needs escaped characters kept apart while that is done; they are merged back afterwards.
+/// Also returns where a `$` opened a formula that ran into code (see
+/// [`math::dollars_across_code`]).
+pub fn parse<'a>(arena: &'a Arena<AstNode<'a>>, body: &str) -> (&'a AstNode<'a>, Vec<LineColumn>) {
+    let mdbook = math::has_mdbook_delimiters(body);
+    let mut opts = options();
+    opts.render.escaped_char_spans = mdbook;
+    let root = parse_document(arena, body, &opts);
+    if mdbook {
+        math::mdbook_delimiters(arena, root);
+    }
+    let undone = if body.contains('`') && body.contains('$') {
+        math::dollars_across_code(root)
+    } else {
+        Vec::new()
+    };
+    if mdbook || !undone.is_empty() {
+        math::merge_text(root);
+    }
+    (root, undone)
+}
+
 /// Text of a node and its descendants, as a reader sees it.
 pub fn collect_text<'a>(node: &'a AstNode<'a>, out: &mut String) {
     for n in node.descendants() {
@@ -191,6 +234,7 @@ pub fn collect_text<'a>(node: &'a AstNode<'a>, out: &mut String) {
             NodeValue::Text(t) => out.push_str(t),
             NodeValue::Code(c) => out.push_str(&c.literal),
             NodeValue::CodeBlock(c) => out.push_str(&c.literal),
+            NodeValue::Math(m) => out.push_str(&m.literal),
             NodeValue::HtmlInline(h) => out.push_str(h),
             NodeValue::SoftBreak | NodeValue::LineBreak => out.push(' '),
             _ => {}
@@ -325,8 +369,7 @@ pub fn analyze(body: &str) -> Result<Analysis, TooDeep> {
         return Err(deep);
     }
     let arena = Arena::new();
-    let opts = options();
-    let root = parse_document(&arena, body, &opts);
+    let (root, dollars_in_code) = parse(&arena, body);
     if let Some(deep) = too_deep_tree(root) {
         return Err(deep);
     }
@@ -337,7 +380,19 @@ pub fn analyze(body: &str) -> Result<Analysis, TooDeep> {
         ids.used.entry(id.clone()).or_insert(0);
     }
     let mut explicit = explicit.into_iter();
-    let mut analysis = Analysis::default();
+    let mut analysis = Analysis {
+        math_errors: dollars_in_code
+            .into_iter()
+            .map(|pos| MathError {
+                line: pos.line,
+                col: pos.column,
+                message:
+                    "this `$` opens a formula that runs into code, so the text is shown as written"
+                        .into(),
+            })
+            .collect(),
+        ..Analysis::default()
+    };
     for node in root.descendants() {
         let data = node.data.borrow();
         let pos = data.sourcepos.start;
@@ -385,7 +440,85 @@ pub fn analyze(body: &str) -> Result<Analysis, TooDeep> {
             _ => {}
         }
     }
+    let formulas = formulas(root);
+    let sources: Vec<_> = formulas
+        .iter()
+        .map(|f| (f.tex.as_str(), f.display))
+        .collect();
+    for (f, result) in formulas.iter().zip(math::to_mathml_all(&sources)) {
+        if let Err(message) = result {
+            analysis.math_errors.push(MathError {
+                line: f.line,
+                col: f.col,
+                message,
+            });
+        }
+    }
     Ok(analysis)
+}
+
+/// A formula of the page: `$…$`, `$$…$$`, mdBook's delimiters or a ```` ```math ```` block.
+struct Formula<'a> {
+    node: &'a AstNode<'a>,
+    tex: String,
+    display: bool,
+    /// A ```` ```math ```` block rather than inline math.
+    block: bool,
+    line: usize,
+    col: usize,
+}
+
+/// The page's formulas in document order.
+fn formulas<'a>(root: &'a AstNode<'a>) -> Vec<Formula<'a>> {
+    let mut out = Vec::new();
+    for node in root.descendants() {
+        let data = node.data.borrow();
+        let pos = data.sourcepos.start;
+        let (tex, display, block) = match &data.value {
+            // The newlines around a display formula are not part of it.
+            NodeValue::Math(m) => (m.literal.trim().to_string(), m.display_math, false),
+            NodeValue::CodeBlock(c) if is_math_fence(&c.info) => {
+                (c.literal.trim().to_string(), true, true)
+            }
+            _ => continue,
+        };
+        out.push(Formula {
+            node,
+            tex,
+            display,
+            block,
+            line: pos.line,
+            col: pos.column,
+        });
+    }
+    out
+}
+
+/// Replaces the page's formulas by their MathML, or, when their TeX cannot be rendered (a
+/// warning said so at load time), by their source as code: never lost.
+fn render_formulas<'a>(root: &'a AstNode<'a>) {
+    let formulas = formulas(root);
+    let sources: Vec<_> = formulas
+        .iter()
+        .map(|f| (f.tex.as_str(), f.display))
+        .collect();
+    for (f, result) in formulas.iter().zip(math::to_mathml_all(&sources)) {
+        let html = match (result, f.block) {
+            (Ok(mathml), false) => mathml,
+            (Ok(mathml), true) => format!("{mathml}\n"),
+            (Err(_), false) => format!("<code class=\"math-error\">{}</code>", escape_html(&f.tex)),
+            (Err(_), true) => format!(
+                "<pre class=\"math-error\"><code>{}</code></pre>\n",
+                escape_html(&f.tex)
+            ),
+        };
+        f.node.data.borrow_mut().value = NodeValue::Raw(html);
+    }
+}
+
+/// ```` ```math ````: a formula, not code.
+fn is_math_fence(info: &str) -> bool {
+    info.split_whitespace().next() == Some("math")
 }
 
 #[derive(Default)]
@@ -464,12 +597,30 @@ pub fn directive(html: &str) -> Option<bool> {
     }
 }
 
-/// A node made by accord rather than parsed (it has no source position).
+/// A node made by accord rather than parsed (it has no source position, which also tells it
+/// apart from the editor's raw HTML).
 pub fn new_node<'a>(arena: &'a Arena<AstNode<'a>>, value: NodeValue) -> &'a AstNode<'a> {
     arena.alloc(Node::new(std::cell::RefCell::new(Ast::new(
         value,
         LineColumn { line: 0, column: 0 },
     ))))
+}
+
+/// Rust code without rustdoc's hidden lines (`# ` in front, or a lone `#`); `##` stands for a
+/// line that really starts with `#`.
+fn hide_rustdoc_lines(code: &str) -> String {
+    code.split_inclusive('\n')
+        .filter_map(|line| {
+            let t = line.trim_start();
+            if t.starts_with("##") {
+                Some(line.replacen("##", "#", 1))
+            } else if t == "#\n" || t == "#" || t.starts_with("# ") {
+                None
+            } else {
+                Some(line.to_string())
+            }
+        })
+        .collect()
 }
 
 /// Raw HTML that starts with a comment: an editor's note (or a directive), never published.
@@ -494,7 +645,8 @@ fn strip_comments(html: &str) -> String {
 
 /// Removes HTML comments from the document: editors' notes stay private. What follows a
 /// comment in the same raw HTML block is kept, as text unless raw HTML is allowed.
-fn drop_comments<'a>(arena: &'a Arena<AstNode<'a>>, root: &'a AstNode<'a>, allow_html: bool) {
+fn drop_comments<'a>(arena: &'a Arena<AstNode<'a>>, root: &'a AstNode<'a>, html: HtmlPolicy) {
+    let allow_html = html.renders_html();
     let nodes: Vec<_> = root.descendants().collect();
     for node in nodes {
         let mut data = node.data.borrow_mut();
@@ -523,11 +675,20 @@ fn drop_comments<'a>(arena: &'a Arena<AstNode<'a>>, root: &'a AstNode<'a>, allow
     }
 }
 
+/// What rendering needs that is costly to make (loading grammars takes milliseconds): made once
+/// per build and shared by every page.
+#[derive(Default)]
+pub struct Tools {
+    pub highlighter: Highlighter,
+    pub sanitizer: Sanitizer,
+}
+
 /// Everything rendering one page needs besides its Markdown.
 pub struct RenderInput<'r> {
     pub body: &'r str,
     pub headings: &'r [Heading],
-    pub allow_html: bool,
+    pub html: HtmlPolicy,
+    pub tools: &'r Tools,
     /// Rewrites a link destination to its final href (links were checked at resolve time).
     pub rewrite_link: &'r dyn Fn(&str) -> String,
     pub glossary: Option<&'r dyn TermLinker>,
@@ -536,7 +697,7 @@ pub struct RenderInput<'r> {
 pub fn render(input: &RenderInput<'_>) -> Rendered {
     let arena = Arena::new();
     let opts = options();
-    let root = parse_document(&arena, input.body, &opts);
+    let (root, _) = parse(&arena, input.body);
     // The ids were taken at load time (`input.headings`); only the attribute text goes.
     strip_heading_attributes(root);
     let mut terms_used = Vec::new();
@@ -555,16 +716,21 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
                 }
                 l.url = (input.rewrite_link)(&l.url);
             }
+            // rustdoc's hidden lines (`# use std::io;`) are for the compiler, not the reader: mdBook
+            // hides them in Rust code, and so does accord.
+            NodeValue::CodeBlock(c) if c.info.split([',', ' ']).next() == Some("rust") => {
+                c.literal = hide_rustdoc_lines(&c.literal);
+            }
             // Comments are dropped after glossary linking, which reads its directives from them.
             NodeValue::HtmlInline(h) if is_comment(h) => {}
             NodeValue::HtmlBlock(b) if is_comment(&b.literal) => {}
             NodeValue::HtmlInline(h) if is_bare_anchor(h) => {}
             NodeValue::HtmlBlock(b) if is_bare_anchor(&b.literal) => {}
-            NodeValue::HtmlInline(h) if !input.allow_html => {
+            NodeValue::HtmlInline(h) if !input.html.renders_html() => {
                 let text = std::mem::take(h);
                 data.value = NodeValue::Text(text);
             }
-            NodeValue::HtmlBlock(b) if !input.allow_html => {
+            NodeValue::HtmlBlock(b) if !input.html.renders_html() => {
                 let text = std::mem::take(&mut b.literal);
                 data.value = NodeValue::Paragraph;
                 drop(data);
@@ -589,22 +755,120 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
     }
     terms_used.sort_unstable();
     terms_used.dedup();
-    drop_comments(&arena, root, input.allow_html);
+    drop_comments(&arena, root, input.html);
+    if input.html == HtmlPolicy::Safe {
+        sanitize_raw_html(root, &input.tools.sanitizer);
+    }
 
     let sections = sections(root, input.headings);
+    render_formulas(root);
     let adapter = HeadingIds {
         ids: Mutex::new(input.headings.iter().map(|h| h.id.clone()).collect()),
     };
     let mut plugins = Plugins::default();
     plugins.render.heading_adapter = Some(&adapter);
+    plugins.render.codefence_syntax_highlighter = Some(&input.tools.highlighter);
     let mut html = Vec::new();
     // Writing to a Vec cannot fail.
-    let _ = comrak::format_html_with_plugins(root, &opts, &mut html, &plugins);
+    let _ = Formatter::format_document_with_plugins(root, &opts, &mut html, &plugins);
     Rendered {
         html: accessible_task_boxes(&String::from_utf8_lossy(&html)),
         sections,
         terms_used,
     }
+}
+
+/// The editor's raw HTML (nodes with a source position; accord's own markup has none), cleaned
+/// as one document so that an element opened before Markdown and closed after it stays whole.
+fn sanitize_raw_html<'a>(root: &'a AstNode<'a>, sanitizer: &Sanitizer) {
+    let raw: Vec<_> = root
+        .descendants()
+        .filter(|n| {
+            let data = n.data.borrow();
+            data.sourcepos.start.line > 0
+                && matches!(
+                    data.value,
+                    NodeValue::HtmlBlock(_) | NodeValue::HtmlInline(_)
+                )
+        })
+        .collect();
+    if raw.is_empty() {
+        return;
+    }
+    let literals: Vec<String> = raw
+        .iter()
+        .map(|n| match &n.data.borrow().value {
+            NodeValue::HtmlBlock(b) => b.literal.clone(),
+            NodeValue::HtmlInline(h) => h.clone(),
+            _ => String::new(),
+        })
+        .collect();
+    let pieces: Vec<&str> = literals.iter().map(String::as_str).collect();
+    let cleaned = sanitizer.clean_pieces(&pieces);
+    // Markdown that stood inside something dropped goes with it, where the pieces around it are
+    // siblings (an inline `<script>…</script>`; a `<textarea>`, blank lines, Markdown, its end).
+    for &gap in &cleaned.lost {
+        let (before, after) = (raw[gap - 1], raw[gap]);
+        let siblings = match (before.parent(), after.parent()) {
+            (Some(a), Some(b)) => std::ptr::eq(a, b),
+            _ => false,
+        };
+        if siblings {
+            let mut cursor = before.next_sibling();
+            while let Some(node) = cursor {
+                if std::ptr::eq(node, after) {
+                    break;
+                }
+                cursor = node.next_sibling();
+                node.detach();
+            }
+        }
+    }
+    for (node, clean) in raw.into_iter().zip(cleaned.pieces) {
+        if clean.trim().is_empty() {
+            node.detach();
+            continue;
+        }
+        match &mut node.data.borrow_mut().value {
+            NodeValue::HtmlBlock(b) => b.literal = clean,
+            NodeValue::HtmlInline(h) => *h = clean,
+            _ => {}
+        }
+    }
+}
+
+// accord's HTML for the nodes it renders differently from comrak: alerts as callouts.
+// Everything else is comrak's (formulas are raw MathML by then).
+comrak::create_formatter!(Formatter, {
+    NodeValue::Alert(ref alert) => |context, entering| {
+        if entering {
+            let title = alert
+                .title
+                .clone()
+                .unwrap_or_else(|| alert.alert_type.default_title());
+            context.cr()?;
+            context.write_all(callout_open(alert.alert_type, &title).as_bytes())?;
+        } else {
+            context.cr()?;
+            context.write_all(b"</aside>\n")?;
+        }
+    },
+});
+
+/// The opening of a callout: a note (its role) named by its title, which it also shows.
+fn callout_open(kind: AlertType, title: &str) -> String {
+    let class = match kind {
+        AlertType::Note => "note",
+        AlertType::Tip => "tip",
+        AlertType::Important => "important",
+        AlertType::Warning => "warning",
+        AlertType::Caution => "caution",
+    };
+    format!(
+        "<aside class=\"callout callout-{class}\" role=\"note\" aria-label=\"{}\">\n<p class=\"callout-title\">{}</p>\n",
+        escape_attr(title),
+        escape_html(title)
+    )
 }
 
 /// Task-list items render as disabled checkboxes with no label, which screen readers announce as
@@ -661,6 +925,7 @@ fn collect_block_text<'a>(node: &'a AstNode<'a>, out: &mut String) {
         NodeValue::Text(t) => out.push_str(t),
         NodeValue::Code(c) => out.push_str(&c.literal),
         NodeValue::CodeBlock(c) => out.push_str(&c.literal),
+        NodeValue::Math(m) => out.push_str(&m.literal),
         NodeValue::SoftBreak | NodeValue::LineBreak => out.push(' '),
         // accord's own markup (glossary tooltips) is not page text.
         NodeValue::HtmlInline(_) => return,
@@ -683,7 +948,8 @@ mod tests {
         render(&RenderInput {
             body,
             headings: &a.headings,
-            allow_html: false,
+            html: HtmlPolicy::Text,
+            tools: &Tools::default(),
             rewrite_link: &|u| u.to_string(),
             glossary: None,
         })
@@ -753,5 +1019,183 @@ mod tests {
         assert!(r.sections[1].text.contains("One two."));
         assert!(r.sections[1].text.contains("three"));
         assert_eq!(r.sections[2].heading, "Second");
+    }
+
+    fn with(body: &str, html: HtmlPolicy) -> (Rendered, Analysis) {
+        let a = analyze(body).unwrap();
+        let r = render(&RenderInput {
+            body,
+            headings: &a.headings,
+            html,
+            tools: &Tools::default(),
+            rewrite_link: &|u| u.to_string(),
+            glossary: None,
+        });
+        (r, a)
+    }
+
+    #[test]
+    fn alerts_are_callouts_named_by_their_title() {
+        for (kind, class, title) in [
+            ("NOTE", "note", "Note"),
+            ("TIP", "tip", "Tip"),
+            ("IMPORTANT", "important", "Important"),
+            ("WARNING", "warning", "Warning"),
+            ("CAUTION", "caution", "Caution"),
+            ("caution", "caution", "Caution"),
+        ] {
+            let r = plain(&format!("> [!{kind}]\n> Read *this*.\n"));
+            assert_eq!(
+                r.html,
+                format!(
+                    "<aside class=\"callout callout-{class}\" role=\"note\" aria-label=\"{title}\">\n\
+                     <p class=\"callout-title\">{title}</p>\n<p>Read <em>this</em>.</p>\n</aside>\n"
+                )
+            );
+        }
+        assert_eq!(
+            plain("> [!TIP] Before you <sign>\n> Read it.\n").html,
+            "<aside class=\"callout callout-tip\" role=\"note\" aria-label=\"Before you &lt;sign&gt;\">\n\
+             <p class=\"callout-title\">Before you &lt;sign&gt;</p>\n<p>Read it.</p>\n</aside>\n"
+        );
+        // Not an alert: an ordinary quote.
+        assert_eq!(
+            plain("> [!NOPE]\n> x\n").html,
+            "<blockquote>\n<p>[!NOPE]\nx</p>\n</blockquote>\n"
+        );
+    }
+
+    #[test]
+    fn fenced_code_is_highlighted_by_language_with_classes() {
+        assert_eq!(
+            plain("```yaml\nkey: value # c\n```\n").html,
+            "<pre><code class=\"language-yaml\"><span class=\"hl-tag\">key</span>: \
+             <span class=\"hl-string\">value</span> <span class=\"hl-comment\"># c\n</span>\
+             </code></pre>\n"
+        );
+        let r = plain("```rust\nfn main() { let s = \"<x>\"; } // done\n```\n");
+        assert_eq!(
+            r.html,
+            "<pre><code class=\"language-rust\"><span class=\"hl-keyword\">fn</span> \
+             <span class=\"hl-function\">main</span>() { <span class=\"hl-keyword\">let</span> s = \
+             <span class=\"hl-string\">&quot;&lt;x&gt;&quot;</span>; } \
+             <span class=\"hl-comment\">// done\n</span></code></pre>\n"
+        );
+        assert_eq!(
+            plain("```no-such-language\n<x> & y\n```\n\n```\nplain\n```\n").html,
+            "<pre><code class=\"language-no-such-language\">&lt;x&gt; &amp; y\n</code></pre>\n\
+             <pre><code>plain\n</code></pre>\n"
+        );
+    }
+
+    #[test]
+    fn math_becomes_mathml_without_losing_characters() {
+        let x2 = "<semantics><msup><mi>x</mi><mn>2</mn></msup>\
+                  <annotation encoding=\"application/x-tex\">x^2</annotation></semantics></math>";
+        let thin = "<semantics><mrow><mi>a</mi><mspace width=\"0.16666667em\"/><mi>b</mi></mrow>\
+                    <annotation encoding=\"application/x-tex\">a\\,b</annotation></semantics></math>";
+        // GitHub's dollars: inline, display; `\,` reaches TeX.
+        assert_eq!(
+            plain("Inline $a\\,b$ and $$x^2$$.\n").html,
+            format!("<p>Inline <math>{thin} and <math display=\"block\">{x2}.</p>\n")
+        );
+        // mdBook's delimiters, with `\,` written once (kept) or twice (mdBook's way).
+        assert_eq!(
+            plain("See \\\\(a\\,b\\\\) and \\\\(a\\\\,b\\\\).\n").html,
+            format!("<p>See <math>{thin} and <math>{thin}.</p>\n")
+        );
+        assert_eq!(
+            plain("\\\\[\nx^2\n\\\\]\n").html,
+            format!("<p><math display=\"block\">{x2}</p>\n")
+        );
+        assert_eq!(
+            plain("```math\nx^2\n```\n").html,
+            format!("<math display=\"block\">{x2}\n")
+        );
+        // Not math: code, prices, a lone escaped parenthesis.
+        assert_eq!(
+            plain("`$x^2$` and `\\\\(x\\\\)`, $5 and $10, \\(x\\).\n\n```\n$x$\n```\n").html,
+            "<p><code>$x^2$</code> and <code>\\\\(x\\\\)</code>, $5 and $10, (x).</p>\n\
+             <pre><code>$x$\n</code></pre>\n"
+        );
+        // comrak reads dollars before code spans: a price before code with a dollar in it
+        // would open a formula that runs into the code. Such text stays text, every character.
+        let (r, a) = with("Pay $10 or run `$x$` now.\n", HtmlPolicy::Text);
+        assert_eq!(r.html, "<p>Pay $10 or run `$x$` now.</p>\n");
+        assert_eq!(
+            a.math_errors,
+            [MathError {
+                line: 1,
+                col: 5,
+                message:
+                    "this `$` opens a formula that runs into code, so the text is shown as written"
+                        .into()
+            }]
+        );
+        assert!(analyze("$x$ and \\\\(y\\\\)")
+            .unwrap()
+            .math_errors
+            .is_empty());
+        // Markup between the delimiters: left as it was.
+        assert_eq!(
+            plain("\\\\(a *b* c\\\\)\n").html,
+            "<p>\\(a <em>b</em> c\\)</p>\n"
+        );
+    }
+
+    #[test]
+    fn openers_that_never_close_stay_fast() {
+        let start = std::time::Instant::now();
+        for body in ["\\\\( a ".repeat(30_000), "\\\\[ a *b* ".repeat(6_000)] {
+            let r = plain(&body);
+            assert!(r.html.starts_with("<p>\\"), "{}", &r.html[..40]);
+        }
+        assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
+    }
+
+    #[test]
+    fn invalid_tex_shows_its_source_and_is_reported_where_it_is() {
+        let (r, a) = with(
+            "Text\n\nBad $\\frac{1}{$ and \\\\(\\nope\\\\).\n",
+            HtmlPolicy::Text,
+        );
+        assert_eq!(
+            r.html,
+            "<p>Text</p>\n<p>Bad <code class=\"math-error\">\\frac{1}{</code> and \
+             <code class=\"math-error\">\\nope</code>.</p>\n"
+        );
+        assert_eq!(
+            a.math_errors,
+            [
+                MathError {
+                    line: 3,
+                    col: 5,
+                    message: "Expected closing token \"}\", but reached end of input.".into()
+                },
+                MathError {
+                    line: 3,
+                    col: 21,
+                    message: "Unknown command \"\\nope\".".into()
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn safe_html_keeps_harmless_markup_around_markdown() {
+        let body = "<details>\n<summary>More</summary>\n\nSome *text*.\n\n</details>\n\n\
+                    Press <kbd>Ctrl</kbd> <a id=\"c-case\"></a><a href=\"javascript:x\" onclick=\"y\">z</a>\
+                    <!-- note --><img src=\"https://example.org/x.png\" alt=\"x\">\n\n\
+                    <div class=\"box\" style=\"color:red\"><script>alert(1)</script>\n\nInside.\n\n</div>\n";
+        let (r, _) = with(body, HtmlPolicy::Safe);
+        assert_eq!(
+            r.html,
+            "<details>\n<summary>More</summary>\n<p>Some <em>text</em>.</p>\n</details>\n\
+             <p>Press <kbd>Ctrl</kbd> <a id=\"c-case\"></a><a>z</a><img alt=\"x\"></p>\n\
+             <div class=\"box\">\n<p>Inside.</p>\n</div>\n"
+        );
+        // Trusted HTML is published as written, comments still dropped.
+        let (r, _) = with("<b onclick=\"x\">b</b><!-- note -->\n", HtmlPolicy::Trusted);
+        assert_eq!(r.html, "<p><b onclick=\"x\">b</b></p>\n");
     }
 }

@@ -104,7 +104,9 @@ pub fn render_site(
     progress: Option<&ProgressBar>,
 ) -> Result<(Vec<OutFile>, Fragments)> {
     let theme = timer.stage("theme", || Theme::load(root, &site.config.build.theme))?;
-    let frags = timer.stage("markdown", || crate::fragments::render_all(site));
+    let frags = timer.stage("markdown", || {
+        crate::fragments::render_all(site, &crate::markdown::Tools::default())
+    });
     let files = render(root, site, &frags, &theme, timer, progress)?;
     Ok((files, frags))
 }

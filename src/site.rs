@@ -209,6 +209,7 @@ pub fn resolve(config: Config, loaded: crate::content::Loaded) -> Resolved {
     let related = graph.related(&mut diags);
     graph.citations(&mut diags);
     graph.element_anchors(&mut diags);
+    diags.extend(pages.iter().flat_map(crate::content::math_warnings));
     crate::error::sort_diagnostics(&mut diags);
 
     let children = order_children(&pages);

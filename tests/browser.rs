@@ -517,3 +517,43 @@ fn content_type(p: &Path) -> &'static str {
         _ => "application/octet-stream",
     }
 }
+
+/// Callouts, highlighted code and formulas (the fixture `tests/fixtures/markup`) read well and
+/// pass axe-core in the light and the dark colour scheme.
+#[test]
+fn callouts_code_and_math_pass_axe_in_light_and_dark() {
+    if !can_run() {
+        return;
+    }
+    let _one = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let site = tmp.path().join("site");
+    let build = Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(["build", "--root"])
+        .arg(root().join("tests/fixtures/markup"))
+        .arg("--out")
+        .arg(&site)
+        .output()
+        .expect("run accord build");
+    assert!(
+        build.status.success(),
+        "accord build failed:\n{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    let base = serve_folder(&site);
+    let mut cmd = Command::new("node");
+    cmd.current_dir(root())
+        .arg("tests/browser/markup.mjs")
+        .arg("--http")
+        .arg(format!("{base}markup.html"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let (status, out) = run_with_limit(cmd, NODE_LIMIT);
+    report(&out);
+    assert_eq!(
+        status,
+        Some(0),
+        "the markup fixture failed in the browser:\n{out}"
+    );
+}

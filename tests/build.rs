@@ -547,3 +547,55 @@ fn a_killed_build_leaves_the_old_site_and_the_next_build_cleans_up() {
     assert_eq!(temporaries(&f), Vec::<String>::new());
     assert!(snapshot_dir(&f.site()) == before);
 }
+
+/// The fixture in `tests/fixtures/markup` (also opened in Chromium by the browser tests): every
+/// alert type, highlighted and plain code, each spelling of math, and raw HTML under
+/// `allow-html = "safe"`, rendered at build time. The page's content is compared whole.
+#[test]
+fn alerts_code_math_and_safe_html_render_at_build_time() {
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/markup");
+    let files: Vec<(String, String)> = ["book.toml", "content/_index.md", "content/markup.md"]
+        .iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(fixture.join(p)).expect("read the fixture");
+            (p.to_string(), text)
+        })
+        .collect();
+    let borrowed: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let f = Fixture::new(&borrowed);
+    std::fs::copy(
+        fixture.join("content/map.png"),
+        f.path().join("content/map.png"),
+    )
+    .expect("copy the image");
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    // The one formula that cannot be rendered is a warning at its line and column.
+    assert_eq!(
+        stderr(&out).lines().take(3).collect::<Vec<_>>(),
+        [
+            "content/markup.md:49:31: warning: formula not rendered: Expected closing token \"}\", but reached end of input.",
+            "  hint: the page shows the source as it is; fix the TeX, or write `\\$` for a dollar sign that starts no formula",
+            "0 errors, 1 warning",
+        ]
+    );
+    let html = f.read("markup.html");
+    let start = html.find("<div class=\"content\">").expect("content");
+    // The fragment has no `</div>` line of its own: the first one closes the content.
+    let end = start + html[start..].find("\n</div>\n").expect("end of content");
+    let content = &html[start..end];
+    insta::assert_snapshot!(content);
+    // What the snapshot shows gone, said outright: nothing hostile, remote or private survives.
+    for gone in [
+        "alert(1)",
+        "steal()",
+        "javascript:",
+        "https://example.org/x.png",
+        "editor's note",
+    ] {
+        assert!(!content.contains(gone), "{gone} in the content");
+    }
+}

@@ -324,3 +324,38 @@ fn content_outside_the_project_is_a_warning() {
         stderr(&out)
     );
 }
+
+/// TeX is the editor's too: markup the TeX converter lets through, or nesting that would exhaust
+/// its stack, gives the formula's source as text and a warning at its place, never a script in
+/// the page or a crash.
+#[test]
+fn hostile_tex_is_shown_as_text_with_a_warning() {
+    let deep = format!("{}x{}", "{".repeat(10_000), "}".repeat(10_000));
+    let chain = format!("{}x", "\\sqrt".repeat(3_000));
+    let f = site(&[(
+        "content/tex.md",
+        &format!(
+            "# TeX\n\n$\\operatorname{{<svg/onload=alert(1)>}}$\n\n$${deep}$$\n\n$${chain}$$\n"
+        ),
+    )]);
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let warnings: Vec<_> = stderr(&out)
+        .lines()
+        .filter(|l| l.contains("warning:"))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "content/tex.md:3:1: warning: formula not rendered: the formula would write malformed markup (unexpected-solidus-in-tag) into the page",
+            "content/tex.md:5:1: warning: formula not rendered: the formula is 20001 bytes long, more than 16384",
+            "content/tex.md:7:1: warning: formula not rendered: the formula nests 3000 levels deep, more than 50",
+        ]
+    );
+    let html = f.read("tex.html");
+    assert!(!html.contains("<svg"), "{html}");
+    assert!(html.contains(
+        "<p><code class=\"math-error\">\\operatorname{&lt;svg/onload=alert(1)&gt;}</code></p>"
+    ));
+}

@@ -86,9 +86,30 @@ fn book() -> Fixture {
             "src/ref/config.md",
             "# Config\n\n## Case {#c-case}\n\nWrite \\{{#include file.md}} to include a file.\n",
         ),
-        ("src/contributors.md", "# Contributors\n\nPeople who wrote it.\n"),
+        (
+            "src/contributors.md",
+            "# Contributors\n\n<details><summary>People</summary>\n\nWho *wrote* it.\n\n</details>\n\n<kbd>Ctrl</kbd> <script>alert(1)</script><b onclick=\"alert(2)\">bold</b>\n",
+        ),
         ("src/unlisted.md", "# Not listed\n"),
     ])
+}
+
+/// The text of each code block of a page, as a reader sees it (highlighting markup removed).
+fn code_blocks(html: &str) -> Vec<String> {
+    html.split("<pre>")
+        .skip(1)
+        .map(|b| {
+            let inner = b.split("</pre>").next().unwrap_or("");
+            let text: String = inner
+                .split('<')
+                .map(|part| part.split_once('>').map_or(part, |(_, t)| t))
+                .collect();
+            text.replace("&quot;", "\"")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&")
+        })
+        .collect()
 }
 
 /// The chain of "next" links from the home page.
@@ -192,20 +213,21 @@ fn includes_anchors_links_and_settings_of_the_book_are_honoured() {
     let install = f.read("guide/install.html");
     assert!(install.contains("<h2 id=\"get-it\">"), "{install}");
     assert!(install.contains("Line two: use std::io;"), "{install}");
-    assert!(
-        install.contains("<code class=\"language-rust\">fn main() {\n    println!(&quot;hello&quot;);\n}\n</code>"),
-        "{install}"
-    );
-    // `:3:5` of the playground is the anchor line (dropped) and the first two lines of main.
-    assert!(
-        install.contains("fn main() {\n    println!(&quot;hello&quot;);\n</code>"),
-        "{install}"
+    // The anchor selection, then `:3:5` of the playground: the anchor line (dropped) and the
+    // first two lines of main.
+    assert_eq!(
+        code_blocks(&install),
+        [
+            "fn main() {\n    println!(\"hello\");\n}\n",
+            "fn main() {\n    println!(\"hello\");\n"
+        ]
     );
     let use_page = f.read("guide/use.html");
     assert!(use_page.contains("A shared note, included where it is needed."));
-    assert!(
-        use_page.contains("# // A listing.\n# use std::io;\nfn main() {"),
-        "{use_page}"
+    // rustdoc_include: the lines outside the anchor are hidden, as mdBook hides them.
+    assert_eq!(
+        code_blocks(&use_page),
+        ["fn main() {\n    println!(\"hello\");\n}\n"]
     );
     // The included fragment is not a page of its own.
     assert!(!f.site().join("fragments/note.html").exists());
@@ -234,6 +256,20 @@ fn includes_anchors_links_and_settings_of_the_book_are_honoured() {
         old.contains("<meta http-equiv=\"refresh\" content=\"0; url=guide/install.html\">"),
         "{old}"
     );
+    // An mdBook book keeps harmless raw HTML and loses the rest.
+    let contributors = f.read("contributors.html");
+    assert!(
+        contributors.contains("<details><summary>People</summary>"),
+        "{contributors}"
+    );
+    assert!(contributors.contains("<em>wrote</em>"));
+    assert!(contributors.contains("<kbd>Ctrl</kbd>"));
+    for gone in ["<script>alert", "alert(1)", "alert(2)", "onclick"] {
+        assert!(
+            !contributors.contains(gone),
+            "{gone} published:\n{contributors}"
+        );
+    }
     // A book of untagged pages has nothing to browse by.
     assert!(!f.site().join("browse.html").exists());
     assert!(!home.contains("browse.html"));

@@ -33,6 +33,7 @@ use crate::content::{self, Loaded, Page};
 use crate::error::{Diagnostic, Error, Result};
 use crate::fragments::{self, Fragment, Fragments};
 use crate::frontmatter::Meta;
+use crate::markdown::Tools;
 use crate::output::OutFile;
 use crate::pipeline::{self, Timer};
 use crate::render;
@@ -172,6 +173,8 @@ pub struct Builder {
     exclude: Vec<PathBuf>,
     /// Copies made while idle (see [`Builder::prepare`]), so the next rebuild need not copy.
     spare: Spare,
+    /// The highlighter's grammars and the sanitiser, made once for every rebuild.
+    tools: Tools,
 }
 
 #[derive(Default)]
@@ -200,6 +203,7 @@ impl Builder {
             symlinks: Vec::new(),
             exclude: Vec::new(),
             spare: Spare::default(),
+            tools: Tools::default(),
         }
     }
 
@@ -281,7 +285,9 @@ impl Builder {
             }
             _ => Vec::new(),
         };
-        let frags = timer.stage("markdown", || plan.fragments(last, &site, spare_frags));
+        let frags = timer.stage("markdown", || {
+            plan.fragments(last, &site, spare_frags, &self.tools)
+        });
         let which = plan.pages_to_render(last, &site, &frags);
         let sctx = render::site_ctx(&site);
         let files = timer.stage("templates", || {
@@ -637,6 +643,7 @@ impl Plan {
         last: Option<&Snapshot>,
         site: &Site,
         mut spare: Vec<Option<Fragment>>,
+        tools: &Tools,
     ) -> Fragments {
         let reused: Vec<Option<Fragment>> = (0..site.pages.len())
             .map(|i| match (last, self.unchanged[i]) {
@@ -650,7 +657,9 @@ impl Plan {
         let pages = reused
             .into_par_iter()
             .enumerate()
-            .map(|(i, f)| f.unwrap_or_else(|| fragments::fragment_for(site, i, &site.pages[i].url)))
+            .map(|(i, f)| {
+                f.unwrap_or_else(|| fragments::fragment_for(site, tools, i, &site.pages[i].url))
+            })
             .collect();
         Fragments::new(site, pages)
     }
