@@ -160,10 +160,16 @@ struct PageCtx<'a> {
     edit_url: Option<String>,
     /// The browser tab's title, when the page sets its own (`{{#title …}}`).
     tab_title: Option<&'a str>,
-    /// The sidebar's chapter tree, seen from this page.
-    chapters: Vec<crate::navigation::TreeLine>,
+    /// The sidebar's chapter tree, seen from this page, rendered once with `toc.html`.
+    chapters_html: String,
     prev: Option<NeighbourCtx>,
     next: Option<NeighbourCtx>,
+}
+
+#[derive(Serialize)]
+struct TocCtx<'a> {
+    root: &'a str,
+    chapters: Vec<crate::navigation::TreeLine>,
 }
 
 #[derive(Serialize)]
@@ -545,9 +551,20 @@ fn render_page(
         Vec::new()
     };
     let (prev, next) = crate::navigation::neighbours(site, i);
+    let root = links::root_of(&p.url);
+    let chapters_html = render_template(
+        theme,
+        "toc.html",
+        &TocCtx {
+            root: &root,
+            chapters: crate::navigation::tree(site, i),
+        },
+        String::new(),
+    )
+    .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())?;
     let ctx = PageCtx {
         site: sctx,
-        root: links::root_of(&p.url),
+        root: root.clone(),
         url: &p.url,
         title: &p.title,
         kind: p.kind.as_str(),
@@ -601,7 +618,7 @@ fn render_page(
                 t.replace("{path}", &path.to_string_lossy().replace('\\', "/"))
             })
             .filter(|u| crate::safe_url::is_web_url(u)),
-        chapters: crate::navigation::tree(site, i),
+        chapters_html,
         prev: prev.map(|(title, url)| NeighbourCtx { title, url }),
         next: next.map(|(title, url)| NeighbourCtx { title, url }),
         children,
