@@ -1,6 +1,8 @@
 //! Existing Markdown builds as it is: an mdBook book (book.toml with mdBook's tables, SUMMARY.md
 //! with parts, nesting, drafts and separators, includes, heading ids, raw anchors, `.html`
-//! links, redirects) and a plain folder of Markdown without any configuration.
+//! links, redirects) and a plain folder of Markdown without any configuration. The fixture book
+//! is a valid mdBook 0.5 book: mdBook 0.5.4 builds it, and its previous/next chain is the one
+//! asserted here.
 
 mod common;
 
@@ -10,7 +12,6 @@ const BOOK_TOML: &str = r#"[book]
 title = "Fixture Book"
 authors = ["A. Author"]
 language = "en"
-multilingual = false
 src = "src"
 
 [build]
@@ -29,6 +30,7 @@ default-theme = "light"
 "/old-install.html" = "guide/install.html"
 
 [output.linkcheck]
+optional = true
 
 [rust]
 edition = "2021"
@@ -67,7 +69,7 @@ fn book() -> Fixture {
         ),
         (
             "src/guide/install.md",
-            "# Install\n\n## Get it {#get-it}\n\nLine two: {{#include ../listings/hello.rs:2}}\n\n```rust\n{{#include ../listings/hello.rs:body}}\n```\n\n{{#playground ../listings/hello.rs:3:5}}\n",
+            "# Install\n\n## Get it {#get-it}\n\nLine two: {{#include ../listings/hello.rs:2}}\n\n```rust\n{{#include ../listings/hello.rs:body}}\n```\n\n{{#playground ../listings/hello.rs}}\n",
         ),
         (
             "src/listings/hello.rs",
@@ -142,7 +144,7 @@ fn an_unmodified_mdbook_book_builds_in_its_chapter_order() {
     assert_eq!(
         err.lines().filter(|l| l.contains(": note: ") || l.contains(": warning: ")).collect::<Vec<_>>(),
         [
-            "book.toml: note: accord ignores these mdBook settings: book.multilingual, build.create-missing, [preprocessor], output.html.mathjax-support, output.html.default-theme, [output.linkcheck], [rust]",
+            "book.toml: note: accord ignores these mdBook settings: build.create-missing, [preprocessor], output.html.mathjax-support, output.html.default-theme, [output.linkcheck], [rust]",
             "src/SUMMARY.md: warning: 1 Markdown file is not in SUMMARY.md, so not published: unlisted.md",
         ],
         "{err}"
@@ -213,13 +215,12 @@ fn includes_anchors_links_and_settings_of_the_book_are_honoured() {
     let install = f.read("guide/install.html");
     assert!(install.contains("<h2 id=\"get-it\">"), "{install}");
     assert!(install.contains("Line two: use std::io;"), "{install}");
-    // The anchor selection, then `:3:5` of the playground: the anchor line (dropped) and the
-    // first two lines of main.
+    // The anchor selection, then the playground: the whole file without its anchor lines.
     assert_eq!(
         code_blocks(&install),
         [
             "fn main() {\n    println!(\"hello\");\n}\n",
-            "fn main() {\n    println!(\"hello\");\n"
+            "// A listing.\nuse std::io;\nfn main() {\n    println!(\"hello\");\n}\n"
         ]
     );
     let use_page = f.read("guide/use.html");
