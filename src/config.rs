@@ -263,8 +263,8 @@ impl Default for BuildConfig {
 }
 
 impl Config {
-    /// Reads `book.toml` in `root`. A project without one gets the defaults, and a title from
-    /// its README's first heading or its folder name. Without `src`, the content folder is
+    /// Reads `book.toml` in `root`. A project without one gets the defaults (the pipeline then
+    /// takes its title from its README, see `pipeline::config`). Without `src`, the content folder is
     /// `src` when it holds an mdBook `SUMMARY.md`, else `content` when that exists, else the
     /// project folder itself.
     pub fn load(root: &Path) -> Result<Config> {
@@ -301,9 +301,6 @@ impl Config {
             } else {
                 ".".into()
             };
-        }
-        if !config.has_file {
-            config.book.title = folder_title(root, &config.book.src);
         }
         // mdBook publishes raw HTML, and its books use it (`<details>`, `<kbd>`, anchors): an
         // mdBook book keeps the harmless part of it unless book.toml says otherwise.
@@ -378,22 +375,6 @@ impl Config {
     pub fn base_url(&self) -> Option<&str> {
         self.site.base_url.as_deref()
     }
-}
-
-/// The title of a project without book.toml: its README's first heading, else the folder name.
-fn folder_title(root: &Path, src: &Path) -> String {
-    let readme = ["README.md", "readme.md", "index.md"]
-        .iter()
-        .find_map(|n| std::fs::read_to_string(root.join(src).join(n)).ok());
-    readme
-        .and_then(|text| crate::markdown::first_heading(&text).map(|(t, _)| t))
-        .or_else(|| {
-            std::fs::canonicalize(root)
-                .ok()?
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-        })
-        .unwrap_or_else(default_title)
 }
 
 /// Checks every key of book.toml at once: unknown keys of accord's tables are errors at their

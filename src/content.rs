@@ -192,6 +192,22 @@ pub fn display_path(display_dir: &Path, rel: &str) -> PathBuf {
     }
 }
 
+/// The title of a project without book.toml: its README's first heading, else the folder name.
+pub fn folder_title(root: &Path, src: &Path) -> String {
+    let readme = ["README.md", "readme.md", "index.md"]
+        .iter()
+        .find_map(|n| std::fs::read_to_string(root.join(src).join(n)).ok());
+    readme
+        .and_then(|text| crate::markdown::first_heading(&text).map(|(t, _)| t))
+        .or_else(|| {
+            std::fs::canonicalize(root)
+                .ok()?
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+        })
+        .unwrap_or_else(|| "Untitled".to_string())
+}
+
 /// The contents file of an mdBook book, at the top of the content folder.
 pub const SUMMARY: &str = "SUMMARY.md";
 

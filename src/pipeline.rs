@@ -46,6 +46,15 @@ fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
     (out, start.elapsed())
 }
 
+/// book.toml, read; a project without one takes its title from its README or its folder.
+pub fn config(root: &Path) -> Result<Config> {
+    let mut config = Config::load(root)?;
+    if !config.has_file {
+        config.book.title = content::folder_title(root, &config.book.src);
+    }
+    Ok(config)
+}
+
 /// Reads the content folder named by the configuration. The output folder and book.toml are
 /// never content, even when the content folder holds them (`src = "."`).
 pub fn load(root: &Path, config: &Config) -> Result<Loaded> {
@@ -71,7 +80,7 @@ pub fn not_content(root: &Path, config: &Config) -> Vec<std::path::PathBuf> {
 /// and theme. `Err` only when there is no site to speak of (book.toml unreadable, no content
 /// folder) or a file cannot be read.
 pub fn front(root: &Path, timer: &mut Timer) -> Result<Resolved> {
-    let mut config = timer.stage("config", || Config::load(root))?;
+    let mut config = timer.stage("config", || config(root))?;
     let notes = std::mem::take(&mut config.notes);
     let loaded = timer.stage("load", || load(root, &config))?;
     let mut resolved = timer.stage("resolve", || site::resolve(config, loaded));

@@ -28,7 +28,6 @@ use std::time::{Duration, Instant, SystemTime};
 use axum::body::Bytes;
 use rayon::prelude::*;
 
-use crate::config::Config;
 use crate::content::{self, Loaded, Page};
 use crate::error::{Diagnostic, Error, Result};
 use crate::fragments::{self, Fragment, Fragments};
@@ -246,7 +245,7 @@ impl Builder {
     pub fn build(&mut self, changes: &Changes) -> Result<Outcome> {
         let start = Instant::now();
         let mut timer = Timer::default();
-        let config = timer.stage("config", || Config::load(&self.root))?;
+        let config = timer.stage("config", || pipeline::config(&self.root))?;
         let config_key = format!("{config:?}");
         let content_dir = self.root.join(&config.book.src);
         self.content_dir = Some(content_dir.clone());
