@@ -599,10 +599,6 @@ impl Checker<'_> {
                 format!("`{path}` must be an http or https URL: `{text}`"),
                 Some("write the full address, starting with https://".into()),
             )),
-            Type::Date => match Date::parse(&text) {
-                Ok(_) => None,
-                Err(e) => Some((format!("`{path}`: {e}"), Some(DATE_HINT.into()))),
-            },
             _ => None,
         };
         match problem {
@@ -624,9 +620,17 @@ impl Checker<'_> {
         }
     }
 
+    /// A date, parsed once: the value is kept only if it is a day of the calendar.
     fn date(&mut self, path: &str, v: &Yaml) -> Option<Date> {
         let text = self.word(Type::Date, path, v)?;
-        Date::parse(&text).ok()
+        match Date::parse(&text) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                let pos = self.spans.at(path);
+                self.error(pos, format!("`{path}`: {e}"), Some(DATE_HINT.into()));
+                None
+            }
+        }
     }
 
     fn fields<'y>(

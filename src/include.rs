@@ -164,18 +164,14 @@ fn include(
             "write `{{#include path/to/file.md}}`, relative to this file",
         ));
     }
-    let target = resolve(file, path).ok_or_else(|| {
-        (
-            format!("`{{{{#{directive} {arg}}}}}` leads outside the project folder"),
-            "include files that are inside the project folder",
-        )
-    })?;
-    if !target.starts_with(root) {
-        return Err((
-            format!("`{{{{#{directive} {arg}}}}}` leads outside the project folder"),
-            "include files that are inside the project folder",
-        ));
-    }
+    let target = resolve(file, path)
+        .filter(|t| t.starts_with(root))
+        .ok_or_else(|| {
+            (
+                format!("`{{{{#{directive} {arg}}}}}` leads outside the project folder"),
+                "include files that are inside the project folder",
+            )
+        })?;
     if stack.contains(&target) {
         return Err((
             format!(

@@ -277,16 +277,13 @@ impl Toc {
                 above.pop();
             }
         }
-        let mut toc = Toc {
-            entries,
-            ..Toc::default()
-        };
-        let entries = toc.entries.clone();
+        let mut toc = Toc::default();
         for e in &entries {
             if let Entry::Chapter(c) = e {
                 walk(c, &mut Vec::new(), &mut toc);
             }
         }
+        toc.entries = entries;
         toc
     }
 

@@ -76,6 +76,22 @@ fn can_run() -> bool {
     }
 }
 
+/// Builds the project in `root` into `site`, failing the test with accord's message if it fails.
+fn build_site(root: &Path, site: &Path) {
+    let build = Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(["build", "--root"])
+        .arg(root)
+        .arg("--out")
+        .arg(site)
+        .output()
+        .expect("run accord build");
+    assert!(
+        build.status.success(),
+        "accord build failed:\n{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+}
+
 #[test]
 fn the_built_site_works_in_headless_chromium_over_http_and_from_disk() {
     if !can_run() {
@@ -86,18 +102,7 @@ fn the_built_site_works_in_headless_chromium_over_http_and_from_disk() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let project = snapshot_project(tmp.path());
     let site = tmp.path().join("site");
-    let build = Command::new(env!("CARGO_BIN_EXE_accord"))
-        .args(["build", "--root"])
-        .arg(&project)
-        .arg("--out")
-        .arg(&site)
-        .output()
-        .expect("run accord build");
-    assert!(
-        build.status.success(),
-        "accord build failed:\n{}",
-        String::from_utf8_lossy(&build.stderr)
-    );
+    build_site(&project, &site);
 
     let break_search = std::env::var("ACCORD_BREAK_SEARCH").is_ok_and(|v| v == "1");
     if break_search {
@@ -239,18 +244,7 @@ fn a_damaged_search_index_is_reported_in_the_search_box() {
     let project = tmp.path().join("kb");
     accord::project::init(&project).expect("init");
     let site = tmp.path().join("site");
-    let build = Command::new(env!("CARGO_BIN_EXE_accord"))
-        .args(["build", "--root"])
-        .arg(&project)
-        .arg("--out")
-        .arg(&site)
-        .output()
-        .expect("run accord build");
-    assert!(
-        build.status.success(),
-        "{}",
-        String::from_utf8_lossy(&build.stderr)
-    );
+    build_site(&project, &site);
     let bin = site.join("search/index.bin");
     let mut bytes = std::fs::read(&bin).expect("read index");
     let middle = bytes.len() / 2;
@@ -528,18 +522,7 @@ fn callouts_code_and_math_pass_axe_in_light_and_dark() {
     let _one = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
     let tmp = tempfile::tempdir().expect("temp dir");
     let site = tmp.path().join("site");
-    let build = Command::new(env!("CARGO_BIN_EXE_accord"))
-        .args(["build", "--root"])
-        .arg(root().join("tests/fixtures/markup"))
-        .arg("--out")
-        .arg(&site)
-        .output()
-        .expect("run accord build");
-    assert!(
-        build.status.success(),
-        "accord build failed:\n{}",
-        String::from_utf8_lossy(&build.stderr)
-    );
+    build_site(&root().join("tests/fixtures/markup"), &site);
     let base = serve_folder(&site);
     let mut cmd = Command::new("node");
     cmd.current_dir(root())
