@@ -259,3 +259,50 @@ pub fn name(code: &str) -> Option<&'static str> {
         .ok()
         .map(|i| COUNTRIES[i].1)
 }
+
+/// Other names readers use for a country: the alpha-2 and alpha-3 codes, the nationality
+/// adjective and common short names in Latin script ("GB", "GBR", "British", "UK", "Great
+/// Britain" for the United Kingdom). Empty for an unknown code.
+pub fn other_names(code: &str) -> Vec<String> {
+    let Ok(alpha2) = keshvar::Alpha2::try_from(code) else {
+        return Vec::new();
+    };
+    let country = alpha2.to_country();
+    let mut names = vec![code.to_string(), country.alpha3().to_string()];
+    names.extend(country.maybe_nationality().map(str::to_string));
+    names.extend(
+        country
+            .unofficial_name_list()
+            .iter()
+            .filter(|n| {
+                n.chars()
+                    .all(|c| c.is_ascii_alphabetic() || " ()-'.".contains(c))
+            })
+            .map(|n| n.to_string()),
+    );
+    let mut seen = std::collections::HashSet::new();
+    names.retain(|n| seen.insert(n.to_lowercase()));
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn other_names_of_a_country() {
+        let uk = other_names("GB");
+        for name in [
+            "GB",
+            "GBR",
+            "British",
+            "UK",
+            "United Kingdom",
+            "Great Britain",
+        ] {
+            assert!(uk.iter().any(|n| n == name), "{name} missing from {uk:?}");
+        }
+        assert!(other_names("IT").contains(&"Italian".to_string()));
+        assert!(other_names("XX").is_empty());
+    }
+}

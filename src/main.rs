@@ -68,10 +68,10 @@ enum Command {
         /// Only this region; repeat for several
         #[arg(long)]
         region: Vec<String>,
-        /// Only this country (its English name, as listed in the results' facets)
+        /// Only this country: ISO code, English name or adjective (IT, Italy, Italian), any case
         #[arg(long)]
         country: Vec<String>,
-        /// Only this stakeholder group
+        /// Only this stakeholder group, as front matter spells it or as displayed (ngo, NGOs)
         #[arg(long)]
         stakeholder: Vec<String>,
         /// Only this tag
@@ -187,8 +187,21 @@ fn run(cli: Cli) -> accord::Result<()> {
                 tag,
                 limit,
             };
-            let resp = accord::search::search_site(&site, &req)?;
-            print_out(&search_text(&resp, json));
+            let engine = accord::search::open_site_index(&site)?;
+            // A filter value that names nothing would silently give no results.
+            for (facet, values) in req.filters() {
+                for value in values {
+                    if let Err(valid) = engine.resolve_facet(facet, value) {
+                        eprintln!(
+                            "error: no {facet} `{value}` in this site's index\n  hint: {facet} values: {}",
+                            valid.join(", ")
+                        );
+                        std::process::exit(2);
+                    }
+                }
+            }
+            let resp = engine.search(&req);
+            print_out(&search_text(&resp, &req.q, json));
             Ok(())
         }
         Command::Serve {
@@ -256,7 +269,7 @@ fn run(cli: Cli) -> accord::Result<()> {
 }
 
 /// `accord search` output: JSON, or numbered results with their snippets for a terminal.
-fn search_text(resp: &accord_search::SearchResponse, json: bool) -> String {
+fn search_text(resp: &accord_search::SearchResponse, query: &str, json: bool) -> String {
     let mut out = String::new();
     if json {
         out = serde_json::to_string_pretty(&resp).unwrap_or_default();
@@ -267,7 +280,14 @@ fn search_text(resp: &accord_search::SearchResponse, json: bool) -> String {
             out.push_str(&format!("{}: {}\n\n", d.term, d.text));
         }
         if resp.hits.is_empty() {
-            out.push_str("No results.\n");
+            out.push_str(&format!("No results for “{query}”.\n"));
+            if !resp.suggestions.is_empty() {
+                out.push_str("Did you mean:\n");
+                for s in &resp.suggestions {
+                    out.push_str(&format!("   {}  ({})\n", s.title, s.url));
+                }
+            }
+            return out;
         }
         for (n, h) in resp.hits.iter().enumerate() {
             let section = if h.section.is_empty() {
@@ -276,7 +296,7 @@ fn search_text(resp: &accord_search::SearchResponse, json: bool) -> String {
                 format!(" › {}", h.section)
             };
             out.push_str(&format!(
-                "{}. {}{} [{}]\n   {}\n   {}\n\n",
+                "{}. {}{} [{}]\n   {}\n   {}\n",
                 n + 1,
                 h.title,
                 section,
@@ -284,13 +304,17 @@ fn search_text(resp: &accord_search::SearchResponse, json: bool) -> String {
                 h.url,
                 accord::search::snippet_text(&h.snippet, bold)
             ));
+            for s in &h.sections {
+                out.push_str(&format!("   also: {} ({})\n", s.section, s.url));
+            }
+            out.push('\n');
         }
         out.push_str(&format!(
-            "{} matching section{}{}\n",
+            "{} matching page{}{}\n",
             resp.total,
             if resp.total == 1 { "" } else { "s" },
             if resp.fuzzy {
-                " (including near spellings)"
+                " (including similar spellings)"
             } else {
                 ""
             }

@@ -4,14 +4,14 @@
 use std::path::Path;
 
 use accord_search::{
-    base64_script, build_index, Engine, SearchRequest, SearchResponse, SectionDoc, SynonymGroup,
-    Synonyms, INDEX_SCRIPT_VAR, WASM_SCRIPT_VAR,
+    base64_script, build_index, Engine, FacetNames, SearchRequest, SearchResponse, SectionDoc,
+    SynonymGroup, Synonyms, INDEX_SCRIPT_VAR, WASM_SCRIPT_VAR,
 };
 
 use crate::countries;
 use crate::error::{Error, Result};
 use crate::fragments::Fragments;
-use crate::model::stakeholder_label;
+use crate::model::{stakeholder_label, KINDS, STAKEHOLDERS};
 use crate::output::OutFile;
 use crate::search_assets::ENGINE_WASM;
 use crate::site::Site;
@@ -72,7 +72,9 @@ pub fn section_docs(site: &Site, frags: &Fragments) -> Vec<SectionDoc> {
     docs
 }
 
-/// Glossary terms with their abbreviations and aliases: a search for one finds the others.
+/// Glossary terms with their abbreviations and aliases: a search for one finds the others. And
+/// the other names of the site's facet values: kinds, stakeholders and countries as front
+/// matter spells them and as readers say them.
 pub fn synonyms(site: &Site) -> Synonyms {
     Synonyms {
         groups: site
@@ -90,7 +92,56 @@ pub fn synonyms(site: &Site) -> Synonyms {
                 }
             })
             .collect(),
+        facets: facet_names(site),
     }
+}
+
+fn facet_names(site: &Site) -> Vec<FacetNames> {
+    let names = |facet: &str, value: String, names: Vec<String>| FacetNames {
+        facet: facet.into(),
+        value,
+        names,
+    };
+    let mut out: Vec<FacetNames> = KINDS
+        .iter()
+        .map(|k| names("kind", k.name.into(), vec![k.label.into(), k.plural.into()]))
+        .collect();
+    out.extend(
+        STAKEHOLDERS
+            .iter()
+            .map(|(key, label)| names("stakeholder", (*label).into(), vec![(*key).into()])),
+    );
+    let mut regions: Vec<&str> = site
+        .pages
+        .iter()
+        .flat_map(|p| {
+            let m = &p.meta;
+            m.list("regions")
+                .iter()
+                .map(String::as_str)
+                .chain(m.text("region"))
+        })
+        .collect();
+    regions.sort_unstable();
+    regions.dedup();
+    out.extend(
+        regions
+            .into_iter()
+            .map(|r| names("region", r.into(), Vec::new())),
+    );
+    let mut codes: Vec<&str> = site
+        .pages
+        .iter()
+        .flat_map(|p| p.meta.list("countries"))
+        .map(String::as_str)
+        .collect();
+    codes.sort_unstable();
+    codes.dedup();
+    out.extend(codes.into_iter().filter_map(|code| {
+        let name = countries::name(code)?;
+        Some(names("country", name.into(), countries::other_names(code)))
+    }));
+    out
 }
 
 /// The index and the engine, each also as a classic script for pages opened from disk.
@@ -119,6 +170,11 @@ pub fn index_files(site: &Site, frags: &Fragments) -> Result<Vec<OutFile>> {
 
 /// Answers a query from the prebuilt index of a built site or an unpacked bundle.
 pub fn search_site(site_dir: &Path, req: &SearchRequest) -> Result<SearchResponse> {
+    Ok(open_site_index(site_dir)?.search(req))
+}
+
+/// Opens the prebuilt index of a built site or an unpacked bundle.
+pub fn open_site_index(site_dir: &Path) -> Result<Engine> {
     let path = site_dir.join(INDEX_PATH);
     let blob = std::fs::read(&path).map_err(|e| {
         Error::Other(format!(
@@ -126,9 +182,7 @@ pub fn search_site(site_dir: &Path, req: &SearchRequest) -> Result<SearchRespons
             path.display()
         ))
     })?;
-    let engine =
-        Engine::open(&blob).map_err(|e| Error::Other(format!("{}: {e}", path.display())))?;
-    Ok(engine.search(req))
+    Engine::from_vec(blob).map_err(|e| Error::Other(format!("{}: {e}", path.display())))
 }
 
 /// A snippet for a terminal: `<mark>` becomes emphasis, entities are decoded.

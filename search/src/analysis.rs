@@ -5,10 +5,17 @@
 //! Snowball stemmer ("victims" → "victim"). The index uses tantivy's filter chain; queries and
 //! snippets need both the folded word (for prefix matching and stop words) and its stem, so
 //! they run the chain without the stemmer and stem with the very crate tantivy's filter uses.
+//!
+//! Words joined by a hyphen, dash, slash, dot or apostrophe with no space ("non-punishment",
+//! "UN.GIFT", "B8/3", "2011/36/EU") form a compound. Writers spell the same thing joined, split
+//! or hyphenated ("nonpunishment", "non punishment"), so the index holds a compound's parts at
+//! their own positions and, in addition, the parts written together as one word at the position
+//! of the last part. A phrase over the joined word ("nonpunishment principle") therefore
+//! matches the hyphenated text as well.
 
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer, TokenStream,
+    TextAnalyzer, Token, TokenStream, Tokenizer,
 };
 
 /// Name under which the index analyzer is registered in the schema.
@@ -18,8 +25,95 @@ pub(crate) const TOKENIZER: &str = "accord_en";
 /// one 10,000-character word must not build a 10,000-byte term.
 const MAX_WORD_BYTES: usize = 40;
 
+/// Characters that join two words into a compound when nothing else stands between them.
+fn is_joiner(gap: &str) -> bool {
+    let mut chars = gap.chars();
+    matches!(
+        (chars.next(), chars.next()),
+        (
+            Some(
+                '-' | '\u{2010}'
+                    | '\u{2011}'
+                    | '\u{2013}'
+                    | '\u{2014}'
+                    | '/'
+                    | '.'
+                    | '\''
+                    | '\u{2019}'
+            ),
+            None
+        )
+    )
+}
+
+/// Longer chains ("a-b-c-d-…") are lists rather than words: only their runs of up to this
+/// many parts are also indexed joined.
+const MAX_COMPOUND_PARTS: usize = 6;
+
+/// Splits like tantivy's `SimpleTokenizer` and adds, after each compound, the joined word.
+#[derive(Clone, Default)]
+pub(crate) struct CompoundTokenizer;
+
+pub(crate) struct CompoundTokenStream {
+    tokens: Vec<Token>,
+    next: usize,
+}
+
+impl Tokenizer for CompoundTokenizer {
+    type TokenStream<'a> = CompoundTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> CompoundTokenStream {
+        let mut simple = SimpleTokenizer::default();
+        let mut stream = simple.token_stream(text);
+        let mut parts: Vec<Token> = Vec::new();
+        while stream.advance() {
+            parts.push(stream.token().clone());
+        }
+        let mut tokens = Vec::with_capacity(parts.len() + parts.len() / 8);
+        let mut chain_start = 0;
+        for i in 0..parts.len() {
+            tokens.push(parts[i].clone());
+            // Every run of two or more joined parts that ends here, so that "IOM/UN.GIFT"
+            // also holds "ungift".
+            let first = chain_start.max((i + 1).saturating_sub(MAX_COMPOUND_PARTS));
+            for start in (first..i).rev() {
+                let chain = &parts[start..=i];
+                tokens.push(Token {
+                    offset_from: chain[0].offset_from,
+                    offset_to: parts[i].offset_to,
+                    position: parts[i].position,
+                    text: chain.iter().map(|t| t.text.as_str()).collect(),
+                    position_length: 1,
+                });
+            }
+            let joined_next = parts
+                .get(i + 1)
+                .is_some_and(|n| is_joiner(&text[parts[i].offset_to..n.offset_from]));
+            if !joined_next {
+                chain_start = i + 1;
+            }
+        }
+        CompoundTokenStream { tokens, next: 0 }
+    }
+}
+
+impl TokenStream for CompoundTokenStream {
+    fn advance(&mut self) -> bool {
+        self.next += 1;
+        self.next <= self.tokens.len()
+    }
+
+    fn token(&self) -> &Token {
+        &self.tokens[self.next - 1]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.next - 1]
+    }
+}
+
 pub(crate) fn index_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
+    TextAnalyzer::builder(CompoundTokenizer)
         .filter(RemoveLongFilter::limit(MAX_WORD_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
@@ -45,6 +139,24 @@ pub(crate) struct Word {
     /// Byte range in the analysed text.
     pub from: usize,
     pub to: usize,
+    /// Joined to the next word by a hyphen, dash, slash, dot or apostrophe: "non" in
+    /// "non-punishment".
+    pub joined_next: bool,
+}
+
+/// The compounds among `words`, as index ranges of at least two words.
+pub(crate) fn compounds(words: &[Word]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, w) in words.iter().enumerate() {
+        if !w.joined_next || i + 1 == words.len() {
+            if (2..=MAX_COMPOUND_PARTS).contains(&(i + 1 - start)) {
+                out.push(start..i + 1);
+            }
+            start = i + 1;
+        }
+    }
+    out
 }
 
 pub(crate) struct Analyzer {
@@ -61,19 +173,43 @@ impl Analyzer {
     }
 
     pub fn words(&mut self, text: &str) -> Vec<Word> {
-        let mut out = Vec::new();
+        let mut out: Vec<Word> = Vec::new();
         let mut stream = self.folder.token_stream(text);
         while stream.advance() {
             let t = stream.token();
+            if let Some(prev) = out.last_mut() {
+                prev.joined_next = is_joiner(&text[prev.to..t.offset_from]);
+            }
             out.push(Word {
                 stem: self.stemmer.stem(&t.text).into_owned(),
                 folded: t.text.clone(),
                 position: t.position,
                 from: t.offset_from,
                 to: t.offset_to,
+                joined_next: false,
             });
         }
         out
+    }
+
+    /// The parts of a compound written as one word, as the index holds it: "non-punishment" →
+    /// folded "nonpunishment", stem "nonpunish"; positioned at the last part.
+    pub fn joined(&self, parts: &[Word]) -> Word {
+        let folded: String = parts.iter().map(|w| w.folded.as_str()).collect();
+        let last = parts.last().expect("a compound has parts");
+        Word {
+            stem: self.stemmer.stem(&folded).into_owned(),
+            folded,
+            position: last.position,
+            from: parts[0].from,
+            to: last.to,
+            joined_next: false,
+        }
+    }
+
+    /// A word's stem.
+    pub fn stem(&self, folded: &str) -> String {
+        self.stemmer.stem(folded).into_owned()
     }
 }
 
@@ -161,6 +297,87 @@ mod tests {
         }
         assert_eq!(stems(text), indexed);
         assert!(indexed.contains(&"москва".to_string()));
+    }
+
+    fn indexed(text: &str) -> Vec<(usize, String)> {
+        let mut index = index_analyzer();
+        let mut stream = index.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            out.push((stream.token().position, stream.token().text.clone()));
+        }
+        out
+    }
+
+    fn pairs(list: &[(usize, &str)]) -> Vec<(usize, String)> {
+        list.iter().map(|(p, s)| (*p, s.to_string())).collect()
+    }
+
+    #[test]
+    fn compounds_are_indexed_split_and_joined() {
+        assert_eq!(
+            indexed("the non-punishment principle"),
+            pairs(&[
+                (0, "the"),
+                (1, "non"),
+                (2, "punish"),
+                (2, "nonpunish"),
+                (3, "principl")
+            ])
+        );
+        assert_eq!(
+            indexed("IOM/UN.GIFT and B8/3, 2011/36/EU"),
+            pairs(&[
+                (0, "iom"),
+                (1, "un"),
+                (1, "iomun"),
+                (2, "gift"),
+                (2, "ungift"),
+                (2, "iomungift"),
+                (3, "and"),
+                (4, "b8"),
+                (5, "3"),
+                (5, "b83"),
+                (6, "2011"),
+                (7, "36"),
+                (7, "201136"),
+                (8, "eu"),
+                (8, "36eu"),
+                (8, "201136eu"),
+            ])
+        );
+        // En and em dashes, and apostrophes, join; spaces, commas and brackets do not.
+        assert_eq!(
+            indexed("act–means—purpose victim’s (UK), EU"),
+            pairs(&[
+                (0, "act"),
+                (1, "mean"),
+                (1, "actmean"),
+                (2, "purpos"),
+                (2, "meanspurpos"),
+                (2, "actmeanspurpos"),
+                (3, "victim"),
+                (4, "s"),
+                (4, "victim"),
+                (5, "uk"),
+                (6, "eu"),
+            ])
+        );
+    }
+
+    #[test]
+    fn query_words_know_their_compounds() {
+        let mut a = Analyzer::new();
+        let words = a.words("re-victimisation of UN.GIFT, e.g. here");
+        let ranges = compounds(&words);
+        assert_eq!(ranges, [0..2, 3..5, 5..7]);
+        let joined: Vec<String> = ranges
+            .iter()
+            .map(|r| a.joined(&words[r.clone()]).stem)
+            .collect();
+        assert_eq!(joined, ["revictimis", "ungift", "eg"]);
+        // The joined query word is the term the index holds for the joined text.
+        assert_eq!(indexed("revictimisation")[0].1, "revictimis");
     }
 
     #[test]

@@ -18,12 +18,18 @@ pub(crate) struct Fields {
     pub section: Field,
     pub summary: Field,
     pub body: Field,
+    /// The section's facet values and their other names as words ("Italy Italian IT").
+    pub meta: Field,
     pub kind: Field,
     pub facets: Field,
+    /// The page URL without the section anchor: the glossary boost finds a term's page by it.
+    pub page: Field,
 }
 
 /// Fast field holding the position of each document in URL order: the ranking tie-break.
 pub(crate) const RANK: &str = "rank";
+/// Fast field numbering pages in URL order: hits are grouped by it.
+pub(crate) const PAGE_RANK: &str = "page_rank";
 
 // The browser only reads indexes.
 #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
@@ -40,10 +46,13 @@ pub(crate) fn schema() -> Schema {
     b.add_text_field("title", text.clone());
     b.add_text_field("section", text.clone());
     b.add_text_field("summary", text.clone());
-    b.add_text_field("body", text);
+    b.add_text_field("body", text.clone());
+    b.add_text_field("meta", text);
     b.add_text_field("kind", STORED);
     b.add_facet_field("facets", FacetOptions::default());
+    b.add_text_field("page", STRING);
     b.add_u64_field(RANK, FAST);
+    b.add_u64_field(PAGE_RANK, FAST);
     b.build()
 }
 
@@ -60,8 +69,10 @@ impl Fields {
             section: get("section")?,
             summary: get("summary")?,
             body: get("body")?,
+            meta: get("meta")?,
             kind: get("kind")?,
             facets: get("facets")?,
+            page: get("page")?,
         })
     }
 }
@@ -70,6 +81,40 @@ pub(crate) fn facet(name: &str, value: &str) -> Facet {
     Facet::from_path([name, value])
 }
 
+/// The page part of a section URL.
+pub(crate) fn page_of(url: &str) -> &str {
+    url.split_once('#').map_or(url, |(page, _)| page)
+}
+
+/// A section's facet values as text: "Country: Italy (IT, Italian) · Kind: principle".
+#[cfg(not(target_arch = "wasm32"))]
+fn meta_text(values: &[(&str, &[String])], synonyms: &crate::Synonyms) -> String {
+    let mut parts = Vec::new();
+    for (name, values) in values {
+        for value in values.iter().filter(|v| !v.is_empty()) {
+            let names: Vec<&str> = synonyms
+                .facets
+                .iter()
+                .filter(|f| f.facet == *name && f.value == *value)
+                .flat_map(|f| f.names.iter().map(String::as_str))
+                .filter(|n| !n.eq_ignore_ascii_case(value))
+                .collect();
+            let label = match *name {
+                "kind" => "Kind",
+                "region" => "Region",
+                "country" => "Country",
+                "stakeholder" => "Stakeholder",
+                _ => "Tag",
+            };
+            if names.is_empty() {
+                parts.push(format!("{label}: {value}"));
+            } else {
+                parts.push(format!("{label}: {value} ({})", names.join(", ")));
+            }
+        }
+    }
+    parts.join(" · ")
+}
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn build(
     docs: &[crate::SectionDoc],
@@ -81,9 +126,12 @@ pub(crate) fn build(
 
     let schema = schema();
     let f = Fields::of(&schema)?;
-    let rank_field = schema
-        .get_field(RANK)
-        .map_err(|e| Error::Index(e.to_string()))?;
+    let fast = |name: &str| {
+        schema
+            .get_field(name)
+            .map_err(|e| Error::Index(e.to_string()))
+    };
+    let (rank_field, page_rank_field) = (fast(RANK)?, fast(PAGE_RANK)?);
     let tokenizers = TokenizerManager::default();
     tokenizers.register(TOKENIZER, crate::analysis::index_analyzer());
     let settings = IndexSettings {
@@ -103,7 +151,12 @@ pub(crate) fn build(
         .single_segment_index_writer(dir.clone(), 100_000_000)?;
     let mut ordered: Vec<&crate::SectionDoc> = docs.iter().collect();
     ordered.sort_by(|a, b| a.url.cmp(&b.url));
+    let mut pages: Vec<&str> = ordered.iter().map(|d| page_of(&d.url)).collect();
+    pages.sort_unstable();
+    pages.dedup();
     for (rank, d) in ordered.into_iter().enumerate() {
+        let page = page_of(&d.url);
+        let page_rank = pages.binary_search(&page).unwrap_or_default();
         let mut doc = TantivyDocument::default();
         doc.add_text(f.url, &d.url);
         doc.add_text(f.title, &d.page_title);
@@ -111,6 +164,7 @@ pub(crate) fn build(
         doc.add_text(f.summary, &d.summary);
         doc.add_text(f.body, &d.body);
         doc.add_text(f.kind, &d.kind);
+        doc.add_text(f.page, page);
         let facets = [
             ("kind", std::slice::from_ref(&d.kind)),
             ("region", &d.regions[..]),
@@ -118,12 +172,14 @@ pub(crate) fn build(
             ("stakeholder", &d.stakeholders[..]),
             ("tag", &d.tags[..]),
         ];
-        for (name, values) in facets {
+        for &(name, values) in &facets {
             for value in values.iter().filter(|v| !v.is_empty()) {
                 doc.add_facet(f.facets, facet(name, value));
             }
         }
+        doc.add_text(f.meta, meta_text(&facets, synonyms));
         doc.add_u64(rank_field, rank as u64);
+        doc.add_u64(page_rank_field, page_rank as u64);
         writer.add_document(doc)?;
     }
     let index = writer.finalize()?;

@@ -45,7 +45,7 @@ pub use error::Error;
 /// Version of the packed index. Bump it whenever the schema, the tokenizers or the packing
 /// change, so an engine never reads an index it would misinterpret (an old bundle opened with a
 /// new engine fails with a clear error instead of returning nonsense).
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// What every reader of a damaged index is told: the command line, the dev server and the
 /// browser's search box.
@@ -79,7 +79,8 @@ pub struct SectionDoc {
     pub tags: Vec<String>,
 }
 
-/// Terms that mean the same thing: glossary terms, their abbreviations and aliases.
+/// Terms that mean the same thing: glossary terms, their abbreviations and aliases; and the
+/// names readers use for facet values.
 ///
 /// A query for any variant of a group also matches the others ("NRM" finds "national referral
 /// mechanism"). A group may carry its glossary definition, which the response returns when the
@@ -88,6 +89,22 @@ pub struct SectionDoc {
 #[serde(default)]
 pub struct Synonyms {
     pub groups: Vec<SynonymGroup>,
+    /// Other names of facet values: "IT", "Italian" and "italy" for the country "Italy".
+    pub facets: Vec<FacetNames>,
+}
+
+/// The names of one facet value besides the value itself.
+///
+/// They are indexed as words of every section with the value (so "British" finds pages about
+/// the United Kingdom), a query naming the value ranks such sections higher, and filters accept
+/// any of them in any letter case (`--country it`).
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(default)]
+pub struct FacetNames {
+    /// One of [`FACETS`].
+    pub facet: String,
+    pub value: String,
+    pub names: Vec<String>,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
@@ -112,6 +129,7 @@ impl Synonyms {
                     url: None,
                 })
                 .collect(),
+            facets: Vec::new(),
         }
     }
 }
@@ -134,7 +152,7 @@ pub struct SearchRequest {
     pub stakeholder: Vec<String>,
     #[serde(deserialize_with = "one_or_many")]
     pub tag: Vec<String>,
-    /// Maximum number of hits; 0 returns only the total, the facets and the definition.
+    /// Maximum number of hits (pages); 0 returns only the total, the facets and the definition.
     pub limit: usize,
 }
 
@@ -184,7 +202,7 @@ fn one_or_many<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(default)]
 pub struct SearchResponse {
-    /// Number of matching sections (hits holds at most `limit` of them).
+    /// Number of matching pages (hits holds at most `limit` of them).
     pub total: usize,
     pub hits: Vec<Hit>,
     /// For each facet in [`FACETS`]: its values among the matches, most frequent first. A facet
@@ -193,13 +211,17 @@ pub struct SearchResponse {
     pub facets: BTreeMap<String, Vec<FacetCount>>,
     /// The glossary entry the query names, if any.
     pub definition: Option<Definition>,
-    /// True when the exact words found little and the hits include near spellings.
+    /// True when a query word was not in the index and near spellings of it were searched.
     pub fuzzy: bool,
+    /// When nothing matched: page titles and glossary terms spelled like the query's words.
+    pub suggestions: Vec<Suggestion>,
 }
 
+/// One page that matches: its best-matching section, and further matching sections.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(default)]
 pub struct Hit {
+    /// The best-matching section (page URL with the section anchor).
     pub url: String,
     pub title: String,
     pub section: String,
@@ -207,6 +229,22 @@ pub struct Hit {
     /// HTML: matched words wrapped in `<mark>`, all other text escaped.
     pub snippet: String,
     pub score: f32,
+    /// Up to three more matching sections of the same page, best first.
+    pub sections: Vec<SectionLink>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+#[serde(default)]
+pub struct SectionLink {
+    pub url: String,
+    pub section: String,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+#[serde(default)]
+pub struct Suggestion {
+    pub title: String,
+    pub url: String,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]

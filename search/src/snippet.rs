@@ -7,81 +7,48 @@
 
 use std::collections::HashSet;
 
-use crate::analysis::{is_stop_word, within_edits, Analyzer, Word};
-use crate::query::{Clause, Plan};
+use crate::analysis::{compounds, Analyzer};
 
 /// Target length of a snippet, in bytes of source text.
 const WINDOW: usize = 200;
 /// Context kept before the first match of the chosen passage.
 const LEAD: usize = 50;
 
+/// Marks the words of a text that the query matched.
+///
+/// It is built from the very terms the query searched for (the typed words, the dictionary
+/// words a prefix or a near spelling expanded to, glossary variants), so a section's snippet
+/// shows why it matched.
 pub(crate) struct Matcher {
     stems: HashSet<String>,
-    /// Folded prefix of the word being typed.
-    prefix: Option<String>,
-    /// Stems matched up to an edit distance, when the query fell back to near spellings.
-    fuzzy: Vec<(String, usize)>,
 }
 
 impl Matcher {
-    pub fn new(plan: &Plan, fuzzy: bool) -> Matcher {
-        let mut m = Matcher {
-            stems: HashSet::new(),
-            prefix: None,
-            fuzzy: Vec::new(),
-        };
-        for clause in &plan.positive {
-            match clause {
-                // Highlighting every "the" would hide the words that matter.
-                Clause::Term { .. } if clause.is_stop_word() => {}
-                Clause::Term { word, prefix } => {
-                    m.stems.insert(word.stem.clone());
-                    if *prefix || fuzzy {
-                        for t in crate::engine::prefix_truncations(&word.folded) {
-                            m.stems.insert(t.to_string());
-                        }
-                        if word.folded.chars().count() >= crate::engine::MIN_PREFIX_CHARS {
-                            m.prefix = Some(word.folded.clone());
-                        }
-                    }
-                    if fuzzy {
-                        if let Some(d) = crate::engine::fuzzy_distance(&word.stem) {
-                            m.fuzzy.push((word.stem.clone(), usize::from(d)));
-                        }
-                    }
-                }
-                // Without positions a phrase's "and" or "of" would light up everywhere.
-                Clause::Phrase(stems) => {
-                    m.stems.extend(content_stems(stems));
-                }
-                Clause::Synonym { variants, .. } => {
-                    for v in variants {
-                        m.stems.extend(content_stems(v));
+    pub fn new(stems: HashSet<String>) -> Matcher {
+        Matcher { stems }
+    }
+
+    /// For each word of `words`, whether it matched: alone, or as part of a compound whose
+    /// joined form matched ("non-punishment" for "nonpunishment").
+    fn marks(&self, analyzer: &Analyzer, words: &[crate::analysis::Word]) -> Vec<bool> {
+        let mut marked: Vec<bool> = words.iter().map(|w| self.stems.contains(&w.stem)).collect();
+        for chain in compounds(words) {
+            for from in chain.clone() {
+                for to in from + 2..=chain.end {
+                    if self.stems.contains(&analyzer.joined(&words[from..to]).stem) {
+                        marked[from..to].iter_mut().for_each(|m| *m = true);
                     }
                 }
             }
         }
-        m
-    }
-
-    fn matches(&self, w: &Word) -> bool {
-        self.stems.contains(&w.stem)
-            || self
-                .prefix
-                .as_deref()
-                .is_some_and(|p| w.folded.starts_with(p))
-            || self
-                .fuzzy
-                .iter()
-                .any(|(stem, d)| within_edits(stem, &w.stem, *d))
+        marked
     }
 
     /// The snippet for one section, or `None` if no word of `text` matches.
     pub fn snippet(&self, analyzer: &mut Analyzer, text: &str) -> Option<String> {
         let words = analyzer.words(text);
-        let hits: Vec<usize> = (0..words.len())
-            .filter(|&i| self.matches(&words[i]))
-            .collect();
+        let marked = self.marks(analyzer, &words);
+        let hits: Vec<usize> = (0..words.len()).filter(|&i| marked[i]).collect();
         if hits.is_empty() {
             return None;
         }
@@ -127,9 +94,9 @@ impl Matcher {
             out.push_str("… ");
         }
         let mut at = start;
-        for w in &words[start_word..=end_word] {
+        for (i, w) in words.iter().enumerate().take(end_word + 1).skip(start_word) {
             push_escaped(&mut out, &text[at..w.from]);
-            if self.matches(w) {
+            if marked[i] {
                 out.push_str("<mark>");
                 push_escaped(&mut out, &text[w.from..w.to]);
                 out.push_str("</mark>");
@@ -144,13 +111,6 @@ impl Matcher {
         }
         Some(out.trim().to_string())
     }
-}
-
-fn content_stems(stems: &[(usize, String)]) -> impl Iterator<Item = String> + '_ {
-    stems
-        .iter()
-        .filter(|(_, s)| !is_stop_word(s))
-        .map(|(_, s)| s.clone())
 }
 
 /// The opening of a section, for hits that matched only in the title or heading.
