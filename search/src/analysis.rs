@@ -2,9 +2,9 @@
 //!
 //! Words are Unicode alphanumeric runs (so Cyrillic or Greek text is searchable), lowercased,
 //! folded to ASCII where a folding exists ("São Tomé" → "sao tome") and stemmed with the English
-//! Snowball stemmer ("victims" → "victim"). The index uses tantivy's filter chain; queries and
-//! snippets need both the folded word (for prefix matching and stop words) and its stem, so
-//! they run the chain without the stemmer and stem with the very crate tantivy's filter uses.
+//! Snowball stemmer ("victims" → "victim"). Queries and snippets need both the folded word (for
+//! prefix matching and stop words) and its stem; the index tokenizer runs the same analysis and
+//! keeps the stems, so all three always agree.
 //!
 //! Words joined by a hyphen, dash, slash, dot or apostrophe with no space ("non-punishment",
 //! "UN.GIFT", "B8/3", "2011/36/EU") form a compound. Writers spell the same thing joined, split
@@ -14,8 +14,8 @@
 //! matches the hyphenated text as well.
 
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer, Token, TokenStream, Tokenizer,
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token,
+    TokenStream, Tokenizer,
 };
 
 /// Name under which the index analyzer is registered in the schema.
@@ -50,54 +50,51 @@ fn is_joiner(gap: &str) -> bool {
 /// many parts are also indexed joined.
 const MAX_COMPOUND_PARTS: usize = 6;
 
-/// Splits like tantivy's `SimpleTokenizer` and adds, after each compound, the joined word.
+/// The index's tokenizer: the very words and stems queries and snippets see (one code path,
+/// so they can never disagree), and after each compound's last part the joined word.
 #[derive(Clone, Default)]
-pub(crate) struct CompoundTokenizer;
+pub(crate) struct IndexTokenizer;
 
-pub(crate) struct CompoundTokenStream {
+pub(crate) struct IndexTokenStream {
     tokens: Vec<Token>,
     next: usize,
 }
 
-impl Tokenizer for CompoundTokenizer {
-    type TokenStream<'a> = CompoundTokenStream;
+impl Tokenizer for IndexTokenizer {
+    type TokenStream<'a> = IndexTokenStream;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> CompoundTokenStream {
-        let mut simple = SimpleTokenizer::default();
-        let mut stream = simple.token_stream(text);
-        let mut parts: Vec<Token> = Vec::new();
-        while stream.advance() {
-            parts.push(stream.token().clone());
-        }
-        let mut tokens = Vec::with_capacity(parts.len() + parts.len() / 8);
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> IndexTokenStream {
+        let mut analyzer = Analyzer::new();
+        let words = analyzer.words(text);
+        let token = |w: &Word| Token {
+            offset_from: w.from,
+            offset_to: w.to,
+            position: w.position,
+            text: w.stem.clone(),
+            position_length: 1,
+        };
+        let mut tokens = Vec::with_capacity(words.len() + words.len() / 8);
         let mut chain_start = 0;
-        for i in 0..parts.len() {
-            tokens.push(parts[i].clone());
+        for i in 0..words.len() {
+            tokens.push(token(&words[i]));
             // Every run of two or more joined parts that ends here, so that "IOM/UN.GIFT"
             // also holds "ungift".
             let first = chain_start.max((i + 1).saturating_sub(MAX_COMPOUND_PARTS));
             for start in (first..i).rev() {
-                let chain = &parts[start..=i];
-                tokens.push(Token {
-                    offset_from: chain[0].offset_from,
-                    offset_to: parts[i].offset_to,
-                    position: parts[i].position,
-                    text: chain.iter().map(|t| t.text.as_str()).collect(),
-                    position_length: 1,
-                });
+                let joined = analyzer.joined(&words[start..=i]);
+                if joined.folded.len() <= MAX_WORD_BYTES {
+                    tokens.push(token(&joined));
+                }
             }
-            let joined_next = parts
-                .get(i + 1)
-                .is_some_and(|n| is_joiner(&text[parts[i].offset_to..n.offset_from]));
-            if !joined_next {
+            if !words[i].joined_next {
                 chain_start = i + 1;
             }
         }
-        CompoundTokenStream { tokens, next: 0 }
+        IndexTokenStream { tokens, next: 0 }
     }
 }
 
-impl TokenStream for CompoundTokenStream {
+impl TokenStream for IndexTokenStream {
     fn advance(&mut self) -> bool {
         self.next += 1;
         self.next <= self.tokens.len()
@@ -113,12 +110,7 @@ impl TokenStream for CompoundTokenStream {
 }
 
 pub(crate) fn index_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(CompoundTokenizer)
-        .filter(RemoveLongFilter::limit(MAX_WORD_BYTES))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(Language::English))
-        .build()
+    TextAnalyzer::from(IndexTokenizer)
 }
 
 fn folding_analyzer() -> TextAnalyzer {

@@ -177,36 +177,63 @@ impl Lexicon<'_> {
     }
 }
 
+/// Endings that complete a typed word into the words whose stems the index holds: "nationa"
+/// → "national" (stem "nation"), "reflecti" → "reflection" ("reflect"), "confidentialit" →
+/// "confidentiality" ("confidenti"). The stem of a typed prefix plus an ending is a word the
+/// reader is plausibly typing; a stem that is merely a shorter string is not.
+const COMPLETIONS: &[&str] = &[
+    "", "e", "s", "y", "l", "n", "t", "ty", "al", "ed", "er", "es", "ic", "on", "or", "ly", "ing",
+    "ion", "ity", "ial", "ies", "ive", "ise", "ize", "ism", "ist", "ent", "ant", "ate", "ment",
+    "ness", "ence", "ance", "able", "ical", "ions", "ation", "ities",
+];
+
 /// The terms one query word is searched as, with their weights.
 #[derive(Clone, Debug, Default)]
 struct Expansion {
     terms: Vec<(String, f32)>,
     /// The word is not in the index and near spellings stand in for it.
     near: bool,
+    /// A word just begun ("informed c"): welcome in a match, not yet required.
+    optional: bool,
 }
 
 impl Expansion {
-    fn of(lexicon: &Lexicon, word: &Word, prefix: bool) -> Expansion {
+    fn of(lexicon: &Lexicon, analyzer: &Analyzer, word: &Word, prefix: bool) -> Expansion {
         let exact = (word.stem.clone(), 1.0);
+        let fixed = |terms| Expansion {
+            terms,
+            ..Expansion::default()
+        };
         if is_stop_word(&word.folded) {
-            return Expansion {
-                terms: vec![exact],
-                near: false,
-            };
+            return fixed(vec![exact]);
         }
         let mut terms = Vec::new();
         if lexicon.has(&word.stem) {
             terms.push(exact.clone());
         }
-        if prefix && word.folded.chars().count() >= MIN_PREFIX_CHARS {
+        let begun = word.folded.chars().count() < MIN_PREFIX_CHARS;
+        if prefix && begun {
+            return Expansion {
+                terms: vec![exact],
+                optional: true,
+                ..Expansion::default()
+            };
+        }
+        if prefix {
             for t in lexicon.prefixed(&word.folded) {
                 if t != word.stem {
                     terms.push((t, PREFIX_WEIGHT));
                 }
             }
+            for ending in COMPLETIONS {
+                let stem = analyzer.stem(&format!("{}{ending}", word.folded));
+                if !terms.iter().any(|(t, _)| *t == stem) && lexicon.has(&stem) {
+                    terms.push((stem, PREFIX_WEIGHT));
+                }
+            }
         }
         if !terms.is_empty() {
-            return Expansion { terms, near: false };
+            return fixed(terms);
         }
         // Not in the index, not the beginning of anything in it: a typo, or a typed word
         // that has already run past its stem ("organisati" for "organis").
@@ -223,6 +250,7 @@ impl Expansion {
             return Expansion {
                 terms: near,
                 near: misspelt,
+                optional: false,
             };
         }
         let truncated: Vec<(String, f32)> = prefix_truncations(&word.folded)
@@ -231,16 +259,10 @@ impl Expansion {
             .map(|t| (t.to_string(), TRUNCATION_WEIGHT))
             .collect();
         if !truncated.is_empty() {
-            return Expansion {
-                terms: truncated,
-                near: false,
-            };
+            return fixed(truncated);
         }
         // Nothing: the word matches no section, as it should.
-        Expansion {
-            terms: vec![exact],
-            near: false,
-        }
+        fixed(vec![exact])
     }
 }
 
@@ -255,10 +277,13 @@ enum Resolved {
 }
 
 fn resolve(plan: &Plan, lexicon: &Lexicon) -> Vec<Resolved> {
+    let analyzer = Analyzer::new();
     plan.positive
         .iter()
         .map(|clause| match clause {
-            Clause::Term { word, prefix } => Resolved::Term(Expansion::of(lexicon, word, *prefix)),
+            Clause::Term { word, prefix } => {
+                Resolved::Term(Expansion::of(lexicon, &analyzer, word, *prefix))
+            }
             Clause::Compound {
                 parts,
                 joined,
@@ -269,9 +294,9 @@ fn resolve(plan: &Plan, lexicon: &Lexicon) -> Vec<Resolved> {
                     parts: parts
                         .iter()
                         .enumerate()
-                        .map(|(i, w)| Expansion::of(lexicon, w, *prefix && i + 1 == n))
+                        .map(|(i, w)| Expansion::of(lexicon, &analyzer, w, *prefix && i + 1 == n))
                         .collect(),
-                    joined: Expansion::of(lexicon, joined, *prefix),
+                    joined: Expansion::of(lexicon, &analyzer, joined, *prefix),
                 }
             }
             _ => Resolved::Fixed,
@@ -328,8 +353,8 @@ struct Found {
 #[derive(Default)]
 struct Collected {
     found: Vec<Found>,
-    /// Facet path ("/country/Italy") → number of matching pages with it.
-    facets: HashMap<String, u64>,
+    /// (facet, value) → number of matching pages with it.
+    facets: HashMap<(String, String), u64>,
 }
 
 /// Collects every matching section with its sort key and page, and counts each facet value
@@ -421,7 +446,11 @@ impl SegmentCollector for PageSegmentCollector {
             for (ord, n) in self.ords {
                 let mut facet = Facet::root();
                 if reader.facet_from_ord(ord, &mut facet).is_ok() {
-                    facets.insert(facet.to_string(), n);
+                    // `to_path`, not `to_string`: tantivy formats facets with a regex, which
+                    // would put a regex engine into the browser's download.
+                    if let [name, value] = facet.to_path()[..] {
+                        facets.insert((name.to_string(), value.to_string()), n);
+                    }
                 }
             }
         }
@@ -461,16 +490,13 @@ fn sort_key(score: Score, rank: u64) -> (i64, Reverse<u64>) {
 }
 
 /// Facet counts of one facet, most frequent first.
-fn facet_values(counts: &HashMap<String, u64>, name: &str) -> Vec<FacetCount> {
+fn facet_values(counts: &HashMap<(String, String), u64>, name: &str) -> Vec<FacetCount> {
     let mut values: Vec<FacetCount> = counts
         .iter()
-        .filter_map(|(path, &count)| {
-            let facet = Facet::from_text(path).ok()?;
-            let parts = facet.to_path();
-            (parts.len() == 2 && parts[0] == name).then(|| FacetCount {
-                value: parts[1].to_string(),
-                count,
-            })
+        .filter(|((facet, _), _)| facet == name)
+        .map(|((_, value), &count)| FacetCount {
+            value: value.clone(),
+            count,
         })
         .collect();
     values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
@@ -906,12 +932,9 @@ impl Engine {
             searcher: &self.searcher,
             fields: [self.fields.title; 5],
         };
+        // The whole title dictionary: only when nothing matched, and titles are few words.
         for w in &words {
-            let Some(first) = w.stem.chars().next() else {
-                continue;
-            };
-            let to = char::from_u32(first as u32 + 1).unwrap_or(char::MAX);
-            for (t, _) in lexicon.scan(&first.to_string(), &to.to_string(), |t| close(&w.stem, t)) {
+            for (t, _) in lexicon.scan("", &char::MAX.to_string(), |t| close(&w.stem, t)) {
                 terms.push(Term::from_field_text(self.fields.title, &t));
             }
         }
@@ -959,12 +982,18 @@ impl Engine {
         boosts: &[Box<dyn Query>],
     ) -> BooleanQuery {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let required = plan.positive.iter().filter(|c| !c.is_stop_word()).count();
+        let required = plan
+            .positive
+            .iter()
+            .zip(resolved)
+            .filter(|(c, r)| !c.is_stop_word() && !matches!(r, Resolved::Term(e) if e.optional))
+            .count();
         for (clause, r) in plan.positive.iter().zip(resolved) {
+            let optional = matches!(r, Resolved::Term(e) if e.optional);
             let occur = match clause {
                 // Quoted phrases are what the user insists on.
                 Clause::Phrase(_) => Occur::Must,
-                _ if !all => Occur::Should,
+                _ if !all || optional => Occur::Should,
                 _ if clause.is_stop_word() && required > 0 => Occur::Should,
                 _ => Occur::Must,
             };
@@ -1048,7 +1077,7 @@ impl Engine {
                 for (word, e) in words.iter().zip(parts) {
                     let mut part = Vec::new();
                     self.expansion(&mut part, e);
-                    let occur = if is_stop_word(&word.folded) {
+                    let occur = if is_stop_word(&word.folded) || e.optional {
                         Occur::Should
                     } else {
                         Occur::Must

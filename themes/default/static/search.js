@@ -106,12 +106,30 @@
     return fromScript(scriptUrl, name);
   }
 
+  // Over http the engine compiles while it downloads (instantiateStreaming); a server that
+  // sends .wasm with another content type gets the bytes compiled after download instead.
+  // Pages opened from disk cannot fetch at all and read the base64 script copy.
+  function compileEngine() {
+    var wasmUrl = root + "assets/accord-search.wasm";
+    var scriptUrl = root + "assets/accord-search-wasm.js";
+    if (location.protocol !== "file:" && window.fetch && WebAssembly.instantiateStreaming) {
+      return WebAssembly.instantiateStreaming(fetch(wasmUrl), {}).catch(function () {
+        return bytes(wasmUrl, scriptUrl, WASM_VAR).then(function (b) {
+          return WebAssembly.instantiate(b, {});
+        });
+      });
+    }
+    return bytes(wasmUrl, scriptUrl, WASM_VAR).then(function (b) {
+      return WebAssembly.instantiate(b, {});
+    });
+  }
+
   function openEngine() {
     return Promise.all([
-      bytes(root + "assets/accord-search.wasm", root + "assets/accord-search-wasm.js", WASM_VAR),
+      compileEngine(),
       bytes(root + "search/index.bin", root + "search/index.js", INDEX_VAR)
     ]).then(function (loaded) {
-      return WebAssembly.instantiate(loaded[0], {}).then(function (result) {
+      return Promise.resolve(loaded[0]).then(function (result) {
         var x = (result.instance || result).exports;
         var enc = new TextEncoder();
         var dec = new TextDecoder();
@@ -184,6 +202,40 @@
       snippetNodes(s, hit.snippet);
       container.appendChild(s);
     }
+  }
+
+  // Further matching sections of a result's page, as links under it (search page only: in the
+  // header popup each result is itself one option of a listbox).
+  function sectionLinks(hit) {
+    if (!hit.sections || !hit.sections.length) return null;
+    var ul = el("ul", "search-result-sections");
+    ul.setAttribute("aria-label", "More in " + (hit.title || hit.url));
+    hit.sections.forEach(function (s) {
+      var li = el("li");
+      var a = el("a", null, s.section);
+      a.href = root + s.url;
+      li.appendChild(a);
+      ul.appendChild(li);
+    });
+    return ul;
+  }
+
+  // "No results for …" and, when the engine has them, titles and glossary terms spelled like
+  // the query.
+  function noResults(q, res, linkClass) {
+    var box = el("div", "search-message");
+    box.appendChild(document.createTextNode("No results for “" + q + "”."));
+    if (res.suggestions && res.suggestions.length) {
+      box.appendChild(document.createTextNode(" Did you mean: "));
+      res.suggestions.forEach(function (s, i) {
+        if (i) box.appendChild(document.createTextNode(", "));
+        var a = el("a", linkClass, s.title);
+        a.href = root + s.url;
+        box.appendChild(a);
+      });
+      box.appendChild(document.createTextNode("?"));
+    }
+    return box;
   }
 
   function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
@@ -273,11 +325,11 @@
       hitContent(option(root + hit.url, "search-hit"), hit);
     });
     if (!res.hits.length) {
-      popup.appendChild(el("div", "search-message", "No results for “" + q + "”"));
+      popup.appendChild(noResults(q, res, "search-suggestion"));
     } else if (res.total > res.hits.length) {
       option(searchPageUrl(q), "search-all").textContent = "All " + plural(res.total, "result", "results") + " →";
     }
-    status.textContent = res.hits.length ? plural(res.total, "result", "results") : "No results";
+    status.textContent = res.hits.length ? plural(res.total, "page", "pages") + " found" : "No results";
     setOpen(true);
   }
 
@@ -296,8 +348,12 @@
     });
   }
 
+  // The engine is fetched when a reader reaches for the search box, not with every page: a
+  // phone on a slow line should not pay for a search nobody asked for.
+  function warmUp() { loadEngine().catch(function () {}); } // errors show when the user types
+  input.addEventListener("pointerdown", warmUp, { once: true });
   input.addEventListener("focus", function () {
-    loadEngine().catch(function () {}); // warm up; errors are shown when the user types
+    warmUp();
   });
   input.addEventListener("input", function () {
     clearTimeout(timer);
@@ -376,6 +432,7 @@
   var facetsBox = document.getElementById("search-facets");
   var pageStatus = document.getElementById("search-status");
   var definitionBox = document.getElementById("search-definition");
+  var suggestionsBox = document.getElementById("search-suggestions");
   var more = document.getElementById("search-more");
   var filters = document.getElementById("search-filters");
   // On a phone the filters fold away above the results; on a wide screen they sit beside them.
@@ -454,6 +511,7 @@
       facetsBox.appendChild(fs);
     });
     filters.hidden = !facetsBox.firstChild;
+    filters.classList.remove("search-pending");
   }
 
   function renderPage(res) {
@@ -478,12 +536,17 @@
       a.href = root + hit.url;
       hitContent(a, hit);
       li.appendChild(a);
+      var subs = sectionLinks(hit);
+      if (subs) li.appendChild(subs);
       results.appendChild(li);
     });
     var n = res.total;
     pageStatus.textContent = n === 0
       ? (state.q || hasFilters() ? "No results. Check the spelling, use fewer words or remove filters." : "")
-      : plural(n, "result", "results") + (res.fuzzy ? ", including similar spellings" : "");
+      : plural(n, "page", "pages") + " found" + (res.fuzzy ? ", including similar spellings" : "");
+    suggestionsBox.textContent = "";
+    suggestionsBox.hidden = !(n === 0 && state.q && res.suggestions && res.suggestions.length);
+    if (!suggestionsBox.hidden) suggestionsBox.appendChild(noResults(state.q, res, null));
     more.hidden = res.hits.length >= n;
     renderFacets(res);
   }
@@ -534,5 +597,11 @@
   window.addEventListener("popstate", function () { readUrl(); runPage(false); });
 
   readUrl();
+  // Opened with a query (search.html?q=…): the filters keep their place while the engine
+  // loads, so the results do not push anything around when they arrive.
+  if (state.q.trim() || hasFilters()) {
+    filters.hidden = false;
+    filters.classList.add("search-pending");
+  }
   runPage(false);
 })();
