@@ -42,13 +42,10 @@ fn parent(number: &str) -> Option<&str> {
 /// The position in `articles` of the entry a cited number resolves to.
 pub fn resolve(articles: &[Article], cited: &str) -> Option<usize> {
     let cited = cited.trim();
-    articles
-        .iter()
-        .position(|a| a.number == cited)
-        .or_else(|| {
-            let article = parent(cited)?;
-            articles.iter().position(|a| a.number == article)
-        })
+    articles.iter().position(|a| a.number == cited).or_else(|| {
+        let article = parent(cited)?;
+        articles.iter().position(|a| a.number == article)
+    })
 }
 
 #[cfg(test)]

@@ -127,9 +127,7 @@ impl Date {
         Date {
             year,
             month: Some(month),
-            day: self
-                .day
-                .map(|d| d.min(month.length(year))),
+            day: self.day.map(|d| d.min(month.length(year))),
         }
     }
 

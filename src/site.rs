@@ -406,7 +406,10 @@ impl Graph<'_> {
                             &page.source,
                             at.line,
                             at.col,
-                            format!("`cites` names `{}`, which is not an instrument", c.instrument),
+                            format!(
+                                "`cites` names `{}`, which is not an instrument",
+                                c.instrument
+                            ),
                         ));
                         continue;
                     }
@@ -452,7 +455,12 @@ impl Graph<'_> {
         }
         cited_by
             .into_iter()
-            .map(|per_article| per_article.into_iter().map(|s| s.into_iter().collect()).collect())
+            .map(|per_article| {
+                per_article
+                    .into_iter()
+                    .map(|s| s.into_iter().collect())
+                    .collect()
+            })
             .collect()
     }
 

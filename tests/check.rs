@@ -347,9 +347,8 @@ fn the_review_interval_comes_from_book_toml_and_zero_turns_it_off() {
     // Reviewed a little over a year ago: overdue at 12 months, not at the default 24.
     let reviewed = accord::date::Date::today().months_earlier(13).to_string();
     review_fixture(root, "[book]\ntitle = \"Review\"\n", &reviewed);
-    let check = || {
-        String::from_utf8(accord(&["check", "--root", root.to_str().unwrap()]).stdout).unwrap()
-    };
+    let check =
+        || String::from_utf8(accord(&["check", "--root", root.to_str().unwrap()]).stdout).unwrap();
     assert_eq!(findings(&check()), ["0 errors, 0 warnings"]);
 
     write(
@@ -368,7 +367,11 @@ fn the_review_interval_comes_from_book_toml_and_zero_turns_it_off() {
         "{out}"
     );
 
-    review_fixture(root, "[book]\ntitle = \"Review\"\n[check]\nreview-after-months = 0\n", "2001-01-01");
+    review_fixture(
+        root,
+        "[book]\ntitle = \"Review\"\n[check]\nreview-after-months = 0\n",
+        "2001-01-01",
+    );
     assert_eq!(findings(&check()), ["0 errors, 0 warnings"]);
 
     // A misspelt setting is an error, like every key of accord's own tables.

@@ -225,9 +225,15 @@ fn data_export_round_trips_the_front_matter() {
     // Citations keep their articles in both exports.
     let forum = rows.iter().find(|r| &r[0] == "events/forum.md").unwrap();
     assert_eq!(&forum[col("cites")], "instruments/conv.md Art. 10, 12");
-    let conv = rows.iter().find(|r| &r[0] == "instruments/conv.md").unwrap();
+    let conv = rows
+        .iter()
+        .find(|r| &r[0] == "instruments/conv.md")
+        .unwrap();
     assert_eq!(&conv[col("articles")], "10; 12; 35");
-    let forum_json = items.iter().find(|i| i["path"] == "events/forum.md").unwrap();
+    let forum_json = items
+        .iter()
+        .find(|i| i["path"] == "events/forum.md")
+        .unwrap();
     assert_eq!(
         forum_json["front_matter"]["cites"],
         serde_json::json!([{"instrument": "instruments/conv.md", "articles": ["10", "12"]}])
@@ -298,7 +304,10 @@ fn articles_are_entries_that_citing_pages_link_to_and_the_articles_view_lists() 
     );
     assert!(entry("conv-art-35").contains("cited by 1 page"));
     assert!(entry("conv-art-12").contains("<a href=\"events/forum.html\">A Forum</a>"));
-    assert!(view.contains("<a href=\"#conv\">A Convention</a> (3 articles, 4 citations)"), "{view}");
+    assert!(
+        view.contains("<a href=\"#conv\">A Convention</a> (3 articles, 4 citations)"),
+        "{view}"
+    );
     assert!(f.read("index.html").contains("articles.html"));
     assert_links_resolve(&f.site());
 }
@@ -358,5 +367,8 @@ fn pages_show_their_review_date_and_the_feed_lists_them_by_it() {
         .map(|e| &e[..e.find("</title>").unwrap()])
         .collect();
     assert_eq!(titles, ["Beta", "Alpha", "Home"]);
-    assert!(feed.contains("<updated>2025-11-01T00:00:00Z</updated>"), "{feed}");
+    assert!(
+        feed.contains("<updated>2025-11-01T00:00:00Z</updated>"),
+        "{feed}"
+    );
 }
