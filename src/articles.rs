@@ -14,21 +14,21 @@ pub fn anchor(number: &str) -> String {
     format!("art-{}", crate::slug::slugify(number))
 }
 
-/// The anchor of an instrument in the Articles view: its file name (`cets-197`).
-pub fn instrument_anchor(instrument: &crate::content::Page) -> String {
-    let stem = instrument
-        .rel
+/// The anchor of an instrument in the Articles view: the file name of its page (`rel`, the path
+/// in the content folder), such as `cets-197`.
+pub fn instrument_anchor(rel: &str) -> String {
+    let stem = rel
         .rsplit('/')
         .next()
-        .unwrap_or(&instrument.rel)
+        .unwrap_or(rel)
         .trim_end_matches(".md");
     crate::slug::slugify(stem)
 }
 
 /// The anchor of an article in the Articles view: the instrument's, then the entry's
 /// (`cets-197-art-13`), so articles of two instruments never share one.
-pub fn view_anchor(instrument: &crate::content::Page, number: &str) -> String {
-    format!("{}-{}", instrument_anchor(instrument), anchor(number))
+pub fn view_anchor(rel: &str, number: &str) -> String {
+    format!("{}-{}", instrument_anchor(rel), anchor(number))
 }
 
 /// The article a paragraph belongs to: `11(3)` → `11`; `None` when the number has no paragraph.

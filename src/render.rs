@@ -681,7 +681,7 @@ fn articles_ctx(site: &Site, i: usize) -> Vec<ArticleCtx> {
             summary: a.summary.clone(),
             anchor: articles::anchor(&a.number),
             cited_by: site.cited_by[i].get(n).map_or(0, Vec::len),
-            view_href: format!("articles.html#{}", articles::view_anchor(p, &a.number)),
+            view_href: format!("articles.html#{}", articles::view_anchor(&p.rel, &a.number)),
         })
         .collect()
 }

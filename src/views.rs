@@ -855,7 +855,7 @@ pub fn article_index(site: &Site) -> Vec<ArticleInstrument> {
                     ArticleRow {
                         number: a.number.clone(),
                         summary: a.summary.clone(),
-                        anchor: crate::articles::view_anchor(p, &a.number),
+                        anchor: crate::articles::view_anchor(&p.rel, &a.number),
                         href: format!("{}#{}", p.url, crate::articles::anchor(&a.number)),
                         count: citing.len(),
                         groups: Kind::ALL
@@ -878,7 +878,7 @@ pub fn article_index(site: &Site) -> Vec<ArticleInstrument> {
                 .collect();
             ArticleInstrument {
                 instrument: link_item(site, i),
-                anchor: crate::articles::instrument_anchor(p),
+                anchor: crate::articles::instrument_anchor(&p.rel),
                 citations: articles.iter().map(|a| a.count).sum(),
                 articles,
             }
