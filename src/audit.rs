@@ -10,6 +10,7 @@ use comrak::nodes::NodeValue;
 
 use crate::config::HtmlPolicy;
 use crate::content::{self, Page};
+use crate::date::Date;
 use crate::error::{line_col, Diagnostic, Error, Result};
 use crate::fragments::Fragments;
 use crate::links::{self, Target};
@@ -46,12 +47,45 @@ fn tidy(root: &Path, mut findings: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// The audits of each page on its own, which only `accord check` reports: missing alt text and
 /// skipped heading levels.
 pub fn page_warnings(site: &Site) -> Vec<Diagnostic> {
+    let review_after = site.config.check.review_after_months;
+    let today = Date::today();
     let mut out = Vec::new();
     for page in &site.pages {
         out.extend(missing_alt(page));
         out.extend(skipped_headings(page));
+        out.extend(overdue_review(page, review_after, &today));
     }
     out
+}
+
+/// A page that states facts and was last checked against its sources (`updated`) more than
+/// `months` before `today`: figures "as of" a date, national procedures and memberships change,
+/// and a practitioner cannot tell a stale page from a current one. A date as imprecise as
+/// `2023` counts as its latest day. `0` months turns the audit off.
+pub fn overdue_review(page: &Page, months: u32, today: &Date) -> Option<Diagnostic> {
+    if months == 0 || !page.kind.needs_sources() {
+        return None;
+    }
+    let updated = page.meta.date("updated")?;
+    if !updated.is_before(&today.months_earlier(months)) {
+        return None;
+    }
+    let at = page.pos("updated");
+    Some(
+        Diagnostic::warning(
+            &page.source,
+            at.line,
+            at.col,
+            format!(
+                "last reviewed on {}, more than {months} months ago",
+                updated.human()
+            ),
+        )
+        .with_hint(
+            "check the page against its sources and set `updated` to the day you did; \
+             `review-after-months` under `[check]` in book.toml sets the interval",
+        ),
+    )
 }
 
 /// The audits of the whole rendered site, which only `accord check` reports: orphans, unused

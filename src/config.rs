@@ -34,6 +34,8 @@ pub struct Config {
     pub glossary: GlossaryConfig,
     #[serde(default)]
     pub search: SearchConfig,
+    #[serde(default)]
+    pub check: CheckConfig,
 }
 
 /// mdBook's `[output]` table: accord reads its `html` part.
@@ -92,6 +94,7 @@ const TABLES: &[(&str, &[&str], &[&str])] = &[
     ("site", &["base-url"], &[]),
     ("glossary", &["link"], &[]),
     ("search", &["index-budget"], &[]),
+    ("check", &["review-after-months"], &[]),
 ];
 
 /// mdBook tables accord ignores as a whole.
@@ -217,6 +220,29 @@ impl Default for SearchConfig {
             index_budget: default_index_budget(),
         }
     }
+}
+
+/// `[check]`: audits whose thresholds a project chooses.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct CheckConfig {
+    /// `accord check` warns when a page of a kind that must list sources was last reviewed
+    /// (`updated`) longer ago than this; `0` turns the warning off.
+    #[serde(default = "default_review_after_months")]
+    pub review_after_months: u32,
+}
+
+impl Default for CheckConfig {
+    fn default() -> Self {
+        CheckConfig {
+            review_after_months: default_review_after_months(),
+        }
+    }
+}
+
+/// Two years: treaties change slowly, national procedures and figures "as of" a date do not.
+fn default_review_after_months() -> u32 {
+    24
 }
 
 fn default_index_budget() -> u64 {

@@ -79,9 +79,19 @@ impl Page {
             .unwrap_or(self.body_line + l - 1)
     }
 
-    /// The date the page is sorted and listed by, per its kind.
+    /// The date the page is sorted and listed by: the first of its kind's key dates it has.
     pub fn key_date(&self) -> Option<&crate::date::Date> {
-        self.kind.def().key_date.and_then(|k| self.meta.date(k))
+        self.key_date_key().and_then(|k| self.meta.date(k))
+    }
+
+    /// Which of its kind's key dates the page has first (`signed`, or `published`, …).
+    pub fn key_date_key(&self) -> Option<&'static str> {
+        self.kind
+            .def()
+            .key_dates
+            .iter()
+            .copied()
+            .find(|k| self.meta.date(k).is_some())
     }
 
     pub fn summary(&self) -> Option<&str> {
@@ -626,6 +636,14 @@ pub fn parse_page_in(
     if !diags.is_empty() {
         return Err(diags);
     }
+    let mut analysis = analysis;
+    // An instrument's article entries are link targets like headings, so links and `cites`
+    // to them are checked the same way.
+    analysis.anchors.extend(
+        meta.articles()
+            .iter()
+            .map(|a| crate::articles::anchor(&a.number)),
+    );
     let is_index = is_folder_page(rel);
     Ok(Some(Page {
         source: source.to_path_buf(),

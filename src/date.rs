@@ -112,6 +112,25 @@ impl Date {
         }
     }
 
+    /// The same day `months` months earlier, as precise as `self` (the 31st becomes the last day
+    /// of a shorter month).
+    pub fn months_earlier(&self, months: u32) -> Date {
+        let Some(month) = self.month else {
+            return Date {
+                year: self.year - (months / 12) as i32,
+                ..*self
+            };
+        };
+        let index = self.year * 12 + i32::from(u8::from(month) - 1) - months as i32;
+        let year = index.div_euclid(12);
+        let month = time::Month::try_from(index.rem_euclid(12) as u8 + 1).unwrap_or(month);
+        Date {
+            year,
+            month: Some(month),
+            day: self.day.map(|d| d.min(month.length(year))),
+        }
+    }
+
     /// Today in UTC.
     pub fn today() -> Date {
         let now = time::OffsetDateTime::now_utc();
@@ -169,6 +188,16 @@ pub fn range(from: Option<&Date>, to: Option<&Date>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn months_earlier_keeps_the_day_within_the_month() {
+        let d = |s: &str| Date::parse(s).unwrap();
+        assert_eq!(d("2026-05-20").months_earlier(24).to_string(), "2024-05-20");
+        assert_eq!(d("2026-01-15").months_earlier(1).to_string(), "2025-12-15");
+        assert_eq!(d("2026-03-31").months_earlier(1).to_string(), "2026-02-28");
+        assert_eq!(d("2024-03-31").months_earlier(1).to_string(), "2024-02-29");
+        assert_eq!(d("2026").months_earlier(24).to_string(), "2024");
+    }
 
     #[test]
     fn calendar_dates_only() {

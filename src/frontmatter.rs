@@ -80,6 +80,13 @@ pub struct Citation {
     pub articles: Vec<String>,
 }
 
+/// One entry of an instrument's `articles`.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Article {
+    pub number: String,
+    pub summary: String,
+}
+
 /// A checked front-matter value.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(untagged)]
@@ -91,6 +98,7 @@ pub enum Value {
     List(Vec<String>),
     Sources(Vec<Source>),
     Cites(Vec<Citation>),
+    Articles(Vec<Article>),
     Map(BTreeMap<String, String>),
 }
 
@@ -155,6 +163,14 @@ impl Meta {
     pub fn cites(&self) -> &[Citation] {
         match self.values.get("cites") {
             Some(Value::Cites(c)) => c,
+            _ => &[],
+        }
+    }
+
+    /// An instrument's key articles (empty for other kinds).
+    pub fn articles(&self) -> &[Article] {
+        match self.values.get("articles") {
+            Some(Value::Articles(a)) => a,
             _ => &[],
         }
     }
@@ -500,6 +516,9 @@ impl Checker<'_> {
             Type::Citation => self
                 .list_of(path, v, |c, p, item| c.citation(p, item))
                 .map(Value::Cites),
+            Type::Article => self
+                .list_of(path, v, |c, p, item| c.article(p, item))
+                .map(Value::Articles),
             Type::ElementMap => self.element_map(path, v).map(Value::Map),
             _ if key.list => self
                 .list_of(path, v, |c, p, item| c.word(key.ty, p, item))
@@ -726,6 +745,26 @@ impl Checker<'_> {
         })
     }
 
+    fn article(&mut self, path: &str, v: &Yaml) -> Option<Article> {
+        let f = self.fields(path, v, model::ARTICLE_FIELDS, "article")?;
+        let text = |c: &mut Self, name: &str| -> Option<String> {
+            let sub = format!("{path}.{name}");
+            let t = c.word(Type::Text, &sub, f.get(name)?)?;
+            if t.trim().is_empty() {
+                let pos = c.spans.at(&sub);
+                c.error(pos, format!("article `{path}` has an empty {name}"), None);
+                return None;
+            }
+            Some(t.trim().to_string())
+        };
+        let number = text(self, "number");
+        let summary = text(self, "summary");
+        Some(Article {
+            number: number?,
+            summary: summary?,
+        })
+    }
+
     fn element_map(&mut self, path: &str, v: &Yaml) -> Option<BTreeMap<String, String>> {
         let Yaml::Mapping(m) = v else {
             let pos = self.spans.at(path);
@@ -766,6 +805,7 @@ impl Checker<'_> {
             let present = match meta.get(key.name) {
                 Some(Value::Text(t)) => !t.trim().is_empty(),
                 Some(Value::Sources(s)) => !s.is_empty(),
+                Some(Value::Articles(a)) => !a.is_empty(),
                 Some(Value::List(l)) => !l.is_empty(),
                 Some(_) => true,
                 // A value that was present but wrong has been reported already.

@@ -12,6 +12,7 @@
 //! table, exports, `accord new` and `accord schema` derive from it. [`pipeline`] holds the stage
 //! functions; [`build`], [`check`], [`bundle`] and [`serve`] are thin drivers over them.
 
+pub mod articles;
 pub mod audit;
 pub mod build;
 pub mod bundle;

@@ -31,8 +31,8 @@ pub struct KindDef {
     pub plural: &'static str,
     /// Folder under the content directory that `accord new` writes into.
     pub folder: &'static str,
-    /// The date a page of this kind is sorted and listed by.
-    pub key_date: Option<&'static str>,
+    /// The dates a page of this kind is sorted and listed by: the first one the page has.
+    pub key_dates: &'static [&'static str],
     /// One line for the README reference and the JSON Schema.
     pub doc: &'static str,
 }
@@ -44,7 +44,7 @@ pub const KINDS: &[KindDef] = &[
         label: "Principle",
         plural: "Principles",
         folder: "principles",
-        key_date: None,
+        key_dates: &[],
         doc: "A guiding principle for cooperation.",
     },
     KindDef {
@@ -53,7 +53,7 @@ pub const KINDS: &[KindDef] = &[
         label: "Instrument",
         plural: "Instruments",
         folder: "instruments",
-        key_date: Some("adopted"),
+        key_dates: &["adopted"],
         doc: "A treaty, directive or other legal or policy instrument.",
     },
     KindDef {
@@ -62,7 +62,7 @@ pub const KINDS: &[KindDef] = &[
         label: "Agreement",
         plural: "Agreements",
         folder: "agreements",
-        key_date: Some("signed"),
+        key_dates: &["signed", "adopted", "published", "in_operation_since"],
         doc: "An MoU or cooperation agreement between agencies or organisations.",
     },
     KindDef {
@@ -71,7 +71,7 @@ pub const KINDS: &[KindDef] = &[
         label: "Initiative",
         plural: "Initiatives",
         folder: "initiatives",
-        key_date: Some("started"),
+        key_dates: &["started"],
         doc: "A regional initiative, network or programme.",
     },
     KindDef {
@@ -80,7 +80,7 @@ pub const KINDS: &[KindDef] = &[
         label: "Organisation",
         plural: "Organisations",
         folder: "organisations",
-        key_date: Some("founded"),
+        key_dates: &["founded"],
         doc: "An organisation that takes part in cooperation.",
     },
     KindDef {
@@ -89,7 +89,7 @@ pub const KINDS: &[KindDef] = &[
         label: "Event",
         plural: "Events",
         folder: "events",
-        key_date: Some("date"),
+        key_dates: &["date"],
         doc: "A conference, workshop or other dated event.",
     },
     KindDef {
@@ -98,7 +98,7 @@ pub const KINDS: &[KindDef] = &[
         label: "Practice",
         plural: "Practices",
         folder: "practices",
-        key_date: None,
+        key_dates: &[],
         doc: "A practice guide.",
     },
     KindDef {
@@ -107,7 +107,7 @@ pub const KINDS: &[KindDef] = &[
         label: "Glossary term",
         plural: "Glossary terms",
         folder: "glossary",
-        key_date: None,
+        key_dates: &[],
         doc: "A glossary term, linked wherever the text uses it.",
     },
     KindDef {
@@ -116,7 +116,7 @@ pub const KINDS: &[KindDef] = &[
         label: "Page",
         plural: "Pages",
         folder: "",
-        key_date: None,
+        key_dates: &[],
         doc: "Any other page (the default when `kind` is absent).",
     },
 ];
@@ -213,6 +213,8 @@ pub enum Type {
     Source,
     /// `{instrument, articles}` entries.
     Citation,
+    /// `{number, summary}` entries: an instrument's key articles.
+    Article,
     /// A map from MoU element to the anchor of the heading that covers it.
     ElementMap,
     /// One of [`REPLACEABLE`]: a generated page that a content page may stand in for.
@@ -379,6 +381,16 @@ pub const KEYS: &[Key] = &[
         ..KEY
     },
     Key {
+        name: "adopted",
+        ty: Type::Date,
+        kinds: &[Agreement],
+        fact: Some("Adopted"),
+        timeline: Some("Adopted"),
+        new: New::Comment,
+        doc: "The date one body adopted or issued it (a decree, a concept, a policy), for an agreement nobody signed.",
+        ..KEY
+    },
+    Key {
         name: "in_force",
         ty: Type::Date,
         kinds: &[Instrument],
@@ -387,6 +399,15 @@ pub const KEYS: &[Key] = &[
         timeline: Some("In force"),
         new: New::Comment,
         doc: "The date it entered into force; not before `adopted`.",
+        ..KEY
+    },
+    Key {
+        name: "articles",
+        ty: Type::Article,
+        kinds: &[Instrument],
+        list: true,
+        new: New::Comment,
+        doc: "Its key articles, each `{number, summary}`: an entry `#art-NUMBER` on the page that `cites` link to, listed in the Articles view.",
         ..KEY
     },
     Key {
@@ -427,9 +448,9 @@ pub const KEYS: &[Key] = &[
         ty: Type::Date,
         kinds: &[Agreement],
         fact: Some("Signed"),
-        timeline: Some("Signed or adopted"),
+        timeline: Some("Signed"),
         new: New::Show,
-        doc: "The date the agreement was signed or adopted.",
+        doc: "The date the parties signed the agreement; use `adopted`, `published` or `in_operation_since` where nobody signed.",
         ..KEY
     },
     Key {
@@ -440,6 +461,16 @@ pub const KEYS: &[Key] = &[
         timeline: Some("Published"),
         new: New::Comment,
         doc: "The date the text was published, for an agreement that nobody signed.",
+        ..KEY
+    },
+    Key {
+        name: "in_operation_since",
+        ty: Type::Date,
+        kinds: &[Agreement],
+        fact: Some("In operation since"),
+        timeline: Some("In operation"),
+        new: New::Comment,
+        doc: "The date a mechanism or procedure started to operate, for one that nobody signed.",
         ..KEY
     },
     Key {
@@ -596,8 +627,7 @@ pub const KEYS: &[Key] = &[
         name: "cites",
         ty: Type::Citation,
         list: true,
-        export: false,
-        doc: "Instruments the page relies on, with article numbers.",
+        doc: "Instruments the page relies on, with article numbers; each article must be one the instrument's `articles` lists (`11(3)` may cite the entry `11`).",
         ..KEY
     },
     Key {
@@ -702,6 +732,22 @@ pub const CITATION_FIELDS: &[(&str, Type, bool, &str)] = &[
     ),
 ];
 
+/// The fields of one `articles` entry of an instrument.
+pub const ARTICLE_FIELDS: &[(&str, Type, bool, &str)] = &[
+    (
+        "number",
+        Type::Text,
+        true,
+        "The article number as the text numbers it, such as `13` or `11(4)`.",
+    ),
+    (
+        "summary",
+        Type::Text,
+        true,
+        "What the article does, in one line of the knowledge base's own words.",
+    ),
+];
+
 pub const STAKEHOLDERS: &[(&str, &str)] = &[
     ("law-enforcement", "Law enforcement"),
     ("ngo", "NGOs"),
@@ -759,7 +805,7 @@ pub fn reference_markdown() -> String {
     let mut out = String::from(
         "Dates are `YYYY`, `YYYY-MM` or `YYYY-MM-DD` and must be days of the calendar. \
          Sources are `{title, publisher, date, url}` (title and publisher required); citations are \
-         `{instrument, articles}`.\n\n",
+         `{instrument, articles}`; an instrument's articles are `{number, summary}`.\n\n",
     );
     for k in KINDS {
         out.push_str(&format!("### `{}`: {}\n\n", k.name, k.doc));
@@ -788,7 +834,8 @@ pub fn reference_markdown() -> String {
     columns.extend(export_columns());
     out.push_str(&format!(
         "Columns of `data/items.csv`: {}. Lists are joined with `; `; each source is written \
-         as `title, publisher, date, url` and sources are separated by ` | `.\n",
+         as `title, publisher, date, url` and sources are separated by ` | `; each citation is \
+         written as `instruments/x.md Art. 10, 11(3)`; articles are written by number.\n",
         list(columns)
     ));
     out
@@ -809,6 +856,7 @@ fn type_name(key: &Key) -> String {
         Type::TermSlug => "term",
         Type::Source => "source",
         Type::Citation => "citation",
+        Type::Article => "article",
         Type::ElementMap => "map element → anchor",
         Type::Generated => "generated page",
         Type::OldUrl => "old address",
@@ -844,8 +892,8 @@ mod tests {
                     assert!(key(kind, other).is_some(), "{} names {other}", k.name);
                 }
             }
-            if let Some(d) = kind.def().key_date {
-                assert_eq!(key(kind, d).map(|k| k.ty), Some(Type::Date));
+            for d in kind.def().key_dates {
+                assert_eq!(key(kind, d).map(|k| k.ty), Some(Type::Date), "{d}");
             }
         }
     }

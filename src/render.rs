@@ -9,6 +9,7 @@ use indicatif::ProgressBar;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::articles;
 use crate::content::{Kind, Page};
 use crate::date::{self, Date};
 use crate::error::{Diagnostic, Error, Result};
@@ -103,7 +104,26 @@ pub struct SourceCtx {
 struct CiteCtx {
     title: String,
     url: String,
-    articles: Vec<String>,
+    articles: Vec<CitedArticleCtx>,
+}
+
+/// One cited article: the number as the page cites it, linked to the instrument's entry.
+#[derive(Serialize)]
+struct CitedArticleCtx {
+    number: String,
+    href: String,
+}
+
+/// One entry of an instrument's key articles, on the instrument's own page.
+#[derive(Serialize)]
+struct ArticleCtx {
+    number: String,
+    summary: String,
+    anchor: String,
+    /// How many pages cite it; the Articles view lists them.
+    cited_by: usize,
+    /// Its entry in the Articles view, from the site root.
+    view_href: String,
 }
 
 #[derive(Serialize)]
@@ -146,6 +166,7 @@ struct PageCtx<'a> {
     facts: Vec<FactRow>,
     sources: Vec<SourceCtx>,
     cites: Vec<CiteCtx>,
+    articles: Vec<ArticleCtx>,
     related: Vec<LinkItem>,
     suggestions: Vec<LinkItem>,
     backlinks: Vec<LinkItem>,
@@ -191,7 +212,7 @@ pub fn link_item(site: &Site, i: usize) -> LinkItem {
 
 /// "Adopted 30 March 2009", or a period: the fact of the kind's key date.
 fn key_date_label(p: &Page) -> Option<String> {
-    let key = model::key(p.kind, p.kind.def().key_date?)?;
+    let key = model::key(p.kind, p.key_date_key()?)?;
     let value = date_fact(p, key)?;
     Some(match key.until {
         Some(_) => value,
@@ -579,19 +600,8 @@ fn render_page(
             .collect(),
         facts: group_facts(facts(site, p)),
         sources: source_ctx(p),
-        cites: m
-            .cites()
-            .iter()
-            .filter_map(|c| {
-                let t = site.page_index(&c.instrument)?;
-                let tp = &site.pages[t];
-                Some(CiteCtx {
-                    title: tp.meta.text("short_title").unwrap_or(&tp.title).to_string(),
-                    url: tp.url.clone(),
-                    articles: c.articles.clone(),
-                })
-            })
-            .collect(),
+        cites: cites_ctx(site, p),
+        articles: articles_ctx(site, i),
         related: site.related[i]
             .iter()
             .map(|&r| link_item(site, r))
@@ -629,6 +639,51 @@ fn render_page(
         glossary,
     };
     render_template(theme, &template, &ctx, p.url.clone())
+}
+
+/// The instruments a page cites, each article linked to its entry on the instrument page.
+fn cites_ctx(site: &Site, p: &Page) -> Vec<CiteCtx> {
+    p.meta
+        .cites()
+        .iter()
+        .filter_map(|c| {
+            let t = site.page_index(&c.instrument)?;
+            let tp = &site.pages[t];
+            let listed = tp.meta.articles();
+            Some(CiteCtx {
+                title: tp.meta.text("short_title").unwrap_or(&tp.title).to_string(),
+                url: tp.url.clone(),
+                articles: c
+                    .articles
+                    .iter()
+                    .map(|n| CitedArticleCtx {
+                        number: n.clone(),
+                        href: articles::resolve(listed, n).map_or_else(
+                            || tp.url.clone(),
+                            |a| format!("{}#{}", tp.url, articles::anchor(&listed[a].number)),
+                        ),
+                    })
+                    .collect(),
+            })
+        })
+        .collect()
+}
+
+/// An instrument's key articles, with how many pages cite each.
+fn articles_ctx(site: &Site, i: usize) -> Vec<ArticleCtx> {
+    let p = &site.pages[i];
+    p.meta
+        .articles()
+        .iter()
+        .enumerate()
+        .map(|(n, a)| ArticleCtx {
+            number: a.number.clone(),
+            summary: a.summary.clone(),
+            anchor: articles::anchor(&a.number),
+            cited_by: site.cited_by[i].get(n).map_or(0, Vec::len),
+            view_href: format!("articles.html#{}", articles::view_anchor(&p.rel, &a.number)),
+        })
+        .collect()
 }
 
 /// A page's sources as templates show them.

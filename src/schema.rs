@@ -8,7 +8,7 @@
 use serde_json::{json, Map, Value};
 
 use crate::countries::COUNTRIES;
-use crate::model::{self, Key, Kind, Type, CITATION_FIELDS, KINDS, SOURCE_FIELDS};
+use crate::model::{self, Key, Kind, Type, ARTICLE_FIELDS, CITATION_FIELDS, KINDS, SOURCE_FIELDS};
 
 /// The whole schema, as pretty-printed JSON.
 pub fn json_schema() -> Value {
@@ -91,6 +91,7 @@ fn type_schema(ty: Type) -> Value {
         Type::OldUrl => json!({ "type": "string", "pattern": "^/?[^:]+$" }),
         Type::Source => json!({ "$ref": "#/$defs/source" }),
         Type::Citation => json!({ "$ref": "#/$defs/citation" }),
+        Type::Article => json!({ "$ref": "#/$defs/article" }),
         Type::ElementMap => json!({
             "type": "object",
             "propertyNames": { "enum": model::element_names() },
@@ -141,6 +142,7 @@ fn defs() -> Value {
         "country": { "enum": codes, "description": "ISO 3166-1 alpha-2 code" },
         "source": record(SOURCE_FIELDS),
         "citation": record(CITATION_FIELDS),
+        "article": record(ARTICLE_FIELDS),
     })
 }
 

@@ -44,6 +44,8 @@ pub struct Site {
     pub toc: crate::toc::Toc,
     /// For each page: the pages that link to it.
     pub backlinks: Vec<Vec<usize>>,
+    /// For each instrument page and each of its `articles`: the pages that cite the article.
+    pub cited_by: Vec<Vec<Vec<usize>>>,
     /// For each page: pages named in `related`, in either direction.
     pub related: Vec<Vec<usize>>,
     /// For each folder: its pages (without its `_index.md`), in reading order.
@@ -115,6 +117,11 @@ impl Site {
         self.pages.iter().any(|p| p.kind == Kind::Agreement)
     }
 
+    /// Whether some instrument lists key articles: else the Articles view would be empty.
+    pub fn has_articles(&self) -> bool {
+        self.pages.iter().any(|p| !p.meta.articles().is_empty())
+    }
+
     /// Whether the timeline has items: some page has a date the model places on it.
     pub fn has_timeline(&self) -> bool {
         self.pages.iter().any(|p| {
@@ -133,6 +140,9 @@ impl Site {
         }
         if self.has_timeline() {
             out.push(("Timeline", "timeline.html"));
+        }
+        if self.has_articles() {
+            out.push(("Articles", "articles.html"));
         }
         out
     }
@@ -207,7 +217,7 @@ pub fn resolve(config: Config, loaded: crate::content::Loaded) -> Resolved {
     };
     let (backlinks, explicit_terms) = graph.links(&mut diags);
     let related = graph.related(&mut diags);
-    graph.citations(&mut diags);
+    let cited_by = graph.citations(&mut diags);
     graph.element_anchors(&mut diags);
     diags.extend(pages.iter().flat_map(crate::content::math_warnings));
     crate::error::sort_diagnostics(&mut diags);
@@ -222,6 +232,7 @@ pub fn resolve(config: Config, loaded: crate::content::Loaded) -> Resolved {
     let page_terms = terms_by_page(&taxonomies, pages.len());
     let linker = Linker::new(glossary, config.glossary.link);
     let site = Site {
+        cited_by,
         backlinks,
         related,
         explicit_terms,
@@ -373,28 +384,84 @@ impl Graph<'_> {
         sets_to_lists(related_sets)
     }
 
-    /// `cites` must name instrument pages.
-    fn citations(&self, diags: &mut Vec<Diagnostic>) {
+    /// `cites` must name instrument pages and articles those pages list. Returns, for each page
+    /// and each of its `articles`, the pages that cite the article (sorted, each once).
+    fn citations(&self, diags: &mut Vec<Diagnostic>) -> Vec<Vec<Vec<usize>>> {
         let pages = self.pages;
         let index = &self.index;
+        let mut cited_by: Vec<Vec<BTreeSet<usize>>> = pages
+            .iter()
+            .map(|p| vec![BTreeSet::new(); p.meta.articles().len()])
+            .collect();
         for page in pages {
+            duplicate_articles(page, diags);
+        }
+        for (i, page) in pages.iter().enumerate() {
             for (n, c) in page.meta.cites().iter().enumerate() {
                 let at = page.pos(&format!("cites[{n}].instrument"));
-                match index.by_rel.get(c.instrument.as_str()) {
-                Some(&t) if pages[t].kind == Kind::Instrument => {}
-                Some(_) => diags.push(Diagnostic::error(
-                    &page.source,
-                    at.line,
-                    at.col,
-                    format!("`cites` names `{}`, which is not an instrument", c.instrument),
-                )),
-                None => diags.push(
-                    Diagnostic::error(&page.source, at.line, at.col, format!("`cites` names `{}`, which does not exist", c.instrument))
-                        .with_hint("write paths relative to the content directory, such as `instruments/cets-197.md`"),
-                ),
-            }
+                let t = match index.by_rel.get(c.instrument.as_str()) {
+                    Some(&t) if pages[t].kind == Kind::Instrument => t,
+                    Some(_) => {
+                        diags.push(Diagnostic::error(
+                            &page.source,
+                            at.line,
+                            at.col,
+                            format!(
+                                "`cites` names `{}`, which is not an instrument",
+                                c.instrument
+                            ),
+                        ));
+                        continue;
+                    }
+                    None => {
+                        diags.push(
+                            Diagnostic::error(&page.source, at.line, at.col, format!("`cites` names `{}`, which does not exist", c.instrument))
+                                .with_hint("write paths relative to the content directory, such as `instruments/cets-197.md`"),
+                        );
+                        continue;
+                    }
+                };
+                let listed = pages[t].meta.articles();
+                for (m, number) in c.articles.iter().enumerate() {
+                    match crate::articles::resolve(listed, number) {
+                        Some(a) => {
+                            cited_by[t][a].insert(i);
+                        }
+                        None => {
+                            let at = page.pos(&format!("cites[{n}].articles[{m}]"));
+                            let numbers: Vec<&str> =
+                                listed.iter().map(|a| a.number.as_str()).collect();
+                            let hint = if numbers.is_empty() {
+                                format!("`{}` lists no `articles`; add `- {{number: \"{number}\", summary: ...}}` to its `articles`", c.instrument)
+                            } else {
+                                format!(
+                                    "articles listed there: {}; add `{number}` to its `articles` or cite one of these",
+                                    numbers.join(", ")
+                                )
+                            };
+                            diags.push(
+                                Diagnostic::error(
+                                    &page.source,
+                                    at.line,
+                                    at.col,
+                                    format!("`cites` names Art. {number} of `{}`, which that page does not list", c.instrument),
+                                )
+                                .with_hint(hint),
+                            );
+                        }
+                    }
+                }
             }
         }
+        cited_by
+            .into_iter()
+            .map(|per_article| {
+                per_article
+                    .into_iter()
+                    .map(|s| s.into_iter().collect())
+                    .collect()
+            })
+            .collect()
     }
 
     /// An agreement's `elements` must point at headings of its own page.
@@ -634,6 +701,22 @@ fn terms_by_page(taxonomies: &[Taxonomy], pages: usize) -> Vec<Vec<(usize, usize
 }
 
 /// Anchors that the templates give every page, which Markdown links may target too.
+/// Two entries of one instrument's `articles` with the same number would share an anchor.
+fn duplicate_articles(page: &Page, diags: &mut Vec<Diagnostic>) {
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    for (n, a) in page.meta.articles().iter().enumerate() {
+        if !seen.insert(a.number.as_str()) {
+            let at = page.pos(&format!("articles[{n}].number"));
+            diags.push(Diagnostic::error(
+                &page.source,
+                at.line,
+                at.col,
+                format!("article `{}` is listed twice", a.number),
+            ));
+        }
+    }
+}
+
 fn is_generated_anchor(a: &str) -> bool {
     matches!(
         a,

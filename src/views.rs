@@ -145,6 +145,7 @@ pub const VIEWS: &[(&str, View)] = &[
     ("sitemap", sitemap),
     ("matrix", matrix),
     ("timeline", timeline),
+    ("articles", articles_view),
     ("export", export_files),
     ("robots", robots),
     ("redirects", redirects),
@@ -474,6 +475,9 @@ pub struct MatrixRow {
     pub agreement: LinkItem,
     pub cells: Vec<MatrixCell>,
     pub count: usize,
+    /// Whether the sources describe any of the agreement's clauses. A row without any says so
+    /// in words: a row of empty cells would read as "covers nothing".
+    pub described: bool,
 }
 
 #[derive(Serialize)]
@@ -527,9 +531,11 @@ pub fn matrix_rows(site: &Site) -> (Vec<MatrixColumn>, Vec<MatrixRow>) {
                     href: map.get(*key).map(|anchor| format!("{}#{anchor}", p.url)),
                 })
                 .collect();
+            let count = cells.iter().filter(|c| c.href.is_some()).count();
             MatrixRow {
                 agreement: link_item(site, i),
-                count: cells.iter().filter(|c| c.href.is_some()).count(),
+                count,
+                described: count > 0,
                 cells,
             }
         })
@@ -675,7 +681,7 @@ pub fn csv_columns() -> Vec<&'static str> {
 }
 
 /// One CSV cell: lists joined with `; `, sources as `title, publisher, date, url` joined with
-/// ` | `.
+/// ` | `, citations as `instruments/x.md Art. 10, 11(3)` joined with `; `.
 fn csv_cell(value: Option<&crate::frontmatter::Value>) -> String {
     use crate::frontmatter::Value;
     match value {
@@ -704,7 +710,15 @@ fn csv_cell(value: Option<&crate::frontmatter::Value>) -> String {
             .join(" | "),
         Some(Value::Cites(cites)) => cites
             .iter()
-            .map(|c| c.instrument.clone())
+            .map(|c| match c.articles.as_slice() {
+                [] => c.instrument.clone(),
+                articles => format!("{} Art. {}", c.instrument, articles.join(", ")),
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        Some(Value::Articles(articles)) => articles
+            .iter()
+            .map(|a| a.number.as_str())
             .collect::<Vec<_>>()
             .join("; "),
     }
@@ -779,6 +793,117 @@ fn matrix(v: &ViewInput) -> Result<Vec<OutFile>> {
             rows,
         },
         "matrix.html".into(),
+    )?])
+}
+
+/// One article in the Articles view, with the pages that cite it grouped by kind.
+#[derive(Serialize)]
+pub struct ArticleRow {
+    pub number: String,
+    pub summary: String,
+    /// Its anchor in the Articles view.
+    pub anchor: String,
+    /// Its entry on the instrument page, from the site root.
+    pub href: String,
+    pub count: usize,
+    pub groups: Vec<ArticleGroup>,
+}
+
+#[derive(Serialize)]
+pub struct ArticleGroup {
+    pub kind: &'static str,
+    pub label: &'static str,
+    pub items: Vec<LinkItem>,
+}
+
+/// One instrument in the Articles view.
+#[derive(Serialize)]
+pub struct ArticleInstrument {
+    pub instrument: LinkItem,
+    /// Its anchor in the Articles view.
+    pub anchor: String,
+    /// Citing pages over all its articles (a page citing two articles counts twice).
+    pub citations: usize,
+    pub articles: Vec<ArticleRow>,
+}
+
+#[derive(Serialize)]
+struct ArticlesCtx<'a> {
+    site: &'a SiteCtx,
+    root: &'static str,
+    url: &'static str,
+    title: &'static str,
+    summary: Option<&'static str>,
+    instruments: Vec<ArticleInstrument>,
+}
+
+/// Every instrument that lists key articles, in reading order, and for each article every page
+/// that cites it: from a treaty article to everything that relies on it.
+pub fn article_index(site: &Site) -> Vec<ArticleInstrument> {
+    reading_order(site)
+        .into_iter()
+        .filter(|&i| !site.pages[i].meta.articles().is_empty())
+        .map(|i| {
+            let p = &site.pages[i];
+            let articles: Vec<ArticleRow> = p
+                .meta
+                .articles()
+                .iter()
+                .enumerate()
+                .map(|(n, a)| {
+                    let citing = site.cited_by[i].get(n).map_or(&[][..], Vec::as_slice);
+                    ArticleRow {
+                        number: a.number.clone(),
+                        summary: a.summary.clone(),
+                        anchor: crate::articles::view_anchor(&p.rel, &a.number),
+                        href: format!("{}#{}", p.url, crate::articles::anchor(&a.number)),
+                        count: citing.len(),
+                        groups: Kind::ALL
+                            .iter()
+                            .filter_map(|&kind| {
+                                let items: Vec<LinkItem> = citing
+                                    .iter()
+                                    .filter(|&&c| site.pages[c].kind == kind)
+                                    .map(|&c| link_item(site, c))
+                                    .collect();
+                                (!items.is_empty()).then(|| ArticleGroup {
+                                    kind: kind.as_str(),
+                                    label: kind.plural_label(),
+                                    items,
+                                })
+                            })
+                            .collect(),
+                    }
+                })
+                .collect();
+            ArticleInstrument {
+                instrument: link_item(site, i),
+                anchor: crate::articles::instrument_anchor(&p.rel),
+                citations: articles.iter().map(|a| a.count).sum(),
+                articles,
+            }
+        })
+        .collect()
+}
+
+fn articles_view(v: &ViewInput) -> Result<Vec<OutFile>> {
+    if !v.site.has_articles() {
+        return Ok(Vec::new());
+    }
+    Ok(vec![render_template(
+        v.theme,
+        "articles.html",
+        &ArticlesCtx {
+            site: v.sctx,
+            root: "",
+            url: "articles.html",
+            title: "Articles",
+            summary: Some(
+                "The key articles of each instrument, and every principle, practice, agreement and glossary term that cites them.",
+            ),
+            instruments: article_index(v.site),
+        },
+        "articles.html".into(),
     )?])
 }
 

@@ -298,6 +298,28 @@ fn bundled_knowledge_base_builds_and_every_link_resolves() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(site.join("index.html").is_file());
     assert_links_resolve(&site);
+    // From a treaty article to everything that relies on it: every page citing Convention 108
+    // Art. 6 (special categories of data), grouped by kind, and no other.
+    let view = std::fs::read_to_string(site.join("articles.html")).unwrap();
+    let start = view
+        .find("id=\"convention-108-art-6\"")
+        .expect("Convention 108 Art. 6 in the Articles view");
+    let entry = &view[start..start + view[start..].find("</div>").unwrap()];
+    assert!(entry.contains("cited by 4 pages"), "{entry}");
+    let citing: Vec<&str> = entry
+        .split("<a href=\"")
+        .skip(2)
+        .map(|a| &a[..a.find('"').unwrap()])
+        .collect();
+    assert_eq!(
+        citing,
+        [
+            "principles/confidentiality-and-data-protection.html",
+            "principles/lawful-information-sharing.html",
+            "practices/information-sharing-ngo-police.html",
+            "glossary/data-protection.html",
+        ]
+    );
 }
 
 #[test]

@@ -295,3 +295,112 @@ fn remote_assets_in_raw_html_and_theme_templates_are_found() {
         ]
     );
 }
+
+/// A project whose principle was last reviewed on `updated`, with `book.toml` as given.
+fn review_fixture(root: &Path, book: &str, updated: &str) {
+    write(
+        root,
+        &[
+            ("book.toml", book),
+            (
+                "content/_index.md",
+                "---\ntitle: Home\n---\n\nSee [P](p.md) and the [term](t.md).\n",
+            ),
+            (
+                "content/p.md",
+                &format!(
+                    "---\nkind: principle\ntitle: P\nsources: [{{title: S, publisher: P}}]\nupdated: \"{updated}\"\n---\n\nText about a zebra crossing.\n"
+                ),
+            ),
+            (
+                "content/t.md",
+                &format!(
+                    "---\nkind: term\nterm: zebra crossing\ndefinition: A crossing.\nupdated: \"{updated}\"\n---\n\nA zebra crossing.\n"
+                ),
+            ),
+        ],
+    );
+}
+
+#[test]
+fn a_sourced_page_not_reviewed_within_the_interval_is_warned_at_its_updated_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    review_fixture(root, "[book]\ntitle = \"Review\"\n", "2001-01-01");
+    let out = accord(&["check", "--root", root.to_str().unwrap()]);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    // Only the principle: a glossary term states no sourced facts.
+    assert_eq!(
+        findings(&stdout),
+        [
+            "content/p.md:5:10: warning: last reviewed on 1 January 2001, more than 24 months ago\n  hint: check the page against its sources and set `updated` to the day you did; `review-after-months` under `[check]` in book.toml sets the interval",
+            "0 errors, 1 warning",
+        ]
+    );
+    assert_eq!(out.status.code(), Some(0), "warnings do not fail the check");
+}
+
+#[test]
+fn the_review_interval_comes_from_book_toml_and_zero_turns_it_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    // Reviewed a little over a year ago: overdue at 12 months, not at the default 24.
+    let reviewed = accord::date::Date::today().months_earlier(13).to_string();
+    review_fixture(root, "[book]\ntitle = \"Review\"\n", &reviewed);
+    let check =
+        || String::from_utf8(accord(&["check", "--root", root.to_str().unwrap()]).stdout).unwrap();
+    assert_eq!(findings(&check()), ["0 errors, 0 warnings"]);
+
+    write(
+        root,
+        &[(
+            "book.toml",
+            "[book]\ntitle = \"Review\"\n[check]\nreview-after-months = 12\n",
+        )],
+    );
+    let out = check();
+    let lines = findings(&out);
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(
+        lines[0].starts_with("content/p.md:5:10: warning: last reviewed on ")
+            && lines[0].contains(", more than 12 months ago\n"),
+        "{out}"
+    );
+
+    review_fixture(
+        root,
+        "[book]\ntitle = \"Review\"\n[check]\nreview-after-months = 0\n",
+        "2001-01-01",
+    );
+    assert_eq!(findings(&check()), ["0 errors, 0 warnings"]);
+
+    // A misspelt setting is an error, like every key of accord's own tables.
+    write(
+        root,
+        &[(
+            "book.toml",
+            "[book]\ntitle = \"Review\"\n[check]\nreview-after-month = 12\n",
+        )],
+    );
+    let out = check();
+    assert!(
+        out.starts_with("book.toml:4:1: error: unknown key `review-after-month`"),
+        "{out}"
+    );
+}
+
+/// Every page of the bundled knowledge base says when it was last checked against its sources.
+#[test]
+fn every_page_of_the_bundled_knowledge_base_has_a_review_date() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut timer = accord::pipeline::Timer::default();
+    let resolved = accord::pipeline::front(root, &mut timer).expect("the knowledge base loads");
+    let missing: Vec<&str> = resolved
+        .site
+        .pages
+        .iter()
+        .filter(|p| p.meta.date("updated").is_none())
+        .map(|p| p.rel.as_str())
+        .collect();
+    assert!(missing.is_empty(), "pages without `updated`: {missing:?}");
+}

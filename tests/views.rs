@@ -27,7 +27,7 @@ fn views_site() -> Fixture {
         ("content/agreements/gamma.md", &agreement("Gamma MoU", "2011-03", "{}", "No sections.\n")),
         (
             "content/instruments/conv.md",
-            "---\nkind: instrument\ntitle: A Convention\nadopted: \"2005-05-16\"\nin_force: \"2008-02-01\"\ncountries: [DE]\nsources:\n  - {title: S, publisher: P, date: \"2005\"}\n---\n\nText.\n",
+            "---\nkind: instrument\ntitle: A Convention\nshort_title: Conv\nadopted: \"2005-05-16\"\nin_force: \"2008-02-01\"\ncountries: [DE]\narticles:\n  - {number: \"10\", summary: Identification with support organisations.}\n  - {number: \"12\", summary: Assistance to victims.}\n  - {number: \"35\", summary: Partnerships with civil society.}\nsources:\n  - {title: S, publisher: P, date: \"2005\"}\n---\n\nText.\n",
         ),
         (
             "content/events/forum.md",
@@ -97,7 +97,13 @@ fn matrix_cells_link_to_the_sections_that_cover_each_element() {
             ("training", "agreements/alpha.html#joint-training")
         ])
     );
-    assert_eq!(cells(rows[2]), expect(&[]));
+    // An agreement whose sources describe no clause says so in words, not in a row of dashes.
+    assert!(
+        rows[2].contains("<td class=\"undescribed\" colspan=\"12\">The sources used here do not describe this agreement's clauses.</td>"),
+        "{}",
+        rows[2]
+    );
+    assert_eq!(rows[2].matches("<td").count(), 1);
     // The column for an element links to the principle behind it.
     assert!(
         m.contains("id=\"col-roles\"><a href=\"principles/roles.html\""),
@@ -171,7 +177,10 @@ fn country_pages_gather_everything_and_related_links_go_both_ways() {
     let related = &alpha[alpha.find("id=\"related\"").expect("related section")..];
     assert!(related.contains("A Forum"));
     let forum = f.read("events/forum.html");
-    assert!(forum.contains("Legal basis cited") && forum.contains("Art. 10, 12"));
+    assert!(forum.contains("Legal basis cited"));
+    assert!(forum.contains(
+        "Art. <a href=\"../instruments/conv.html#art-10\">10</a>, <a href=\"../instruments/conv.html#art-12\">12</a>"
+    ));
     // Suggestions come from shared facets.
     assert!(alpha.contains("See also") && alpha.contains("Beta MoU"));
 }
@@ -213,6 +222,22 @@ fn data_export_round_trips_the_front_matter() {
     assert_eq!(&alpha[col("signed")], "2004-10-29");
     assert_eq!(&alpha[col("parties")], "Police; NGO");
     assert_eq!(&alpha[col("elements")], "roles; training");
+    // Citations keep their articles in both exports.
+    let forum = rows.iter().find(|r| &r[0] == "events/forum.md").unwrap();
+    assert_eq!(&forum[col("cites")], "instruments/conv.md Art. 10, 12");
+    let conv = rows
+        .iter()
+        .find(|r| &r[0] == "instruments/conv.md")
+        .unwrap();
+    assert_eq!(&conv[col("articles")], "10; 12; 35");
+    let forum_json = items
+        .iter()
+        .find(|i| i["path"] == "events/forum.md")
+        .unwrap();
+    assert_eq!(
+        forum_json["front_matter"]["cites"],
+        serde_json::json!([{"instrument": "instruments/conv.md", "articles": ["10", "12"]}])
+    );
 }
 
 #[test]
@@ -239,4 +264,111 @@ fn a_timeline_is_made_and_linked_only_when_it_has_items() {
     assert!(f.build().status.success());
     assert!(f.read("timeline.html").contains("Forum"));
     assert!(f.read("index.html").contains("timeline.html"));
+}
+
+/// The instrument page lists its articles as entries, each page that cites one links to the
+/// entry, and the Articles view lists, per article, exactly the pages that cite it.
+#[test]
+fn articles_are_entries_that_citing_pages_link_to_and_the_articles_view_lists() {
+    let f = views_site();
+    f.write(
+        "content/principles/roles.md",
+        "---\nkind: principle\ntitle: Clear roles\nelements: [roles]\ntags: [roles]\ncites: [{instrument: instruments/conv.md, articles: [\"10(2)\", \"35\"]}]\nsources:\n  - {title: S, publisher: P}\n---\n\nText.\n",
+    );
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let conv = f.read("instruments/conv.html");
+    assert!(
+        conv.contains("<div class=\"article-entry\" id=\"art-10\"><dt>Art. 10</dt><dd>Identification with support organisations. <a class=\"cited-count\" href=\"../articles.html#conv-art-10\">Cited by 2 pages</a></dd></div>"),
+        "{conv}"
+    );
+    assert!(conv.contains("<div class=\"article-entry\" id=\"art-12\"><dt>Art. 12</dt><dd>Assistance to victims. <a class=\"cited-count\" href=\"../articles.html#conv-art-12\">Cited by 1 page</a></dd></div>"));
+
+    // A paragraph cites the entry of its article; each number links to its entry.
+    let roles = f.read("principles/roles.html");
+    assert!(
+        roles.contains("<li><a href=\"../instruments/conv.html\">Conv</a>: Art. <a href=\"../instruments/conv.html#art-10\">10(2)</a>, <a href=\"../instruments/conv.html#art-35\">35</a></li>"),
+        "{roles}"
+    );
+
+    let view = f.read("articles.html");
+    let entry = |anchor: &str| -> String {
+        let start = view.find(&format!("id=\"{anchor}\"")).unwrap();
+        let end = view[start..].find("</div>").unwrap();
+        view[start..start + end].to_string()
+    };
+    assert_eq!(
+        entry("conv-art-10"),
+        "id=\"conv-art-10\">\n<dt><a href=\"instruments/conv.html#art-10\">Art. 10</a> <span class=\"count\">cited by 2 pages</span></dt>\n<dd><p>Identification with support organisations.</p>\n<p class=\"cited-by\"><span class=\"tax-label\">Principles:</span> <a href=\"principles/roles.html\">Clear roles</a></p><p class=\"cited-by\"><span class=\"tax-label\">Events:</span> <a href=\"events/forum.html\">A Forum</a></p>\n</dd>"
+    );
+    assert!(entry("conv-art-35").contains("cited by 1 page"));
+    assert!(entry("conv-art-12").contains("<a href=\"events/forum.html\">A Forum</a>"));
+    assert!(
+        view.contains("<a href=\"#conv\">A Convention</a> (3 articles, 4 citations)"),
+        "{view}"
+    );
+    assert!(f.read("index.html").contains("articles.html"));
+    assert_links_resolve(&f.site());
+}
+
+#[test]
+fn citing_an_article_the_instrument_does_not_list_is_an_error_at_its_place() {
+    let f = views_site();
+    f.write(
+        "content/principles/roles.md",
+        "---\nkind: principle\ntitle: Clear roles\ncites:\n  - instrument: instruments/conv.md\n    articles: [\"10\", \"13\"]\nsources:\n  - {title: S, publisher: P}\n---\n\nText.\n",
+    );
+    let out = f.build();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out).trim_end(),
+        "content/principles/roles.md:6:22: error: `cites` names Art. 13 of `instruments/conv.md`, which that page does not list\n  hint: articles listed there: 10, 12, 35; add `13` to its `articles` or cite one of these\n1 error, 0 warnings"
+    );
+}
+
+/// Each page shows when it was last reviewed, and the feed lists pages newest review first.
+#[test]
+fn pages_show_their_review_date_and_the_feed_lists_them_by_it() {
+    let f = Fixture::new(&[
+        ("book.toml", BOOK),
+        (
+            "content/_index.md",
+            "---\ntitle: Home\nupdated: \"2023\"\n---\n\nSee [A](a.md) and [B](b.md).\n",
+        ),
+        (
+            "content/a.md",
+            "---\nkind: principle\ntitle: Alpha\nsources: [{title: S, publisher: P}]\nupdated: \"2024-03-05\"\n---\n\nText.\n",
+        ),
+        (
+            "content/b.md",
+            "---\ntitle: Beta\nupdated: \"2025-11\"\n---\n\nText.\n",
+        ),
+        ("content/c.md", "---\ntitle: Never reviewed\n---\n\nSee [A](a.md).\n"),
+    ]);
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        f.read("a.html").contains(
+            "<p class=\"updated\">Last reviewed: <time datetime=\"2024-03-05\">5 March 2024</time></p>"
+        ),
+        "{}",
+        f.read("a.html")
+    );
+    assert!(f
+        .read("b.html")
+        .contains("Last reviewed: <time datetime=\"2025-11\">November 2025</time>"));
+    assert!(!f.read("c.html").contains("Last reviewed"));
+
+    let feed = f.read("feed.xml");
+    let titles: Vec<&str> = feed
+        .split("<entry>\n<title>")
+        .skip(1)
+        .map(|e| &e[..e.find("</title>").unwrap()])
+        .collect();
+    assert_eq!(titles, ["Beta", "Alpha", "Home"]);
+    assert!(
+        feed.contains("<updated>2025-11-01T00:00:00Z</updated>"),
+        "{feed}"
+    );
 }

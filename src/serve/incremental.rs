@@ -538,7 +538,6 @@ fn stamp(m: &std::fs::Metadata) -> Stamp {
 const OWN_PAGE_ONLY: &[&str] = &[
     "sources",
     "updated",
-    "cites",
     "glossary",
     "parties",
     "place",
