@@ -11,7 +11,13 @@ use accord::Error;
 
 /// accord: build knowledge bases of guiding principles and practices into static sites.
 #[derive(Parser)]
-#[command(name = "accord", version, about, propagate_version = true)]
+#[command(
+    name = "accord",
+    version,
+    about,
+    after_long_help = ENVIRONMENT,
+    propagate_version = true
+)]
 struct Cli {
     /// Print only warnings and errors (no progress, no summary)
     #[arg(long, short, global = true, conflicts_with = "verbose")]
@@ -25,6 +31,16 @@ struct Cli {
     #[command(subcommand)]
     command: Command,
 }
+
+/// The end of `accord --help`, and a section of the manual page.
+const ENVIRONMENT: &str = "\
+Exit status: 0 success; 1 content or configuration errors (or problems found by check and
+bundle --verify); 2 usage errors.
+
+Environment:
+  NO_COLOR        when set and not empty, no emphasis in search results (--color always wins)
+  BROWSER         the program `serve --open` starts
+  ACCORD_TIMINGS  when set, the stage times of --verbose";
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ColorWhen {
