@@ -383,13 +383,22 @@ pub fn build(
     // fixed name. rustc applies the last matching prefix, so the longest goes last.
     let mut remaps: Vec<(PathBuf, &str)> =
         vec![(root.clone(), "/accord"), (target_dir.clone(), "/target")];
-    if let Some(home) = cargo_home().and_then(|h| fs::canonicalize(h).ok()) {
+    // The cargo home may not exist yet (cargo creates it when it downloads the sources), and
+    // cargo names it as given, which may be through a symbolic link: both spellings are mapped.
+    if let Some(home) = cargo_home() {
+        if let Ok(real) = fs::canonicalize(&home) {
+            remaps.push((real, "/cargo"));
+        }
         remaps.push((home, "/cargo"));
     }
-    if let Some(sysroot) = sysroot(rustc).and_then(|s| fs::canonicalize(s).ok()) {
-        remaps.push((sysroot, "/rustc-sysroot"));
+    if let Some(sysroot) = sysroot(rustc) {
+        remaps.push((
+            fs::canonicalize(&sysroot).unwrap_or(sysroot),
+            "/rustc-sysroot",
+        ));
     }
     remaps.sort_by_key(|(from, _)| from.as_os_str().len());
+    remaps.dedup();
     let flags: Vec<String> = remaps
         .iter()
         .map(|(from, to)| format!("\"--remap-path-prefix={}={to}\"", toml_escape(from)))

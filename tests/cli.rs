@@ -53,7 +53,8 @@ fn project() -> tempfile::TempDir {
 #[test]
 fn completions_offer_every_subcommand_and_the_global_flags_in_each_shell() {
     // How each generator spells "the subcommand NAME" and "the flag --quiet".
-    let shells: &[(&str, fn(&str) -> String, &str)] = &[
+    type Spelling = fn(&str) -> String;
+    let shells: &[(&str, Spelling, &str)] = &[
         ("bash", |s| format!("accord,{s})"), "--quiet"),
         ("zsh", |s| format!("'{s}:"), "--quiet["),
         ("fish", |s| format!("-f -a \"{s}\""), "-l quiet"),

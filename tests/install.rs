@@ -39,7 +39,12 @@ fn one_minimum_node_version_everywhere() {
     let readme = read("README.md");
     assert!(readme.contains(&format!("Node.js {min} or later")));
     // No other minimum anywhere it could be stated.
-    for file in ["README.md", ".ci/run", "tests/browser.rs", "tests/skip/mod.rs"] {
+    for file in [
+        "README.md",
+        ".ci/run",
+        "tests/browser.rs",
+        "tests/skip/mod.rs",
+    ] {
         let text = read(file);
         for (i, _) in text.match_indices("Node.js ") {
             let rest = &text[i + "Node.js ".len()..];
@@ -63,7 +68,11 @@ fn the_skip_summary_is_the_last_test_binary() {
         })
         .collect();
     names.sort();
-    assert_eq!(names.last().map(String::as_str), Some("zz_skipped"), "{names:?}");
+    assert_eq!(
+        names.last().map(String::as_str),
+        Some("zz_skipped"),
+        "{names:?}"
+    );
     let manifest = read("Cargo.toml");
     assert!(manifest.contains(
         "[[test]]\nname = \"zz_skipped\"\npath = \"tests/zz_skipped.rs\"\nharness = false\n"
@@ -84,7 +93,8 @@ fn the_readme_installs_the_package_this_repository_publishes() {
     assert!(readme.contains("cargo install --path . --locked"));
     for recipe in ["docs/deploy/github-pages.yml", "docs/deploy/gitlab-ci.yml"] {
         assert!(
-            read(recipe).contains("cargo install accord-ssg --version \"$ACCORD_VERSION\" --locked"),
+            read(recipe)
+                .contains("cargo install accord-ssg --version \"$ACCORD_VERSION\" --locked"),
             "{recipe}"
         );
     }
@@ -98,7 +108,10 @@ fn every_recipe_builds_with_the_pinned_toolchain() {
     assert!(dockerfile.contains(&format!("FROM rust:{minor}-slim-bookworm AS build\n")));
     assert!(dockerfile.contains(&format!("ENV RUSTUP_TOOLCHAIN={pinned}\n")));
     let gitlab = yaml("docs/deploy/gitlab-ci.yml");
-    assert_eq!(gitlab["pages"]["image"], format!("rust:{minor}-slim").as_str());
+    assert_eq!(
+        gitlab["pages"]["image"],
+        format!("rust:{minor}-slim").as_str()
+    );
     for file in ["Cargo.toml", "search/Cargo.toml"] {
         assert!(
             read(file).contains(&format!("\nrust-version = \"{minor}\"\n")),
@@ -114,7 +127,10 @@ fn the_github_workflow_checks_builds_and_deploys_the_site() {
     assert_eq!(wf["permissions"]["id-token"], "write");
     let steps = wf["jobs"]["build"]["steps"].as_sequence().expect("steps");
     let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
-    let check = runs.iter().position(|r| *r == "accord check").expect("check");
+    let check = runs
+        .iter()
+        .position(|r| *r == "accord check")
+        .expect("check");
     let build = runs
         .iter()
         .position(|r| *r == "accord build --out site")
@@ -148,7 +164,10 @@ fn the_gitlab_job_publishes_the_public_folder() {
         .collect();
     assert_eq!(
         script[1..],
-        [".cargo/bin/accord check", ".cargo/bin/accord build --out public"]
+        [
+            ".cargo/bin/accord check",
+            ".cargo/bin/accord build --out public"
+        ]
     );
     assert_eq!(job["artifacts"]["paths"][0], "public");
 }
@@ -163,12 +182,16 @@ fn the_docker_image_runs_accord_on_the_mounted_project() {
     assert_eq!(stages.len(), 2, "a build stage and a small final stage");
     assert!(dockerfile.contains("RUN cargo build --release --locked --bin accord"));
     let final_stage = &dockerfile[dockerfile.rfind("\nFROM ").expect("final stage")..];
-    assert!(final_stage.contains("COPY --from=build /src/target/release/accord /usr/local/bin/accord\n"));
+    assert!(final_stage
+        .contains("COPY --from=build /src/target/release/accord /usr/local/bin/accord\n"));
     assert!(final_stage.contains("WORKDIR /project\n"));
     assert!(final_stage.contains("ENTRYPOINT [\"/usr/local/bin/accord\"]\n"));
     // The build context leaves out what would make it large or stale.
     let ignore = read(".dockerignore");
     for line in ["target/", "site/", "node_modules/"] {
-        assert!(ignore.lines().any(|l| l == line), ".dockerignore lacks {line}");
+        assert!(
+            ignore.lines().any(|l| l == line),
+            ".dockerignore lacks {line}"
+        );
     }
 }
