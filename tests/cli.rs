@@ -353,3 +353,34 @@ fn serve_open_uses_browser_and_says_when_there_is_none() {
         )
     );
 }
+
+/// clap's help is styled on a terminal; NO_COLOR and `--color never` turn that off too.
+#[test]
+fn help_styling_follows_no_color_and_the_color_flag() {
+    let script = Path::new("/usr/bin/script");
+    if !script.exists() {
+        skip::skip(
+            "tests/cli.rs: help styling on a terminal",
+            "/usr/bin/script not found",
+            "install util-linux (apt-get install -y util-linux)",
+        );
+        return;
+    }
+    let help = |args: &str, no_color: bool| {
+        let mut cmd = Command::new(script);
+        let line = format!("{} {args} --help", env!("CARGO_BIN_EXE_accord"));
+        cmd.args(["-qec", &line, "/dev/null"])
+            .env_remove("NO_COLOR");
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        }
+        text(&run(&mut cmd).stdout)
+    };
+    assert!(help("", false).contains("\x1b["), "styled on a terminal");
+    assert!(!help("", true).contains("\x1b["), "NO_COLOR");
+    assert!(
+        !help("--color never", false).contains("\x1b["),
+        "--color never"
+    );
+    assert!(!help("--color=never build", false).contains("\x1b["));
+}

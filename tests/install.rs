@@ -104,6 +104,7 @@ fn the_readme_installs_the_package_this_repository_publishes() {
 fn every_recipe_builds_with_the_pinned_toolchain() {
     let pinned = pinned();
     let minor = pinned.rsplit_once('.').map(|(m, _)| m).unwrap_or(&pinned);
+    assert!(read("README.md").contains(&format!("`rustup toolchain install {pinned}`")));
     let dockerfile = read("Dockerfile");
     assert!(dockerfile.contains(&format!("FROM rust:{minor}-slim-bookworm AS build\n")));
     assert!(dockerfile.contains(&format!("ENV RUSTUP_TOOLCHAIN={pinned}\n")));
