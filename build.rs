@@ -1,128 +1,118 @@
-//! Builds the browser search engine and hands it to the `accord` crate.
+//! Puts the browser search engine into `OUT_DIR`, where `src/search_assets.rs` embeds it.
 //!
-//! accord-search is compiled a second time, for `wasm32-unknown-unknown`, and the resulting
-//! `accord_search.wasm` is copied to `OUT_DIR`, where `src/search_assets.rs` embeds it. Every
-//! site accord builds then ships the engine that matches the index it writes, and `cargo build`
-//! is the only command a developer needs.
+//! The engine (accord-search compiled to wasm32) is committed as `vendor/accord_search.wasm`,
+//! with a fingerprint of the sources it was built from (`vendor/accord_search.toml`). This script
+//! uses the committed engine whenever it matches the sources — a build from source would give the
+//! same bytes, which tests/engine.rs checks — so a first build needs neither the wasm target nor a
+//! second compilation of tantivy. When the sources have changed since the engine was vendored
+//! (someone is working on search), it compiles the engine from source if the wasm target is
+//! installed, and otherwise warns and uses the committed one. See build/engine.rs for how.
 //!
-//! The nested cargo uses its own target directory (`target/wasm`): the outer build holds the
-//! lock on the main one for as long as this script runs.
+//! It writes nothing outside `OUT_DIR` (the nested build's own folder aside).
+
+#[path = "build/engine.rs"]
+mod engine;
 
 use std::env;
 use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{exit, Command};
-
-const TARGET: &str = "wasm32-unknown-unknown";
-const PROFILE: &str = "wasm-release";
-const WASM: &str = "accord_search.wasm";
+use std::process::exit;
+use std::time::Instant;
 
 fn main() {
     let root =
         PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
-    let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
-    for input in ["search/src", "search/Cargo.toml", ".cargo/config.toml"] {
-        println!("cargo:rerun-if-changed={}", root.join(input).display());
-    }
+    let out = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join(engine::WASM);
+    println!(
+        "cargo:rerun-if-changed={}",
+        root.join(engine::VENDORED).display()
+    );
+    println!(
+        "cargo:rerun-if-changed={}",
+        root.join(engine::STAMP).display()
+    );
     println!("cargo:rerun-if-env-changed=ACCORD_SEARCH_WASM");
 
-    // A prebuilt engine (e.g. from a CI cache) skips the nested build.
+    // A prebuilt engine (a CI cache, a benchmark) replaces everything else.
     if let Some(prebuilt) = env::var_os("ACCORD_SEARCH_WASM") {
-        copy(Path::new(&prebuilt), &out_dir.join(WASM));
+        copy(Path::new(&prebuilt), &out);
+        return;
+    }
+    let vendored = root.join(engine::VENDORED);
+    if !engine::has_sources(&root) {
+        // A packaged crate: the engine's sources are another crate; the vendored file is the one.
+        copy(&vendored, &out);
+        return;
+    }
+    for input in engine::input_paths(&root) {
+        println!("cargo:rerun-if-changed={}", input.display());
+    }
+    let current = engine::fingerprint(&root).unwrap_or_else(|e| fail(&e));
+    let stamp = engine::Stamp::read(&root);
+    if stamp.as_ref().is_some_and(|s| s.inputs == current) {
+        copy(&vendored, &out);
         return;
     }
 
-    if !target_installed() {
-        fail(&format!(
-            "the {TARGET} target is not installed; accord needs it to build its browser search \
-             engine.\n\n    fix: rustup target add {TARGET}\n"
-        ));
-    }
-
-    let target_dir = env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"))
-        .join("wasm");
-    let cargo = env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
-    let mut cmd = Command::new(cargo);
-    cmd.current_dir(&root)
-        .arg("rustc")
-        .arg("--manifest-path")
-        .arg(root.join("Cargo.toml"))
-        .args(["-p", "accord-search", "--lib", "--crate-type", "cdylib"])
-        .args(["--target", TARGET, "--profile", PROFILE])
-        .arg("--target-dir")
-        .arg(&target_dir);
-    // The outer build's settings describe the native `accord` build and would leak into this one:
-    // RUSTFLAGS would replace the wasm target's rustflags from .cargo/config.toml (the getrandom
-    // backend), a wrapper such as clippy-driver would lint instead of build, and a target dir
-    // override would point back at the locked directory.
-    for (key, _) in env::vars_os() {
-        let Some(key) = key.to_str() else { continue };
-        if leaks_into_nested_build(key) {
-            cmd.env_remove(key);
-        }
-    }
-    let status = cmd
-        .status()
-        .unwrap_or_else(|e| fail(&format!("could not run cargo: {e}")));
-    if !status.success() {
-        fail("building the browser search engine (accord-search for wasm32) failed; see above");
-    }
-    copy(
-        &target_dir.join(TARGET).join(PROFILE).join(WASM),
-        &out_dir.join(WASM),
-    );
-}
-
-fn leaks_into_nested_build(key: &str) -> bool {
-    const EXACT: &[&str] = &[
-        "RUSTFLAGS",
-        "RUSTDOCFLAGS",
-        "RUSTC_WRAPPER",
-        "RUSTC_WORKSPACE_WRAPPER",
-        "RUSTC_LINKER",
-        "CARGO_MAKEFLAGS",
-        "MAKEFLAGS",
-        "MFLAGS",
-        "CARGO_PRIMARY_PACKAGE",
-        "CARGO_MANIFEST_DIR",
-        "CARGO_MANIFEST_PATH",
-        "CARGO_CRATE_NAME",
-        "TARGET",
-        "HOST",
-        "OUT_DIR",
-        "OPT_LEVEL",
-        "PROFILE",
-        "DEBUG",
-        "NUM_JOBS",
-    ];
-    const PREFIXES: &[&str] = &[
-        "CARGO_ENCODED_",
-        "CARGO_BUILD_",
-        "CARGO_TARGET_",
-        "CARGO_PROFILE_",
-        "CARGO_CFG_",
-        "CARGO_FEATURE_",
-        "CARGO_PKG_",
-        "DEP_",
-    ];
-    EXACT.contains(&key) || PREFIXES.iter().any(|p| key.starts_with(p))
-}
-
-fn target_installed() -> bool {
     let rustc = env::var_os("RUSTC").unwrap_or_else(|| OsString::from("rustc"));
-    let Ok(out) = Command::new(rustc).args(["--print", "sysroot"]).output() else {
-        // Let the nested build report whatever is wrong with the toolchain.
-        return true;
+    if !engine::target_installed(&rustc) {
+        warn(&format!(
+            "the search engine's sources changed since {} was built, and the {} target is not \
+             installed to rebuild it: the browser search uses the committed engine, which may not \
+             read the index this build writes. Fix: rustup target add {}, then {}",
+            engine::VENDORED,
+            engine::TARGET,
+            engine::TARGET,
+            engine::REGENERATE
+        ));
+        copy(&vendored, &out);
+        return;
+    }
+
+    let cargo = env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
+    let started = Instant::now();
+    // Cargo shows a build script's output only when it ends; on a terminal the nested build's
+    // progress goes straight there, so minutes of compiling are never silent.
+    let output = match terminal() {
+        Some(file) => {
+            use std::io::Write;
+            let mut file = file;
+            let _ = writeln!(
+                file,
+                "   Building the browser search engine from search/ (its sources changed since \
+                 {} was built)",
+                engine::VENDORED
+            );
+            engine::Output::To(file)
+        }
+        None => engine::Output::Stderr,
     };
-    let sysroot = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
-    sysroot
-        .join("lib/rustlib")
-        .join(TARGET)
-        .join("lib")
-        .is_dir()
+    let built = engine::build(
+        &root,
+        &engine::wasm_target_dir(&root),
+        &cargo,
+        &rustc,
+        output,
+    )
+    .unwrap_or_else(|e| fail(&e));
+    copy(&built, &out);
+    warn(&format!(
+        "built the browser search engine from source in {:.0} s, because search/ changed since {} \
+         was built; `{}` updates the committed copy",
+        started.elapsed().as_secs_f64(),
+        engine::VENDORED,
+        engine::REGENERATE
+    ));
+}
+
+/// The controlling terminal, if there is one.
+fn terminal() -> Option<fs::File> {
+    if cfg!(unix) {
+        fs::OpenOptions::new().write(true).open("/dev/tty").ok()
+    } else {
+        None
+    }
 }
 
 fn copy(from: &Path, to: &Path) {
@@ -133,6 +123,10 @@ fn copy(from: &Path, to: &Path) {
             to.display()
         ));
     }
+}
+
+fn warn(message: &str) {
+    println!("cargo:warning={message}");
 }
 
 fn fail(message: &str) -> ! {

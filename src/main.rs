@@ -2,7 +2,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use accord::build::{build, BuildOptions};
 use accord::content::Kind;
@@ -11,10 +11,103 @@ use accord::Error;
 
 /// accord: build knowledge bases of guiding principles and practices into static sites.
 #[derive(Parser)]
-#[command(name = "accord", version, about, propagate_version = true)]
+#[command(
+    name = "accord",
+    version,
+    about,
+    after_long_help = ENVIRONMENT,
+    propagate_version = true
+)]
 struct Cli {
+    /// Print only warnings and errors (no progress, no summary)
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Also print how long each build stage took
+    #[arg(long, short, global = true)]
+    verbose: bool,
+    /// Colour and emphasis: auto (on a terminal, unless NO_COLOR is set), always or never
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    color: ColorWhen,
     #[command(subcommand)]
     command: Command,
+}
+
+/// The end of `accord --help`, and a section of the manual page.
+const ENVIRONMENT: &str = "\
+Exit status: 0 success; 1 content or configuration errors (or problems found by check and
+bundle --verify); 2 usage errors.
+
+Environment:
+  NO_COLOR        when set and not empty, no emphasis in search results (--color always wins)
+  BROWSER         the program `serve --open` starts
+  ACCORD_TIMINGS  when set, the stage times of --verbose";
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+/// How much the command says, decided once from the global flags and the environment.
+#[derive(Clone, Copy)]
+struct Ui {
+    quiet: bool,
+    /// Stage timings: `--verbose`, or ACCORD_TIMINGS set (the benchmarks use it).
+    timings: bool,
+    color: ColorWhen,
+}
+
+impl Ui {
+    fn new(cli: &Cli) -> Ui {
+        Ui {
+            quiet: cli.quiet,
+            timings: !cli.quiet && (cli.verbose || std::env::var_os("ACCORD_TIMINGS").is_some()),
+            color: cli.color,
+        }
+    }
+
+    /// Whether to emphasise on a stream: `--color`, else a terminal without NO_COLOR
+    /// (https://no-color.org: set and not empty).
+    fn emphasis(self, is_terminal: bool) -> bool {
+        match self.color {
+            ColorWhen::Always => true,
+            ColorWhen::Never => false,
+            ColorWhen::Auto => is_terminal && !no_color(),
+        }
+    }
+
+    /// A line of progress or a summary, which --quiet leaves out.
+    fn status(self, line: &str) {
+        if !self.quiet {
+            eprintln!("{line}");
+        }
+    }
+}
+
+fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
+/// clap's own colours (help, usage errors) follow `--color` too; clap reads NO_COLOR itself.
+/// The flag is looked up before parsing because parsing is what prints them.
+fn clap_color(args: &[std::ffi::OsString]) -> clap::ColorChoice {
+    let mut value = None;
+    let mut iter = args.iter().skip(1).map(|a| a.to_string_lossy());
+    while let Some(arg) = iter.next() {
+        if arg == "--" {
+            break;
+        } else if arg == "--color" {
+            value = iter.next().map(|v| v.into_owned());
+        } else if let Some(v) = arg.strip_prefix("--color=") {
+            value = Some(v.to_string());
+        }
+    }
+    match value.as_deref() {
+        Some("always") => clap::ColorChoice::Always,
+        Some("never") => clap::ColorChoice::Never,
+        _ => clap::ColorChoice::Auto,
+    }
 }
 
 #[derive(Subcommand)]
@@ -114,10 +207,36 @@ enum Command {
         #[arg(long, value_name = "FILE", conflicts_with = "out")]
         verify: Option<PathBuf>,
     },
+    /// Print a completion script for a shell (bash, zsh, fish, powershell, elvish)
+    #[command(after_help = COMPLETIONS_HELP)]
+    Completions {
+        /// The shell to complete accord in
+        shell: clap_complete::Shell,
+    },
+    /// Print accord's manual page (roff), or write one page per command into a folder
+    Man {
+        /// Write accord.1, accord-build.1, … into this folder instead
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
 }
 
+const COMPLETIONS_HELP: &str = "\
+Install them where your shell looks:
+  bash        accord completions bash > ~/.local/share/bash-completion/completions/accord
+  zsh         accord completions zsh > ~/.zfunc/_accord   (with fpath+=~/.zfunc before compinit)
+  fish        accord completions fish > ~/.config/fish/completions/accord.fish
+  powershell  accord completions powershell >> $PROFILE";
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let matches = Cli::command()
+        .color(clap_color(&args))
+        .get_matches_from(&args);
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     // The Markdown parser recurses on nested markup. Content is refused beyond a nesting that
     // fits in a few megabytes of stack; the larger stack of the worker threads, reserved but
     // only touched as used, leaves a wide margin for pages within the limits.
@@ -144,14 +263,18 @@ fn print_out(text: &str) {
 }
 
 fn run(cli: Cli) -> accord::Result<()> {
+    let ui = Ui::new(&cli);
     match cli.command {
-        Command::Build { root, out } => run_build(root, out),
+        Command::Build { root, out } => run_build(root, out, ui),
         Command::Init { dir } => {
             let files = accord::project::init(&dir)?;
             for f in files {
-                eprintln!("created {}", f.display());
+                ui.status(&format!("created {}", f.display()));
             }
-            eprintln!("Build it with: accord build --root {}", dir.display());
+            ui.status(&format!(
+                "Build it with: accord build --root {}",
+                dir.display()
+            ));
             Ok(())
         }
         Command::New { kind, title, root } => {
@@ -164,7 +287,7 @@ fn run(cli: Cli) -> accord::Result<()> {
                 std::process::exit(2);
             };
             let path = accord::project::new_page(&root, k, &title)?;
-            eprintln!("created {}", path.display());
+            ui.status(&format!("created {}", path.display()));
             Ok(())
         }
         Command::Search {
@@ -201,7 +324,12 @@ fn run(cli: Cli) -> accord::Result<()> {
                 }
             }
             let resp = engine.search(&req);
-            print_out(&search_text(&resp, &req.q, json));
+            print_out(&search_text(
+                &resp,
+                &req.q,
+                json,
+                ui.emphasis(std::io::stdout().is_terminal()),
+            ));
             Ok(())
         }
         Command::Serve {
@@ -214,6 +342,8 @@ fn run(cli: Cli) -> accord::Result<()> {
             bind,
             port,
             open,
+            quiet: ui.quiet,
+            timings: ui.timings,
         }),
         Command::Schema { format } => {
             if format == "markdown" {
@@ -261,7 +391,29 @@ fn run(cli: Cli) -> accord::Result<()> {
             }
             None => {
                 let path = accord::bundle::bundle(&root, out.as_deref())?;
-                eprintln!("Wrote {}", path.display());
+                ui.status(&format!("Wrote {}", path.display()));
+                Ok(())
+            }
+        },
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "accord", &mut script);
+            print_out(&String::from_utf8_lossy(&script));
+            Ok(())
+        }
+        Command::Man { out } => match out {
+            Some(dir) => {
+                std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+                clap_mangen::generate_to(Cli::command(), &dir).map_err(|e| Error::io(&dir, e))?;
+                ui.status(&format!("Wrote the manual pages into {}", dir.display()));
+                Ok(())
+            }
+            None => {
+                let mut page = Vec::new();
+                clap_mangen::Man::new(Cli::command())
+                    .render(&mut page)
+                    .map_err(|e| Error::Other(format!("cannot render the manual page: {e}")))?;
+                print_out(&String::from_utf8_lossy(&page));
                 Ok(())
             }
         },
@@ -269,13 +421,17 @@ fn run(cli: Cli) -> accord::Result<()> {
 }
 
 /// `accord search` output: JSON, or numbered results with their snippets for a terminal.
-fn search_text(resp: &accord_search::SearchResponse, query: &str, json: bool) -> String {
+fn search_text(
+    resp: &accord_search::SearchResponse,
+    query: &str,
+    json: bool,
+    bold: bool,
+) -> String {
     let mut out = String::new();
     if json {
         out = serde_json::to_string_pretty(&resp).unwrap_or_default();
         out.push('\n');
     } else {
-        let bold = std::io::stdout().is_terminal();
         if let Some(d) = &resp.definition {
             out.push_str(&format!("{}: {}\n\n", d.term, d.text));
         }
@@ -323,9 +479,9 @@ fn search_text(resp: &accord_search::SearchResponse, query: &str, json: bool) ->
     out
 }
 
-/// `accord build`: warnings, a one-line summary, and the stage times with ACCORD_TIMINGS set.
-fn run_build(root: PathBuf, out: Option<PathBuf>) -> accord::Result<()> {
-    let progress = std::io::stderr().is_terminal();
+/// `accord build`: warnings, a one-line summary, and the stage times with --verbose.
+fn run_build(root: PathBuf, out: Option<PathBuf>, ui: Ui) -> accord::Result<()> {
+    let progress = !ui.quiet && std::io::stderr().is_terminal();
     let report = build(&BuildOptions {
         root,
         out,
@@ -334,14 +490,14 @@ fn run_build(root: PathBuf, out: Option<PathBuf>) -> accord::Result<()> {
     if !report.warnings.is_empty() {
         eprintln!("{}", format_diagnostics(&report.warnings));
     }
-    eprintln!(
+    ui.status(&format!(
         "Built {} pages ({} files) into {} in {:.2} s",
         report.pages,
         report.files,
         report.out.display(),
         report.total.as_secs_f64()
-    );
-    if std::env::var_os("ACCORD_TIMINGS").is_some() {
+    ));
+    if ui.timings {
         for (stage, d) in &report.stages {
             eprintln!("  {stage:<10} {:>8.1} ms", d.as_secs_f64() * 1000.0);
         }

@@ -28,6 +28,17 @@ pub struct ServeOptions {
     /// 0 picks a free port.
     pub port: u16,
     pub open: bool,
+    /// Only warnings and errors on the terminal.
+    pub quiet: bool,
+    /// Each rebuild's stage times too.
+    pub timings: bool,
+}
+
+/// What the rebuild loop prints besides errors.
+#[derive(Clone, Copy)]
+struct Chatter {
+    quiet: bool,
+    timings: bool,
 }
 
 /// How long the file system must stay quiet before a rebuild starts. Long enough to catch a
@@ -69,7 +80,18 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
     let (tx, rx) = std::sync::mpsc::channel();
     let mut watch = watch::Watch::new(&root, tx)?;
     let mut builder = Builder::new(&root);
-    rebuild(&mut builder, &mut watch, &Changes::default(), &shared, true);
+    let chatter = Chatter {
+        quiet: opts.quiet,
+        timings: opts.timings,
+    };
+    rebuild(
+        &mut builder,
+        &mut watch,
+        &Changes::default(),
+        &shared,
+        true,
+        chatter,
+    );
 
     let url = match addr.ip() {
         IpAddr::V6(ip) => format!("http://[{ip}]:{}/", addr.port()),
@@ -78,7 +100,9 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
     println!("Serving on {url}");
     // Scripts and tests read the address from this line.
     let _ = std::io::stdout().flush();
-    eprintln!("Watching for changes; press Ctrl-C to stop.");
+    if !opts.quiet {
+        eprintln!("Watching for changes; press Ctrl-C to stop.");
+    }
     if opts.open {
         open_browser(&url);
     }
@@ -86,7 +110,7 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
     let loop_shared = shared.clone();
     std::thread::Builder::new()
         .name("accord-rebuild".into())
-        .spawn(move || rebuild_loop(builder, watch, rx, &loop_shared))
+        .spawn(move || rebuild_loop(builder, watch, rx, &loop_shared, chatter))
         .map_err(|e| Error::Other(format!("cannot start the watcher: {e}")))?;
 
     runtime.block_on(http::serve_connections(
@@ -102,6 +126,7 @@ fn rebuild_loop(
     mut watch: watch::Watch,
     rx: Receiver<notify::Event>,
     shared: &http::Shared,
+    chatter: Chatter,
 ) {
     while let Ok(first) = rx.recv() {
         let mut changes = watch.classify(&first);
@@ -119,7 +144,7 @@ fn rebuild_loop(
         if changes.is_empty() {
             continue;
         }
-        rebuild(&mut builder, &mut watch, &changes, shared, false);
+        rebuild(&mut builder, &mut watch, &changes, shared, false, chatter);
     }
 }
 
@@ -129,6 +154,7 @@ fn rebuild(
     changes: &Changes,
     shared: &http::Shared,
     first: bool,
+    chatter: Chatter,
 ) {
     let result = builder.build(changes);
     // Watch a new or replaced folder before anyone hears of this build: a client that edits
@@ -143,14 +169,16 @@ fn rebuild(
             if first && !out.snapshot.warnings.is_empty() {
                 eprintln!("{}", format_diagnostics(&out.snapshot.warnings));
             }
-            eprintln!(
-                "{} {} pages in {:.0} ms ({} rendered)",
-                if first { "Built" } else { "Rebuilt" },
-                site.pages.len(),
-                out.total.as_secs_f64() * 1000.0,
-                out.rendered,
-            );
-            if std::env::var_os("ACCORD_TIMINGS").is_some() {
+            if !chatter.quiet {
+                eprintln!(
+                    "{} {} pages in {:.0} ms ({} rendered)",
+                    if first { "Built" } else { "Rebuilt" },
+                    site.pages.len(),
+                    out.total.as_secs_f64() * 1000.0,
+                    out.rendered,
+                );
+            }
+            if chatter.timings {
                 for (stage, d) in &out.stages {
                     eprintln!("  {stage:<10} {:>8.1} ms", d.as_secs_f64() * 1000.0);
                 }
@@ -170,17 +198,70 @@ fn rebuild(
     builder.prepare();
 }
 
+/// Opens `url` in the user's browser, or says why it cannot and leaves it to the user.
 fn open_browser(url: &str) {
-    let mut cmd = if cfg!(target_os = "macos") {
-        std::process::Command::new("open")
-    } else if cfg!(windows) {
+    let mut cmd = match browser_command() {
+        Ok(cmd) => cmd,
+        Err(why) => {
+            eprintln!("warning: cannot open a browser: {why}; open {url} yourself");
+            return;
+        }
+    };
+    let shown = format!("{cmd:?}");
+    cmd.arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null());
+    match cmd.spawn() {
+        // Waited for on a thread of its own, so a launcher that fails (no browser configured)
+        // is reported without holding up the server.
+        Ok(mut child) => {
+            let url = url.to_string();
+            let _ = std::thread::Builder::new()
+                .name("accord-open".into())
+                .spawn(move || match child.wait() {
+                    Ok(status) if !status.success() => eprintln!(
+                        "warning: cannot open a browser: {shown} exited with {status}; open {url} \
+                         yourself"
+                    ),
+                    _ => {}
+                });
+        }
+        Err(e) => eprintln!("warning: cannot open a browser: {shown}: {e}; open {url} yourself"),
+    }
+}
+
+/// The program that opens a URL here: `$BROWSER` where set (the convention of xdg-open and
+/// Python's webbrowser), else the system's launcher; on Linux and the BSDs only in a graphical
+/// session, since xdg-open would otherwise start a text browser inside the terminal the
+/// server is printing to.
+fn browser_command() -> std::result::Result<std::process::Command, String> {
+    if let Some(browser) = std::env::var_os("BROWSER").filter(|b| !b.is_empty()) {
+        let browser = browser.to_string_lossy().into_owned();
+        // A list of commands separated by `:`; the first is the one to try.
+        let first = browser
+            .split(':')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+        return Ok(std::process::Command::new(first));
+    }
+    if cfg!(target_os = "macos") {
+        return Ok(std::process::Command::new("open"));
+    }
+    if cfg!(windows) {
         let mut c = std::process::Command::new("cmd");
         c.args(["/C", "start", ""]);
-        c
-    } else {
-        std::process::Command::new("xdg-open")
-    };
-    if let Err(e) = cmd.arg(url).spawn() {
-        eprintln!("warning: cannot open a browser ({e}); open {url} yourself");
+        return Ok(c);
     }
+    let graphical = ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()));
+    if !graphical {
+        return Err(
+            "no graphical session (DISPLAY and WAYLAND_DISPLAY are unset) and BROWSER is not set"
+                .into(),
+        );
+    }
+    Ok(std::process::Command::new("xdg-open"))
 }

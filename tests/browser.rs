@@ -7,7 +7,8 @@
 //! phone and a desktop, the print page, accessibility (axe-core, WCAG 2.1 AA), no console
 //! errors and no request leaving the site. Screenshots land in `screenshots/` (not committed).
 //!
-//! Without Chromium, node or `npm ci`'s `node_modules/`, the test says `SKIPPED` and passes,
+//! Without Chromium, node (20 or later) or `npm ci`'s `node_modules/`, each test says `SKIPPED`
+//! and passes, and the end of `cargo test` counts it (tests/skip/mod.rs, tests/zz_skipped.rs),
 //! except when `CI` is set: there a missing browser is a failure.
 //!
 //! `ACCORD_BREAK_SEARCH=1` replaces the built site's `assets/search.js` with a script that
@@ -20,6 +21,8 @@ use std::path::{Component, Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
+
+mod skip;
 
 /// The longest the browser tests may take before they are stopped and counted as failed.
 const NODE_LIMIT: Duration = Duration::from_secs(12 * 60);
@@ -34,17 +37,17 @@ fn say(msg: &str) {
     let _ = writeln!(std::io::stderr(), "{msg}");
 }
 
-/// What is missing to run the browser tests, if anything.
-fn missing_prerequisite() -> Option<String> {
+/// What is missing to run the browser tests, if anything, and how to get it.
+fn missing_prerequisite() -> Option<(String, String)> {
     let chromium = std::env::var("ACCORD_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     if !Path::new(&chromium).exists() {
-        return Some(format!(
-            "{chromium} not found (install it with: apt-get install -y chromium)"
+        return Some((
+            format!("{chromium} not found"),
+            "install Chromium (apt-get install -y chromium) and run npm ci".into(),
         ));
     }
-    match Command::new("node").arg("--version").output() {
-        Ok(o) if o.status.success() => {}
-        _ => return Some("node not found (install Node.js 18 or later)".into()),
+    if let Some(missing) = skip::node_missing() {
+        return Some(missing);
     }
     for pkg in ["playwright-core", "axe-core"] {
         if !root()
@@ -53,7 +56,7 @@ fn missing_prerequisite() -> Option<String> {
             .join("package.json")
             .exists()
         {
-            return Some(format!("node_modules/{pkg} not found (run: npm ci)"));
+            return Some((format!("node_modules/{pkg} not found"), "run npm ci".into()));
         }
     }
     None
@@ -62,15 +65,12 @@ fn missing_prerequisite() -> Option<String> {
 /// One browser at a time: the machine may have only two cores.
 static ONE_BROWSER: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
-/// False (after saying why) when the browser tests must be skipped; panics under CI.
-fn can_run() -> bool {
+/// False (after recording the skip) when the browser tests must be skipped; panics under CI.
+fn can_run(test: &str) -> bool {
     match missing_prerequisite() {
         None => true,
-        Some(why) if std::env::var_os("CI").is_some() => {
-            panic!("the browser tests cannot run in CI: {why}")
-        }
-        Some(why) => {
-            say(&format!("SKIPPED: browser tests: {why}"));
+        Some((why, fix)) => {
+            skip::skip(&format!("tests/browser.rs: {test}"), &why, &fix);
             false
         }
     }
@@ -94,7 +94,7 @@ fn build_site(root: &Path, site: &Path) {
 
 #[test]
 fn the_built_site_works_in_headless_chromium_over_http_and_from_disk() {
-    if !can_run() {
+    if !can_run("the built site works in headless chromium over http and from disk") {
         return;
     }
     let _one = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
@@ -177,7 +177,7 @@ fn the_built_site_works_in_headless_chromium_over_http_and_from_disk() {
 /// shows glossary definitions, prints, and asks for nothing outside its folder.
 #[test]
 fn the_unzipped_bundle_works_from_disk_with_the_network_off() {
-    if !can_run() {
+    if !can_run("the unzipped bundle works from disk with the network off") {
         return;
     }
     let _one = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
@@ -236,7 +236,7 @@ fn the_unzipped_bundle_works_from_disk_with_the_network_off() {
 /// from disk, instead of trapping the engine or waiting forever.
 #[test]
 fn a_damaged_search_index_is_reported_in_the_search_box() {
-    if !can_run() {
+    if !can_run("a damaged search index is reported in the search box") {
         return;
     }
     let _one = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
@@ -516,7 +516,7 @@ fn content_type(p: &Path) -> &'static str {
 /// pass axe-core in the light and the dark colour scheme.
 #[test]
 fn callouts_code_and_math_pass_axe_in_light_and_dark() {
-    if !can_run() {
+    if !can_run("callouts code and math pass axe in light and dark") {
         return;
     }
     let _one = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());

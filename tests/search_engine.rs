@@ -5,6 +5,8 @@
 use std::path::Path;
 use std::process::Command;
 
+mod skip;
+
 use accord::search_assets::ENGINE_WASM;
 use accord_search::{
     build_index, Engine, FacetNames, SearchRequest, SearchResponse, SectionDoc, SynonymGroup,
@@ -432,10 +434,11 @@ fn native_and_wasm_engines_give_identical_results() {
     }
 
     let Some(node) = node() else {
-        if std::env::var_os("CI").is_some() {
-            panic!("node is required in CI to run the wasm engine");
-        }
-        eprintln!("SKIPPED: node not found, the wasm half of the parity test did not run");
+        skip::skip(
+            "tests/search_engine.rs: native and wasm engines give identical results (its wasm half)",
+            "node not found",
+            &format!("install Node.js {} or later", skip::MIN_NODE),
+        );
         return;
     };
     let dir = tempfile::tempdir().expect("temp dir");
@@ -479,10 +482,11 @@ fn native_and_wasm_engines_give_identical_results() {
 #[test]
 fn wasm_engine_rejects_garbage_and_answers_bad_requests() {
     let Some(node) = node() else {
-        if std::env::var_os("CI").is_some() {
-            panic!("node is required in CI to run the wasm engine");
-        }
-        eprintln!("SKIPPED: node not found");
+        skip::skip(
+            "tests/search_engine.rs: wasm engine rejects garbage and answers bad requests",
+            "node not found",
+            &format!("install Node.js {} or later", skip::MIN_NODE),
+        );
         return;
     };
     let dir = tempfile::tempdir().expect("temp dir");
