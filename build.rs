@@ -96,7 +96,13 @@ fn main() {
         output,
     )
     .unwrap_or_else(|e| fail(&e));
-    copy(&built, &out);
+    let shipped = engine::optimised(&root, &built).unwrap_or_else(|e| {
+        warn(&format!(
+            "the browser search engine is not size-optimised: {e}"
+        ));
+        built.clone()
+    });
+    copy(&shipped, &out);
     warn(&format!(
         "built the browser search engine from source in {:.0} s, because search/ changed since {} \
          was built; `{}` updates the committed copy",

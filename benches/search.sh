@@ -14,13 +14,10 @@ sizes=("$@")
 out=target/bench
 mkdir -p "$out"
 
-echo "building the native benchmark and the wasm engine (release)..." >&2
+echo "building the native benchmark (release)..." >&2
 cargo build --quiet --release -p accord-search --example bench
-# The same command build.rs runs, so the figures are for the engine accord ships.
-env -u RUSTFLAGS -u CARGO_ENCODED_RUSTFLAGS -u CARGO_BUILD_RUSTFLAGS \
-  cargo rustc --quiet -p accord-search --lib --crate-type cdylib \
-  --target wasm32-unknown-unknown --profile wasm-release --target-dir target/wasm
-wasm=target/wasm/wasm32-unknown-unknown/wasm-release/accord_search.wasm
+# The engine accord ships (tests/engine.rs keeps it what the sources build).
+wasm=vendor/accord_search.wasm
 bench=target/release/examples/bench
 
 json() { node -e 'const o=JSON.parse(process.argv[1]); console.log(o[process.argv[2]])' "$1" "$2"; }

@@ -53,6 +53,8 @@ fn run() -> Result<(), String> {
         &rustc,
         engine::Output::Inherit,
     )?;
+    // The committed engine is always the optimised one, so that a fresh build can match it.
+    let built = engine::optimised(root, &built)?;
     let bytes = fs::read(&built).map_err(|e| format!("{}: {e}", built.display()))?;
     let stamp = engine::Stamp {
         toolchain: pinned,

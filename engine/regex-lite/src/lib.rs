@@ -1,0 +1,3 @@
+//! The `regex` crate's API, answered by regex-lite (see ../Cargo.toml).
+
+pub use regex_lite::*;
