@@ -67,3 +67,25 @@ else
 fi
 echo
 echo "latency: $(json "$native" queries) queries of 1-3 words (phrases, prefixes, typos, a kind filter), 10 hits with snippets"
+
+# What a reader of the bundled knowledge base downloads for the first search over http (gzip -6,
+# as static hosts serve it): the page's search script, the engine and the index.
+echo
+echo "building the bundled knowledge base (release)..." >&2
+cargo build --quiet --release --bin accord
+kb_site="$out/kb"
+rm -rf "$kb_site"
+target/release/accord build --out "$kb_site" > /dev/null
+first=0
+for f in assets/search.js assets/accord-search.wasm search/index.bin; do
+  b=$(gzip -6 -c "$kb_site/$f" | wc -c)
+  printf '%-28s %s gzip\n' "$f" "$(kb "$b")"
+  first=$((first + b))
+done
+echo "first search, bundled knowledge base: $(kb "$first") gzip"
+
+# Typing stability: the share of keystroke states of typed queries (tests/search_quality.rs)
+# whose target page is in the top 3.
+typing=$(cargo test --quiet --release --test search_quality typing_keeps_the_target_in_view \
+  -- --nocapture 2>&1 || true)
+echo "$typing" | grep 'typing stability' || echo "typing stability: test did not run"

@@ -353,6 +353,9 @@ fn typing_stability(engine: &Engine) -> (usize, usize, Vec<String>) {
 fn typing_keeps_the_target_in_view() {
     let (hit, all, misses) = typing_stability(engine());
     eprintln!("typing stability: {hit}/{all} keystroke states with the target in the top 3");
+    for miss in &misses {
+        eprintln!("  not in the top 3: {miss}");
+    }
     assert!(
         hit * 100 >= all * 95,
         "{hit}/{all}; misses:\n{}",

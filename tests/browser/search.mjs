@@ -234,4 +234,53 @@ export async function searchSuite(R, browser, site, opts) {
       assert(injected === 0, 'markup from the query was inserted into the page');
       assertClean(page);
     }));
+
+  await R.test(`${tag} search page: one result per page, with its other matching sections as links`, () =>
+    withCtx({ viewport: DESKTOP }, async (page) => {
+      await page.goto(site.url('search.html?q=Palermo'));
+      const items = page.locator('#search-results > li');
+      await items.first().waitFor({ state: 'visible', timeout: 15_000 });
+      await waitStable(page, '#search-results');
+      const pages = await page.locator('#search-results .search-result-link').evaluateAll((as) => as.map((a) => a.href.split('#')[0]));
+      assert(pages.length >= 3, `"Palermo" shows ${pages.length} results`);
+      assert(new Set(pages).size === pages.length, `a page is listed twice:\n${pages.join('\n')}`);
+      const subs = page.locator('#search-results .search-result-sections a');
+      assert((await subs.count()) > 0, 'no result lists further sections of its page');
+      const sub = await subs.first().evaluate((a) => ({ href: a.href, page: a.closest('li.search-result').querySelector('.search-result-link').href.split('#')[0] }));
+      assert(sub.href.startsWith(sub.page + '#'), `a section link leads outside its page: ${sub.href} under ${sub.page}`);
+      assertClean(page);
+    }));
+
+  await R.test(`${tag} search: a query that matches nothing says so and suggests close titles`, () =>
+    withCtx({ viewport: PHONE }, async (page) => {
+      await page.goto(site.url('index.html'));
+      const input = page.locator('#search-input');
+      await input.click();
+      await input.pressSequentially('uropol ', { delay: 15 });
+      const message = page.locator('#search-popup .search-message');
+      await message.waitFor({ state: 'visible', timeout: 15_000 });
+      const text = await message.innerText();
+      assert(text.startsWith('No results for “uropol ”.'), `the popup says: ${JSON.stringify(text)}`);
+      const hrefs = await message.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+      assert(hrefs.some((h) => /organisations\/europol\.html$/.test(h)), `no suggestion of Europol: ${hrefs.join(', ')}`);
+      assertClean(page);
+    }));
+
+  if (site.kind === 'http') {
+    await R.test(`${tag} search page: results arrive without moving the page (layout shift under 0.1 on a phone)`, () =>
+      withCtx({ viewport: PHONE }, async (page) => {
+        await page.addInitScript(() => {
+          window.__shift = 0;
+          new PerformanceObserver((list) => {
+            for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shift += e.value;
+          }).observe({ type: 'layout-shift', buffered: true });
+        });
+        await page.goto(site.url('search.html?q=reflection%20period'));
+        await page.locator('#search-results > li').first().waitFor({ state: 'visible', timeout: 15_000 });
+        await waitStable(page, '#search-results');
+        const shift = await page.evaluate(() => window.__shift);
+        assert(shift < 0.1, `cumulative layout shift ${shift.toFixed(3)}`);
+        assertClean(page);
+      }));
+  }
 }
