@@ -28,7 +28,7 @@ pub const TARGET: &str = "wasm32-unknown-unknown";
 /// The engine's own build workspace (see engine/Cargo.toml).
 pub const MANIFEST: &str = "engine/Cargo.toml";
 /// The file cargo writes for engine/Cargo.toml's cdylib.
-const CARGO_WASM: &str = "accord_search_engine.wasm";
+const CARGO_WASM: &str = "accord_search.wasm";
 /// The name `src/search_assets.rs` embeds from `OUT_DIR`.
 pub const WASM: &str = "accord_search.wasm";
 /// binaryen's wasm-opt, pinned (package.json), so that an optimised engine is the same bytes
@@ -50,7 +50,6 @@ const INPUT_FILES: &[&str] = &[
     "search/Cargo.toml",
     "engine/Cargo.toml",
     "engine/Cargo.lock",
-    "engine/lib.rs",
     "engine/regex-lite/Cargo.toml",
     "engine/regex-lite/src/lib.rs",
 ];
@@ -338,7 +337,8 @@ pub fn build(
 /// Runs wasm-opt over a built engine: the file to ship, or why it could not be optimised.
 pub fn optimised(root: &Path, built: &Path) -> Result<PathBuf, String> {
     let wasm_opt = wasm_opt(root)?;
-    let to = built.with_file_name(WASM);
+    // Beside cargo's file, never over it: cargo would take an optimised file for its own.
+    let to = built.with_file_name("accord_search.opt.wasm");
     optimise(&wasm_opt, built, &to)?;
     Ok(to)
 }

@@ -117,3 +117,23 @@ fn a_fresh_build_of_the_engine_is_byte_identical_to_the_committed_one() {
         ))
     );
 }
+
+/// engine/Cargo.toml compiles search/'s sources itself (see its comment), so it must ask for the
+/// very dependencies search/Cargo.toml does.
+#[test]
+fn the_engine_workspace_has_the_search_crates_dependencies() {
+    let manifest = |path: &str| -> toml::Table {
+        let text = std::fs::read_to_string(root().join(path)).expect("read manifest");
+        text.parse().expect("manifest parses")
+    };
+    let (search, engine) = (manifest("search/Cargo.toml"), manifest("engine/Cargo.toml"));
+    for table in ["dependencies", "target"] {
+        assert_eq!(
+            search.get(table),
+            engine.get(table),
+            "[{table}] of engine/Cargo.toml differs from search/Cargo.toml's"
+        );
+    }
+    let lib = engine["lib"].as_table().expect("[lib]");
+    assert_eq!(lib["path"].as_str(), Some("../search/src/lib.rs"));
+}
