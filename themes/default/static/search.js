@@ -433,6 +433,7 @@
   var pageStatus = document.getElementById("search-status");
   var definitionBox = document.getElementById("search-definition");
   var suggestionsBox = document.getElementById("search-suggestions");
+  var placeholder = document.getElementById("search-placeholder");
   var more = document.getElementById("search-more");
   var filters = document.getElementById("search-filters");
   // On a phone the filters fold away above the results; on a wide screen they sit beside them.
@@ -563,12 +564,17 @@
       return;
     }
     var mine = ++pageSeq;
-    if (!enginePromise) pageStatus.textContent = "Loading search…";
+    if (!enginePromise) {
+      pageStatus.textContent = "Loading search…";
+      placeholder.hidden = false;
+    }
     loadEngine().then(function (engine) {
       if (mine !== pageSeq) return;
+      placeholder.hidden = true;
       renderPage(engine.search(request()));
     }).catch(function (err) {
       if (mine !== pageSeq) return;
+      placeholder.hidden = true;
       pageStatus.textContent = unavailable(err);
     });
   }
@@ -597,11 +603,8 @@
   window.addEventListener("popstate", function () { readUrl(); runPage(false); });
 
   readUrl();
-  // Opened with a query (search.html?q=…): the filters keep their place while the engine
-  // loads, so the results do not push anything around when they arrive.
-  if (state.q.trim() || hasFilters()) {
-    filters.hidden = false;
-    filters.classList.add("search-pending");
-  }
+  // The filters' room is in the page from its first paint (invisible until results fill it),
+  // so results arriving never push anything around; without a query there are no filters.
+  if (!state.q.trim() && !hasFilters()) filters.hidden = true;
   runPage(false);
 })();
