@@ -275,6 +275,22 @@ fn simple<'a>(v: &ViewInput<'a>, url: &'static str, title: &'static str) -> Simp
     }
 }
 
+/// What the 404 page needs: hosts serve it for a missing address at any depth
+/// (`/principles/old.html`, `/a/b/c/x.html`), where links relative to the site root break.
+#[derive(Serialize)]
+struct NotFound<'a> {
+    site: &'a SiteCtx,
+    /// With `base-url` set, its path ("/kb/"): links root-relative, right at any depth.
+    root: String,
+    url: &'static str,
+    title: &'static str,
+    summary: Option<&'static str>,
+    /// Without `base-url`: the site's top-level folders as a JSON array (with `<` escaped for
+    /// the inline script), from which the page finds the site root in the address it was
+    /// served for.
+    folders: String,
+}
+
 fn not_found(v: &ViewInput) -> Result<Vec<OutFile>> {
     // A project's own `404.md` declares that it stands in for the generated page.
     if v.site
@@ -284,10 +300,39 @@ fn not_found(v: &ViewInput) -> Result<Vec<OutFile>> {
     {
         return Ok(Vec::new());
     }
+    let root = url::Url::parse(&v.sctx.base_url)
+        .map(|u| {
+            let path = u.path().to_string();
+            if path.ends_with('/') {
+                path
+            } else {
+                format!("{path}/")
+            }
+        })
+        .unwrap_or_default();
+    let mut folders: Vec<&str> = v
+        .site
+        .pages
+        .iter()
+        .filter_map(|p| p.url.split_once('/').map(|(first, _)| first))
+        .chain(["assets", "search"])
+        .collect();
+    folders.sort_unstable();
+    folders.dedup();
+    let folders = serde_json::to_string(&folders)
+        .unwrap_or_else(|_| "[]".into())
+        .replace('<', "\\u003c");
     Ok(vec![render_template(
         v.theme,
         "404.html",
-        &simple(v, "404.html", "Page not found"),
+        &NotFound {
+            site: v.sctx,
+            root,
+            url: "404.html",
+            title: "Page not found",
+            summary: None,
+            folders,
+        },
         "404.html".into(),
     )?])
 }

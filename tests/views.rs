@@ -372,3 +372,52 @@ fn pages_show_their_review_date_and_the_feed_lists_them_by_it() {
         "{feed}"
     );
 }
+
+/// Hosts serve 404.html for a missing address at any depth; its links must not assume the root.
+#[test]
+fn the_404_page_links_from_the_site_root_at_any_depth() {
+    let trust = principle("Trust", "Body.\n");
+    // With base-url: links root-relative from its path.
+    let f = Fixture::new(&[
+        (
+            "book.toml",
+            "[book]\ntitle = \"KB\"\n[site]\nbase-url = \"https://example.org/kb\"\n",
+        ),
+        ("content/principles/trust.md", &trust),
+    ]);
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = f.read("404.html");
+    assert!(
+        page.contains("<link rel=\"stylesheet\" href=\"/kb/assets/style.css\">"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<a href=\"/kb/index.html\">Go to the home page</a>"),
+        "{page}"
+    );
+    assert!(!page.contains("<script>\n/*"), "{page}");
+    // Without: relative links (right at the root, and without JavaScript) and the site's
+    // top-level folders for the script that finds the root in the address.
+    let g = Fixture::new(&[
+        ("book.toml", "[book]\ntitle = \"KB\"\n"),
+        ("content/principles/trust.md", &trust),
+    ]);
+    let out = g.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = g.read("404.html");
+    assert!(
+        page.contains("<a href=\"index.html\">Go to the home page</a>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("  var folders = [\"assets\",\"principles\",\"search\"];\n"),
+        "{page}"
+    );
+    let script = page.find("<script>").expect("script");
+    let style = page.find("assets/style.css").expect("stylesheet");
+    assert!(
+        script < style,
+        "the root must be found before the stylesheet loads"
+    );
+}

@@ -328,4 +328,28 @@ export async function siteSuite(R, browser, site, opts) {
       await ctx.close();
     }
   }, { timeout: 120_000 });
+
+  if (site.kind === 'http') {
+    await R.test(`${tag} the 404 page served for a missing address one and three folders deep is styled and links to the site`, async () => {
+      const ctx = await newContext(browser, site, { viewport: DESKTOP });
+      try {
+        for (const rel of ['principles/no-such-page.html', 'a/b/c/no-such-page.html']) {
+          const page = await newPage(ctx);
+          const resp = await page.goto(site.url(rel));
+          assert(resp && resp.status() === 404, `${rel}: status ${resp && resp.status()}`);
+          const h1 = await page.locator('main h1').innerText();
+          assert(h1 === 'Page not found', `${rel}: the page shows ${JSON.stringify(h1)}`);
+          const styled = await page.evaluate(() => [...document.styleSheets].some((s) => {
+            try { return s.href && /assets\/style\.css$/.test(s.href) && s.cssRules.length > 0; } catch (e) { return false; }
+          }));
+          assert(styled, `${rel}: the stylesheet did not load`);
+          const home = await page.getByRole('link', { name: 'Go to the home page' }).evaluate((a) => a.href);
+          assert(home === site.url('index.html'), `${rel}: "Go to the home page" leads to ${home}`);
+          await page.close();
+        }
+      } finally {
+        await ctx.close();
+      }
+    });
+  }
 }
