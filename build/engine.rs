@@ -27,9 +27,8 @@ use sha2::{Digest, Sha256};
 pub const TARGET: &str = "wasm32-unknown-unknown";
 /// The engine's own build workspace (see engine/Cargo.toml).
 pub const MANIFEST: &str = "engine/Cargo.toml";
-/// The file cargo writes for engine/Cargo.toml's cdylib.
-const CARGO_WASM: &str = "accord_search.wasm";
-/// The name `src/search_assets.rs` embeds from `OUT_DIR`.
+/// The file cargo writes for engine/Cargo.toml's cdylib (its library is named accord_search),
+/// and the name `src/search_assets.rs` embeds from `OUT_DIR`.
 pub const WASM: &str = "accord_search.wasm";
 /// binaryen's wasm-opt, pinned (package.json), so that an optimised engine is the same bytes
 /// on every machine. `npm ci` installs it; `ACCORD_WASM_OPT` may name another copy of this
@@ -331,7 +330,7 @@ pub fn build(
             "building the browser search engine (accord-search for {TARGET}) failed; see above"
         ));
     }
-    Ok(target_dir.join(TARGET).join("release").join(CARGO_WASM))
+    Ok(target_dir.join(TARGET).join("release").join(WASM))
 }
 
 /// Runs wasm-opt over a built engine: the file to ship, or why it could not be optimised.

@@ -52,8 +52,11 @@ const MAX_COMPOUND_PARTS: usize = 6;
 
 /// The index's tokenizer: the very words and stems queries and snippets see (one code path,
 /// so they can never disagree), and after each compound's last part the joined word.
-#[derive(Clone, Default)]
-pub(crate) struct IndexTokenizer;
+#[derive(Clone)]
+pub(crate) struct IndexTokenizer {
+    // One analyzer for every field of every section, not one per text.
+    analyzer: Analyzer,
+}
 
 pub(crate) struct IndexTokenStream {
     tokens: Vec<Token>,
@@ -64,7 +67,7 @@ impl Tokenizer for IndexTokenizer {
     type TokenStream<'a> = IndexTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> IndexTokenStream {
-        let mut analyzer = Analyzer::new();
+        let analyzer = &mut self.analyzer;
         let words = analyzer.words(text);
         let token = |w: &Word| Token {
             offset_from: w.from,
@@ -110,7 +113,9 @@ impl TokenStream for IndexTokenStream {
 }
 
 pub(crate) fn index_analyzer() -> TextAnalyzer {
-    TextAnalyzer::from(IndexTokenizer)
+    TextAnalyzer::from(IndexTokenizer {
+        analyzer: Analyzer::new(),
+    })
 }
 
 fn folding_analyzer() -> TextAnalyzer {
@@ -151,6 +156,7 @@ pub(crate) fn compounds(words: &[Word]) -> Vec<std::ops::Range<usize>> {
     out
 }
 
+#[derive(Clone)]
 pub(crate) struct Analyzer {
     folder: TextAnalyzer,
     stemmer: frostem::Stemmer,

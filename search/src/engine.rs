@@ -461,6 +461,14 @@ impl SegmentCollector for PageSegmentCollector {
     }
 }
 
+/// A stored text field of a section ("" when absent).
+fn stored(doc: &tantivy::TantivyDocument, field: Field) -> String {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// Matching sections grouped by page, best page first; each page's sections best first.
 fn pages(found: Vec<Found>) -> Vec<Vec<Found>> {
     let mut by_page: HashMap<u64, Vec<Found>> = HashMap::new();
@@ -677,7 +685,7 @@ impl Engine {
             }
         }
         if response.total == 0 {
-            response.suggestions = self.suggestions(&plan);
+            response.suggestions = self.suggestions(&plan, &mut analyzer);
         }
         response
     }
@@ -704,36 +712,27 @@ impl Engine {
             let Ok(doc) = self.searcher.doc::<tantivy::TantivyDocument>(found.address) else {
                 continue;
             };
-            let text = |field: Field| {
-                doc.get_first(field)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_string()
-            };
+            let text = |field: Field| stored(&doc, field);
             let (body, summary) = (text(self.fields.body), text(self.fields.summary));
+            let (heading, title) = (text(self.fields.section), text(self.fields.title));
             let snippet = [&body, &summary, &text(self.fields.meta)]
                 .into_iter()
                 .find_map(|t| matcher.snippet(analyzer, t))
-                .filter(|s| !shown.contains(s));
-            loaded.push(Section {
-                url: text(self.fields.url),
-                title: text(self.fields.title),
-                heading: text(self.fields.section),
-                kind: text(self.fields.kind),
-                snippet: snippet.or_else(|| {
+                .filter(|s| !shown.contains(s))
+                .or_else(|| {
                     // Matched in the title or heading only: show those words marked.
-                    let heading = text(self.fields.section);
-                    let title = text(self.fields.title);
                     let marked = [&heading, &title]
                         .into_iter()
-                        .find_map(|t| matcher.snippet(analyzer, t));
-                    marked
-                        .map(|marked| {
-                            let rest = opening(if body.is_empty() { &summary } else { &body });
-                            format!("{marked} — {rest}")
-                        })
-                        .filter(|s| !shown.contains(s))
-                }),
+                        .find_map(|t| matcher.snippet(analyzer, t))?;
+                    let rest = opening(if body.is_empty() { &summary } else { &body });
+                    Some(format!("{marked} — {rest}")).filter(|s| !shown.contains(s))
+                });
+            loaded.push(Section {
+                url: text(self.fields.url),
+                title,
+                heading,
+                kind: text(self.fields.kind),
+                snippet,
                 score: found.key.0 as f32 / 1000.0,
             });
         }
@@ -895,7 +894,7 @@ impl Engine {
 
     /// Page titles and glossary terms spelled like the query's words, for a query that found
     /// nothing.
-    fn suggestions(&self, plan: &Plan) -> Vec<Suggestion> {
+    fn suggestions(&self, plan: &Plan, analyzer: &mut Analyzer) -> Vec<Suggestion> {
         let words: Vec<&Word> = plan
             .words
             .iter()
@@ -914,8 +913,8 @@ impl Engine {
                 continue;
             };
             let near = group.terms.iter().any(|t| {
-                let mut a = Analyzer::new();
-                a.words(t)
+                analyzer
+                    .words(t)
                     .iter()
                     .any(|v| words.iter().any(|w| close(&w.stem, &v.stem)))
             });
@@ -954,16 +953,10 @@ impl Engine {
                 else {
                     continue;
                 };
-                let text = |field: Field| {
-                    doc.get_first(field)
-                        .and_then(|v| v.as_str())
-                        .unwrap_or_default()
-                        .to_string()
-                };
-                let url = page_of(&text(self.fields.url)).to_string();
+                let url = page_of(&stored(&doc, self.fields.url)).to_string();
                 if out.iter().all(|s| s.url != url) {
                     out.push(Suggestion {
-                        title: text(self.fields.title),
+                        title: stored(&doc, self.fields.title),
                         url,
                     });
                 }

@@ -159,22 +159,34 @@ pub fn broken_links(site: &Path) -> Vec<String> {
     }
     for f in files.iter().filter(|f| f.ends_with(".html")) {
         let html = std::fs::read_to_string(site.join(f)).expect("read html");
-        // With base-url set, the 404 page links root-relative from that address (hosts serve it
-        // at any depth); tests/views.rs checks those links.
-        let root_relative_404 = f == "404.html" && html.contains("href=\"/");
+        // With base-url set, the 404 page links root-relative from that address's path (hosts
+        // serve it at any depth): its links are checked with that path taken off, the path
+        // read from its stylesheet link.
+        let refs = references(&html);
+        let root_404 = (f == "404.html")
+            .then(|| {
+                refs.iter()
+                    .find_map(|r| r.strip_suffix("assets/style.css"))
+                    .filter(|p| p.starts_with('/'))
+                    .map(str::to_string)
+            })
+            .flatten();
         for (_, url) in
             accord::remote_assets::remote_refs(&html, accord::remote_assets::FileType::Html)
         {
             problems.push(format!("{f}: loads `{url}` from the network"));
         }
-        for r in references(&html) {
+        for r in refs {
+            let r = match &root_404 {
+                Some(root) if r.starts_with(root.as_str()) => r[root.len()..].to_string(),
+                _ => r,
+            };
             let lower = r.to_ascii_lowercase();
             if lower.starts_with("http://")
                 || lower.starts_with("https://")
                 || lower.starts_with("mailto:")
                 || lower.starts_with("tel:")
                 || (r.contains("{{") && f == "HOW-TO-OPEN.html")
-                || (root_relative_404 && r.starts_with('/'))
             {
                 continue;
             }
