@@ -13,13 +13,15 @@
 //! of the last part. A phrase over the joined word ("nonpunishment principle") therefore
 //! matches the hyphenated text as well.
 
+use crate::language::Language;
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token,
     TokenStream, Tokenizer,
 };
 
-/// Name under which the index analyzer is registered in the schema.
-pub(crate) const TOKENIZER: &str = "accord_en";
+/// Name under which the index analyzer is registered in the schema. The analyzer behind it is
+/// the index's language's (the language is stored with the index, see `Synonyms::language`).
+pub(crate) const TOKENIZER: &str = "accord";
 
 /// Longer "words" are usually base64, URLs or hashes: nobody searches for them, and a query of
 /// one 10,000-character word must not build a 10,000-byte term.
@@ -112,10 +114,35 @@ impl TokenStream for IndexTokenStream {
     }
 }
 
-pub(crate) fn index_analyzer() -> TextAnalyzer {
+pub(crate) fn index_analyzer(language: &str) -> TextAnalyzer {
     TextAnalyzer::from(IndexTokenizer {
-        analyzer: Analyzer::new(),
+        analyzer: Analyzer::new(language),
     })
+}
+
+/// Lowercase words, not yet folded: the stemmers of languages other than English read their
+/// diacritics.
+fn lowercase_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_WORD_BYTES))
+        .filter(LowerCaser)
+        .build()
+}
+
+/// Folds one word as [`folding_analyzer`] folds the words of a text.
+fn word_folder() -> TextAnalyzer {
+    TextAnalyzer::builder(tantivy::tokenizer::RawTokenizer::default())
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+fn fold_with(folder: &mut TextAnalyzer, word: &str) -> String {
+    let mut stream = folder.token_stream(word);
+    let mut out = String::with_capacity(word.len());
+    while stream.advance() {
+        out.push_str(&stream.token().text);
+    }
+    out
 }
 
 fn folding_analyzer() -> TextAnalyzer {
@@ -139,6 +166,8 @@ pub(crate) struct Word {
     /// Joined to the next word by a hyphen, dash, slash, dot or apostrophe: "non" in
     /// "non-punishment".
     pub joined_next: bool,
+    /// One of the language's stop words.
+    pub stop: bool,
 }
 
 /// The compounds among `words`, as index ranges of at least two words.
@@ -156,31 +185,74 @@ pub(crate) fn compounds(words: &[Word]) -> Vec<std::ops::Range<usize>> {
     out
 }
 
+/// One language's analysis: words, their folded forms and stems, and its stop words.
 #[derive(Clone)]
 pub(crate) struct Analyzer {
+    /// Lowercase and folded words (English), or lowercase words to stem before folding.
+    words: TextAnalyzer,
     folder: TextAnalyzer,
-    stemmer: frostem::Stemmer,
+    stemmer: Option<frostem::Stemmer>,
+    language: Language,
+    /// The language's stop words, folded and sorted.
+    stop: std::sync::Arc<Vec<String>>,
 }
 
 impl Analyzer {
-    pub fn new() -> Analyzer {
+    /// The analysis of `language` (a code such as `en`, `de`, `pl`; see [`crate::language`]).
+    pub fn new(language: &str) -> Analyzer {
+        let language = crate::language::language(language);
+        let mut folder = word_folder();
+        let mut stop: Vec<String> = language
+            .stop_words
+            .iter()
+            .map(|w| fold_with(&mut folder, w))
+            .collect();
+        stop.sort();
+        stop.dedup();
         Analyzer {
-            folder: folding_analyzer(),
-            stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
+            words: if language.fold_first {
+                folding_analyzer()
+            } else {
+                lowercase_analyzer()
+            },
+            folder,
+            stemmer: language.stemmer.map(frostem::Stemmer::new),
+            language,
+            stop: std::sync::Arc::new(stop),
         }
     }
 
+    /// Whether the language completes typed prefixes with English endings.
+    pub fn completes_english(&self) -> bool {
+        self.language.completions
+    }
+
     pub fn words(&mut self, text: &str) -> Vec<Word> {
-        let mut out: Vec<Word> = Vec::new();
-        let mut stream = self.folder.token_stream(text);
-        while stream.advance() {
-            let t = stream.token();
+        let mut tokens: Vec<Token> = Vec::new();
+        {
+            let mut stream = self.words.token_stream(text);
+            while stream.advance() {
+                tokens.push(stream.token().clone());
+            }
+        }
+        let mut out: Vec<Word> = Vec::with_capacity(tokens.len());
+        for t in tokens {
             if let Some(prev) = out.last_mut() {
                 prev.joined_next = is_joiner(&text[prev.to..t.offset_from]);
             }
+            let stem = self.stem(&t.text);
+            let (folded, stem) = if self.language.fold_first {
+                (t.text, stem)
+            } else {
+                (
+                    fold_with(&mut self.folder, &t.text),
+                    fold_with(&mut self.folder, &stem),
+                )
+            };
             out.push(Word {
-                stem: self.stemmer.stem(&t.text).into_owned(),
-                folded: t.text.clone(),
+                stop: self.is_stop_word(&folded),
+                stem,
+                folded,
                 position: t.position,
                 from: t.offset_from,
                 to: t.offset_to,
@@ -196,7 +268,8 @@ impl Analyzer {
         let folded: String = parts.iter().map(|w| w.folded.as_str()).collect();
         let last = parts.last().expect("a compound has parts");
         Word {
-            stem: self.stemmer.stem(&folded).into_owned(),
+            stem: self.stem(&folded),
+            stop: self.is_stop_word(&folded),
             folded,
             position: last.position,
             from: parts[0].from,
@@ -205,24 +278,21 @@ impl Analyzer {
         }
     }
 
-    /// A word's stem.
-    pub fn stem(&self, folded: &str) -> String {
-        self.stemmer.stem(folded).into_owned()
+    /// A word's stem (the word itself in a language without a stemmer).
+    pub fn stem(&self, word: &str) -> String {
+        match &self.stemmer {
+            Some(s) => s.stem(word).into_owned(),
+            None => word.to_string(),
+        }
     }
-}
 
-/// Words too common to be required in an all-words query: "what is the reflection period"
-/// should not drop a section because it lacks "what".
-pub(crate) fn is_stop_word(folded: &str) -> bool {
-    const STOP: &[&str] = &[
-        "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been",
-        "but", "by", "can", "could", "did", "do", "does", "for", "from", "had", "has", "have",
-        "how", "i", "if", "in", "into", "is", "it", "its", "may", "more", "must", "no", "not",
-        "of", "on", "or", "other", "our", "should", "so", "such", "than", "that", "the", "their",
-        "them", "then", "there", "these", "they", "this", "those", "to", "was", "we", "were",
-        "what", "when", "where", "which", "who", "why", "will", "with", "would", "you", "your",
-    ];
-    STOP.binary_search(&folded).is_ok()
+    /// Words too common to be required in an all-words query: "what is the reflection period"
+    /// should not drop a section because it lacks "what".
+    pub fn is_stop_word(&self, folded: &str) -> bool {
+        self.stop
+            .binary_search_by(|s| s.as_str().cmp(folded))
+            .is_ok()
+    }
 }
 
 /// Whether `a` and `b` are within `max` edits (insertions, deletions, substitutions and
@@ -265,7 +335,7 @@ mod tests {
     use super::*;
 
     fn stems(text: &str) -> Vec<String> {
-        Analyzer::new()
+        Analyzer::new("en")
             .words(text)
             .into_iter()
             .map(|w| w.stem)
@@ -273,9 +343,39 @@ mod tests {
     }
 
     #[test]
-    fn stop_words_are_sorted_for_binary_search() {
-        assert!(is_stop_word("the") && is_stop_word("your") && is_stop_word("a"));
-        assert!(!is_stop_word("victim"));
+    fn stop_words_are_the_languages_own_and_folded() {
+        let en = Analyzer::new("en");
+        assert!(en.is_stop_word("the") && en.is_stop_word("your") && en.is_stop_word("a"));
+        assert!(!en.is_stop_word("victim") && !en.is_stop_word("war"));
+        let de = Analyzer::new("de");
+        assert!(de.is_stop_word("fur") && de.is_stop_word("und") && !de.is_stop_word("the"));
+        let pl = Analyzer::new("pl");
+        assert!(pl.is_stop_word("ze") && pl.is_stop_word("sie") && !pl.is_stop_word("ofiara"));
+    }
+
+    #[test]
+    fn each_language_stems_its_own_inflections_before_folding() {
+        let stems = |lang: &str, text: &str| -> Vec<String> {
+            Analyzer::new(lang)
+                .words(text)
+                .into_iter()
+                .map(|w| w.stem)
+                .collect()
+        };
+        // Polish: the dative plural and the nominative singular meet in one stem.
+        let pl = stems("pl", "ofiarom ofiara ofiary");
+        assert!(pl.iter().all(|s| *s == pl[0]), "{pl:?}");
+        // German: plural and genitive forms of one noun, umlauts read before folding.
+        let de = stems(
+            "de",
+            "Opfer Opfern Fachberatungsstellen Fachberatungsstelle",
+        );
+        assert_eq!(de[0], de[1]);
+        assert_eq!(de[2], de[3]);
+        // Stems are folded like the words, so an ASCII query finds them.
+        assert!(stems("pl", "ludźmi")[0].is_ascii());
+        // Latvian has no stemmer: the folded word is its own stem.
+        assert_eq!(stems("lv", "cilvēku"), ["cilveku"]);
     }
 
     #[test]
@@ -287,7 +387,7 @@ mod tests {
     #[test]
     fn query_words_stem_like_the_index() {
         let text = "Trafficking organisations cooperating Überweisung Москва 🙂 naïve";
-        let mut index = index_analyzer();
+        let mut index = index_analyzer("en");
         let mut stream = index.token_stream(text);
         let mut indexed = Vec::new();
         while stream.advance() {
@@ -298,7 +398,7 @@ mod tests {
     }
 
     fn indexed(text: &str) -> Vec<(usize, String)> {
-        let mut index = index_analyzer();
+        let mut index = index_analyzer("en");
         let mut stream = index.token_stream(text);
         let mut out = Vec::new();
         while stream.advance() {
@@ -365,7 +465,7 @@ mod tests {
 
     #[test]
     fn query_words_know_their_compounds() {
-        let mut a = Analyzer::new();
+        let mut a = Analyzer::new("en");
         let words = a.words("re-victimisation of UN.GIFT, e.g. here");
         let ranges = compounds(&words);
         assert_eq!(ranges, [0..2, 3..5, 5..7]);

@@ -24,7 +24,7 @@ use tantivy::{
     SegmentOrdinal, SegmentReader, TERMINATED,
 };
 
-use crate::analysis::{is_stop_word, within_edits, Analyzer, Word, TOKENIZER};
+use crate::analysis::{within_edits, Analyzer, Word, TOKENIZER};
 use crate::directory::BlobDirectory;
 use crate::index::{facet, page_of, Fields};
 use crate::query::{Clause, Plan, SynonymTable};
@@ -204,7 +204,7 @@ impl Expansion {
             terms,
             ..Expansion::default()
         };
-        if is_stop_word(&word.folded) {
+        if word.stop {
             return fixed(vec![exact]);
         }
         let mut terms = Vec::new();
@@ -225,7 +225,17 @@ impl Expansion {
                     terms.push((t, PREFIX_WEIGHT));
                 }
             }
-            for ending in COMPLETIONS {
+            let endings = if analyzer.completes_english() {
+                COMPLETIONS
+            } else {
+                // Without completions, a typed word that is itself a stem the index holds
+                // ("ausgewies" of "ausgewiesen") is still found.
+                if word.folded != word.stem && lexicon.has(&word.folded) {
+                    terms.push((word.folded.clone(), PREFIX_WEIGHT));
+                }
+                &[""]
+            };
+            for ending in endings {
                 let stem = analyzer.stem(&format!("{}{ending}", word.folded));
                 if !terms.iter().any(|(t, _)| *t == stem) && lexicon.has(&stem) {
                     terms.push((stem, PREFIX_WEIGHT));
@@ -276,13 +286,12 @@ enum Resolved {
     Fixed,
 }
 
-fn resolve(plan: &Plan, lexicon: &Lexicon) -> Vec<Resolved> {
-    let analyzer = Analyzer::new();
+fn resolve(plan: &Plan, lexicon: &Lexicon, analyzer: &Analyzer) -> Vec<Resolved> {
     plan.positive
         .iter()
         .map(|clause| match clause {
             Clause::Term { word, prefix } => {
-                Resolved::Term(Expansion::of(lexicon, &analyzer, word, *prefix))
+                Resolved::Term(Expansion::of(lexicon, analyzer, word, *prefix))
             }
             Clause::Compound {
                 parts,
@@ -294,9 +303,9 @@ fn resolve(plan: &Plan, lexicon: &Lexicon) -> Vec<Resolved> {
                     parts: parts
                         .iter()
                         .enumerate()
-                        .map(|(i, w)| Expansion::of(lexicon, &analyzer, w, *prefix && i + 1 == n))
+                        .map(|(i, w)| Expansion::of(lexicon, analyzer, w, *prefix && i + 1 == n))
                         .collect(),
-                    joined: Expansion::of(lexicon, &analyzer, joined, *prefix),
+                    joined: Expansion::of(lexicon, analyzer, joined, *prefix),
                 }
             }
             _ => Resolved::Fixed,
@@ -305,11 +314,11 @@ fn resolve(plan: &Plan, lexicon: &Lexicon) -> Vec<Resolved> {
 }
 
 /// The stems a snippet should mark: every term searched for, except stop words.
-fn searched_stems(plan: &Plan, resolved: &[Resolved]) -> HashSet<String> {
+fn searched_stems(plan: &Plan, resolved: &[Resolved], analyzer: &Analyzer) -> HashSet<String> {
     let mut stems = HashSet::new();
     let add = |stems: &mut HashSet<String>, e: &Expansion| {
         for (t, _) in &e.terms {
-            if !is_stop_word(t) {
+            if !analyzer.is_stop_word(t) {
                 stems.insert(t.clone());
             }
         }
@@ -330,7 +339,7 @@ fn searched_stems(plan: &Plan, resolved: &[Resolved]) -> HashSet<String> {
                 // Without positions a phrase's "and" or "of" would light up everywhere.
                 for form in forms {
                     for (_, stem) in form {
-                        if !is_stop_word(&stem) {
+                        if !analyzer.is_stop_word(&stem) {
                             stems.insert(stem);
                         }
                     }
@@ -532,6 +541,8 @@ pub struct Engine {
     table: SynonymTable,
     /// (facet, value, folded names including the value's own).
     facet_names: Vec<(String, String, Vec<String>)>,
+    /// The index's language's analysis, cloned for each search.
+    analyzer: Analyzer,
 }
 
 impl Engine {
@@ -557,9 +568,10 @@ impl Engine {
         // to the reader that is a damaged index all the same.
         let damaged = |e: tantivy::TantivyError| Error::Format(e.to_string());
         let index = Index::open(BlobDirectory::new(files)).map_err(damaged)?;
-        index
-            .tokenizers()
-            .register(TOKENIZER, crate::analysis::index_analyzer());
+        index.tokenizers().register(
+            TOKENIZER,
+            crate::analysis::index_analyzer(&packed.synonyms.language),
+        );
         let fields = Fields::of(&index.schema())?;
         // Manual reload: the index never changes, and the browser has no threads to watch it.
         let reader = index
@@ -568,7 +580,7 @@ impl Engine {
             .try_into()
             .map_err(damaged)?;
         let searcher = reader.searcher();
-        let mut analyzer = Analyzer::new();
+        let mut analyzer = Analyzer::new(&packed.synonyms.language);
         let table = SynonymTable::new(&packed.synonyms, &mut analyzer);
         let facet_names = packed
             .synonyms
@@ -591,6 +603,7 @@ impl Engine {
             synonyms: packed.synonyms,
             table,
             facet_names,
+            analyzer,
         })
     }
 
@@ -626,7 +639,7 @@ impl Engine {
 
     /// Answers any request: an unusable query gives an empty response, never an error.
     pub fn search(&self, req: &SearchRequest) -> SearchResponse {
-        let mut analyzer = Analyzer::new();
+        let mut analyzer = self.analyzer.clone();
         let lexicon = self.lexicon();
         let plan = crate::query::plan(&req.q, &mut analyzer, &self.table, &|s| lexicon.has(s));
         let filters = self.resolve_filters(req, &mut analyzer);
@@ -642,7 +655,7 @@ impl Engine {
             return response;
         }
 
-        let resolved = resolve(&plan, &lexicon);
+        let resolved = resolve(&plan, &lexicon, &analyzer);
         response.fuzzy = resolved.iter().any(|r| match r {
             Resolved::Term(e) => e.near,
             Resolved::Compound { parts, joined } => joined.near && parts.iter().any(|p| p.near),
@@ -677,7 +690,7 @@ impl Engine {
 
         let pages = pages(collected.found);
         response.total = pages.len();
-        let matcher = Matcher::new(searched_stems(&plan, &resolved));
+        let matcher = Matcher::new(searched_stems(&plan, &resolved, &analyzer));
         let mut shown: HashSet<String> = HashSet::new();
         for sections in pages.iter().take(req.limit.min(MAX_LIMIT)) {
             if let Some(hit) = self.hit(sections, &matcher, &mut analyzer, &mut shown) {
@@ -836,7 +849,7 @@ impl Engine {
     /// or every valid value when it names none.
     pub fn resolve_facet(&self, name: &str, input: &str) -> Result<String, Vec<String>> {
         let values = self.facet_values(name);
-        let mut analyzer = Analyzer::new();
+        let mut analyzer = self.analyzer.clone();
         let named = self.facet_value(name, input, &mut analyzer).or_else(|| {
             let folded = fold_name(&mut analyzer, input);
             values
@@ -867,7 +880,7 @@ impl Engine {
             let hit = names.iter().any(|n| {
                 let n: Vec<&str> = n.split(' ').collect();
                 // "it" names Italy only on the command line, never inside a sentence.
-                let word = !(n.len() == 1 && is_stop_word(n[0]));
+                let word = !(n.len() == 1 && self.analyzer.is_stop_word(n[0]));
                 word && words.windows(n.len()).any(|w| w == n.as_slice())
             });
             if hit && named.insert((facet_name.clone(), value.clone())) {
@@ -898,7 +911,7 @@ impl Engine {
         let words: Vec<&Word> = plan
             .words
             .iter()
-            .filter(|w| !is_stop_word(&w.folded) && w.folded.chars().count() >= 4)
+            .filter(|w| !w.stop && w.folded.chars().count() >= 4)
             .collect();
         if words.is_empty() {
             return Vec::new();
@@ -1070,7 +1083,7 @@ impl Engine {
                 for (word, e) in words.iter().zip(parts) {
                     let mut part = Vec::new();
                     self.expansion(&mut part, e);
-                    let occur = if is_stop_word(&word.folded) || e.optional {
+                    let occur = if word.stop || e.optional {
                         Occur::Should
                     } else {
                         Occur::Must

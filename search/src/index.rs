@@ -133,7 +133,10 @@ pub(crate) fn build(
     };
     let (rank_field, page_rank_field) = (fast(RANK)?, fast(PAGE_RANK)?);
     let tokenizers = TokenizerManager::default();
-    tokenizers.register(TOKENIZER, crate::analysis::index_analyzer());
+    tokenizers.register(
+        TOKENIZER,
+        crate::analysis::index_analyzer(&synonyms.language),
+    );
     let settings = IndexSettings {
         docstore_compress_dedicated_thread: false,
         // Stored text is most of the index; blocks four times tantivy's default compress it

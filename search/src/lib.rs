@@ -30,6 +30,7 @@ mod engine;
 mod error;
 mod format;
 mod index;
+mod language;
 mod query;
 mod snippet;
 #[cfg(target_arch = "wasm32")]
@@ -41,11 +42,12 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 pub use engine::Engine;
 pub use error::Error;
+pub use language::has_stemmer;
 
 /// Version of the packed index. Bump it whenever the schema, the tokenizers or the packing
 /// change, so an engine never reads an index it would misinterpret (an old bundle opened with a
 /// new engine fails with a clear error instead of returning nonsense).
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// What every reader of a damaged index is told: the command line, the dev server and the
 /// browser's search box.
@@ -91,6 +93,9 @@ pub struct Synonyms {
     pub groups: Vec<SynonymGroup>,
     /// Other names of facet values: "IT", "Italian" and "italy" for the country "Italy".
     pub facets: Vec<FacetNames>,
+    /// The language of the indexed text (`en`, `de`, `pl`, …), which decides its stemming and
+    /// stop words; empty is English.
+    pub language: String,
 }
 
 /// The names of one facet value besides the value itself.
@@ -130,6 +135,7 @@ impl Synonyms {
                 })
                 .collect(),
             facets: Vec::new(),
+            language: String::new(),
         }
     }
 }

@@ -3,7 +3,7 @@
 //! into a [`Plan`] from which the engine builds tantivy queries itself. Whatever the input,
 //! the result is a plan (possibly empty), never an error.
 
-use crate::analysis::{compounds, is_stop_word, Analyzer, Word};
+use crate::analysis::{compounds, Analyzer, Word};
 
 /// Longer queries are cut: nobody types more, and it bounds the work of a pasted page.
 const MAX_QUERY_CHARS: usize = 400;
@@ -100,7 +100,7 @@ pub(crate) enum Clause {
 
 impl Clause {
     pub fn is_stop_word(&self) -> bool {
-        matches!(self, Clause::Term { word, .. } if is_stop_word(&word.folded))
+        matches!(self, Clause::Term { word, .. } if word.stop)
     }
 }
 
@@ -126,11 +126,7 @@ impl Plan {
                 best = Some((g, covered));
             }
         }
-        let content = self
-            .words
-            .iter()
-            .filter(|w| !is_stop_word(&w.folded))
-            .count();
+        let content = self.words.iter().filter(|w| !w.stop).count();
         best.filter(|&(_, covered)| covered * 2 >= content)
             .map(|(g, _)| g)
     }
@@ -401,7 +397,7 @@ impl Flusher<'_> {
         while i < singles.len() {
             if let Some(next) = singles.get(i + 1) {
                 let (a, b) = (&singles[i].word, &next.word);
-                if !is_stop_word(&a.folded) && !is_stop_word(&b.folded) {
+                if !a.stop && !b.stop {
                     let parts = vec![a.clone(), b.clone()];
                     let joined = self.analyzer.joined(&parts);
                     if (self.known)(&joined.stem) {
@@ -469,7 +465,7 @@ mod tests {
 
     /// Plans with an index that holds "nonpunish" and "ungift" joined.
     fn plan_of(q: &str) -> Plan {
-        let mut a = Analyzer::new();
+        let mut a = Analyzer::new("en");
         let syn = Synonyms::from_groups(vec![
             vec!["NRM".into(), "national referral mechanism".into()],
             vec![

@@ -98,6 +98,7 @@ fn synonyms() -> Synonyms {
             url: Some("glossary.html#nrm".into()),
         }],
         facets: Vec::new(),
+        language: String::new(),
     }
 }
 
@@ -585,4 +586,72 @@ fn every_damaged_byte_is_an_error_never_a_panic() {
         "search index damaged — rebuild the site (its checksum does not match: it was changed or \
          damaged after it was built)"
     );
+}
+
+/// An index in `language` of the given (url, title, body) sections.
+fn engine_in(language: &str, docs: &[(&str, &str, &str)], groups: Vec<SynonymGroup>) -> Engine {
+    let docs: Vec<SectionDoc> = docs
+        .iter()
+        .map(|(url, title, body)| doc(url, title, "", body))
+        .collect();
+    let synonyms = Synonyms {
+        groups,
+        language: language.into(),
+        ..Synonyms::default()
+    };
+    Engine::open(&build_index(&docs, &synonyms).unwrap()).unwrap()
+}
+
+#[test]
+fn polish_inflected_forms_find_each_other_and_are_marked() {
+    let engine = engine_in(
+        "pl",
+        &[
+            (
+                "a.html",
+                "Wsparcie",
+                "Organizacje pomagają ofiarom handlu ludźmi.",
+            ),
+            (
+                "b.html",
+                "Policja",
+                "Policja prowadzi śledztwo w sprawie przemytu.",
+            ),
+        ],
+        Vec::new(),
+    );
+    let r = q(&engine, "ofiara ");
+    assert_eq!(urls(&r), ["a.html"]);
+    assert!(
+        r.hits[0].snippet.contains("<mark>ofiarom</mark>"),
+        "{}",
+        r.hits[0].snippet
+    );
+    // Typed without diacritics, as on a phone keyboard without Polish letters.
+    assert_eq!(urls(&q(&engine, "ludzmi ")), ["a.html"]);
+    // Polish stop words are not required: "w sprawie" does not drop the page.
+    assert_eq!(urls(&q(&engine, "śledztwo w sprawie ")), ["b.html"]);
+}
+
+#[test]
+fn german_plurals_and_glossary_variants_meet() {
+    let engine = engine_in(
+        "de",
+        &[(
+            "bedenkzeit.html",
+            "Erholungs- und Bedenkzeit",
+            "Mutmaßliche Opfer erhalten eine Frist, in der sie nicht ausgewiesen werden.",
+        )],
+        vec![SynonymGroup {
+            terms: vec!["Erholungs- und Bedenkzeit".into(), "Bedenkzeit".into()],
+            definition: Some("Eine Frist zur Erholung.".into()),
+            url: Some("bedenkzeit.html".into()),
+        }],
+    );
+    let r = q(&engine, "Bedenkzeit");
+    assert_eq!(urls(&r), ["bedenkzeit.html"]);
+    assert_eq!(r.definition.unwrap().term, "Erholungs- und Bedenkzeit");
+    assert_eq!(urls(&q(&engine, "Opfers ")), ["bedenkzeit.html"]);
+    // English endings do not complete German words while typing.
+    assert_eq!(urls(&q(&engine, "ausgewies")), ["bedenkzeit.html"]);
 }
