@@ -36,7 +36,23 @@ pub struct Config {
     pub search: SearchConfig,
     #[serde(default)]
     pub check: CheckConfig,
+    /// `[languages.de]`, …: the further languages the site is published in, besides `[book]
+    /// language`.
+    #[serde(default)]
+    pub languages: std::collections::BTreeMap<String, LanguageConfig>,
 }
+
+/// One further language: its site's title and description in that language.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct LanguageConfig {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// The keys of a `[languages.CODE]` table.
+const LANGUAGE_KEYS: &[&str] = &["title", "description"];
 
 /// mdBook's `[output]` table: accord reads its `html` part.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -348,6 +364,19 @@ impl Config {
         config.book.src_given = key_position(text, "book", "src").0 > 0;
         config.build.html_given = key_position(text, "build", "allow-html").0 > 0;
         config.notes = notes;
+        if config.languages.contains_key(&config.book.language) {
+            let (line, col) = key_position(text, "book", "language");
+            return Err(Error::Content(vec![Diagnostic::error(
+                path,
+                line,
+                col,
+                format!(
+                    "`{}` is the book's language and also one of `[languages]`",
+                    config.book.language
+                ),
+            )
+            .with_hint("list under `[languages]` only the languages besides `[book] language`")]));
+        }
         if let Some(base) = &config.site.base_url {
             if !crate::safe_url::is_web_url(base) {
                 let (line, col) = key_position(text, "site", "base-url");
@@ -397,6 +426,27 @@ impl Config {
         })
     }
 
+    /// The further languages' codes, in book.toml's order (sorted).
+    pub fn further_languages(&self) -> Vec<String> {
+        self.languages.keys().cloned().collect()
+    }
+
+    /// This configuration as the site in `code` sees it: that language, with its title and
+    /// description where `[languages.CODE]` gives them.
+    pub fn for_language(&self, code: &str) -> Config {
+        let mut c = self.clone();
+        if let Some(l) = self.languages.get(code) {
+            c.book.language = code.to_string();
+            if let Some(t) = &l.title {
+                c.book.title = t.clone();
+            }
+            if let Some(d) = &l.description {
+                c.book.description = d.clone();
+            }
+        }
+        c
+    }
+
     /// `[site] base-url`, if set.
     pub fn base_url(&self) -> Option<&str> {
         self.site.base_url.as_deref()
@@ -417,13 +467,17 @@ fn check_keys(text: &str, path: &Path) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
     let tables: Vec<&str> = TABLES
         .iter()
         .map(|t| t.0)
-        .chain(["output"])
+        .chain(["output", "languages"])
         .chain(MDBOOK_TABLES.iter().copied())
         .collect();
     for (key, item) in doc.as_table().iter() {
         let key_span = doc.as_table().key(key).and_then(|k| k.span());
         if MDBOOK_TABLES.contains(&key) {
             ignored.push(format!("[{key}]"));
+            continue;
+        }
+        if key == "languages" {
+            errors.extend(check_languages(text, item, path));
             continue;
         }
         if key == "output" {
@@ -490,6 +544,56 @@ fn check_keys(text: &str, path: &Path) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
         )]
     };
     (notes, errors)
+}
+
+/// `[languages.CODE]` tables: a language code each, holding only `title` and `description`.
+fn check_languages(text: &str, item: &toml_edit::Item, path: &Path) -> Vec<Diagnostic> {
+    let at =
+        |span: Option<std::ops::Range<usize>>| span.map_or((0, 0), |s| line_col(text, s.start));
+    let mut errors = Vec::new();
+    let Some(languages) = item.as_table_like() else {
+        return errors;
+    };
+    for (code, table) in languages.iter() {
+        let code_span = languages.get_key_value(code).and_then(|(k, _)| k.span());
+        if !is_language_code(code) {
+            let (line, col) = at(code_span);
+            errors.push(
+                Diagnostic::error(path, line, col, format!("`{code}` is not a language code"))
+                    .with_hint("name each language by its code: `[languages.de]`, `[languages.pl]`, `[languages.nb]`"),
+            );
+            continue;
+        }
+        let Some(table) = table.as_table_like() else {
+            let (line, col) = at(code_span);
+            errors.push(
+                Diagnostic::error(path, line, col, format!("`languages.{code}` must be a table"))
+                    .with_hint(format!("write `[languages.{code}]` with `title` and `description` below it")),
+            );
+            continue;
+        };
+        for (k, _) in table.iter() {
+            if LANGUAGE_KEYS.contains(&k) {
+                continue;
+            }
+            let (line, col) = at(table.get_key_value(k).and_then(|(kk, _)| kk.span()));
+            let mut hint = format!("allowed keys here: {}", LANGUAGE_KEYS.join(", "));
+            if let Some(near) = did_you_mean(k, LANGUAGE_KEYS) {
+                hint = format!("did you mean `{near}`? ({hint})");
+            }
+            errors.push(Diagnostic::error(path, line, col, format!("unknown key `{k}`")).with_hint(hint));
+        }
+    }
+    errors
+}
+
+/// A BCP 47 language tag as sites use them: `de`, `nb`, `pt-BR`, `zh-Hant`.
+pub fn is_language_code(code: &str) -> bool {
+    let mut parts = code.split('-');
+    let first = parts.next().unwrap_or("");
+    (2..=3).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_lowercase())
+        && parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 /// Line and column of `key` in `[table]`, for errors found after parsing.

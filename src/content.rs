@@ -40,6 +40,9 @@ pub struct Page {
     /// Where each front-matter key and value is in the file, for errors found in later stages.
     pub spans: Spans,
     pub analysis: Analysis,
+    /// The language of a translation laid over its original (see [`crate::translation`]);
+    /// `None` for text in the book's own language.
+    pub language: Option<String>,
 }
 
 impl Page {
@@ -66,6 +69,7 @@ impl Page {
             includes: Vec::new(),
             spans: Spans::default(),
             analysis: Analysis::default(),
+            language: None,
             rel,
         }
     }
@@ -128,6 +132,8 @@ pub struct Loaded {
     pub summary: Option<crate::toc::Summary>,
     /// Errors and warnings, from every file.
     pub diagnostics: Vec<Diagnostic>,
+    /// Translations into the further languages of book.toml (`page.de.md`).
+    pub translations: Vec<crate::translation::Translation>,
 }
 
 /// Sorts parsed files into pages and failures. A Markdown file that another page includes is a
@@ -252,6 +258,7 @@ pub fn load(
     content_dir: &Path,
     display_dir: &Path,
     exclude: &[PathBuf],
+    languages: &[String],
 ) -> Result<Loaded> {
     if !content_dir.is_dir() {
         return Err(Error::Content(vec![Diagnostic::error(
@@ -270,36 +277,28 @@ pub fn load(
     } = scan(content_dir, display_dir, exclude);
     let (summary, summary_diags) = read_summary(content_dir, display_dir);
     diags.extend(summary_diags);
-    let files: Vec<std::path::PathBuf> = markdown.into_iter().map(|(_, p)| p).collect();
+    let (translated, files): (Vec<_>, Vec<_>) = markdown
+        .into_iter()
+        .partition(|(rel, _)| crate::translation::original_of(rel, languages).is_some());
+    let files: Vec<PathBuf> = files.into_iter().map(|(_, p)| p).collect();
 
     let results: Vec<(String, Parsed, Vec<PathBuf>)> = files
         .par_iter()
-        .map(|path| {
-            let rel = path
-                .strip_prefix(content_dir)
-                .unwrap_or(path)
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            let source = display_path(display_dir, &rel);
-            let dirs = crate::include::Dirs { root, file: path };
-            let mut includes = Vec::new();
-            let parsed = match std::fs::read(path) {
-                Ok(bytes) => parse_page_in(&bytes, &rel, &source, Some(&dirs), &mut includes),
-                Err(e) => Err(vec![Diagnostic::error(
-                    &source,
-                    0,
-                    0,
-                    format!("cannot read: {e}"),
-                )]),
-            };
-            (rel, parsed, includes)
-        })
+        .map(|path| read_file(root, content_dir, display_dir, path, None))
         .collect();
 
     let (pages, failed) = collect_parsed(results, content_dir, summary.as_ref(), &mut diags);
     check_duplicate_outputs(&pages, &mut diags);
+    let translations = read_translations(
+        root,
+        content_dir,
+        display_dir,
+        &translated,
+        &pages,
+        &failed,
+        languages,
+        &mut diags,
+    );
     Ok(Loaded {
         pages,
         assets,
@@ -307,7 +306,92 @@ pub fn load(
         symlinks,
         summary,
         diagnostics: diags,
+        translations,
     })
+}
+
+/// Reads one content file: as a page, or as a translation of a page of kind `translation`.
+fn read_file(
+    root: &Path,
+    content_dir: &Path,
+    display_dir: &Path,
+    path: &Path,
+    translation: Option<Kind>,
+) -> (String, Parsed, Vec<PathBuf>) {
+    let rel = path
+        .strip_prefix(content_dir)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    let source = display_path(display_dir, &rel);
+    let dirs = crate::include::Dirs { root, file: path };
+    let mut includes = Vec::new();
+    let parsed = match std::fs::read(path) {
+        Ok(bytes) => parse_file(&bytes, &rel, &source, Some(&dirs), &mut includes, translation),
+        Err(e) => Err(vec![Diagnostic::error(
+            &source,
+            0,
+            0,
+            format!("cannot read: {e}"),
+        )]),
+    };
+    (rel, parsed, includes)
+}
+
+/// Reads the translations, each as a page of its original's kind. A translation without an
+/// original is an error: it would be published nowhere.
+#[allow(clippy::too_many_arguments)]
+fn read_translations(
+    root: &Path,
+    content_dir: &Path,
+    display_dir: &Path,
+    files: &[(String, PathBuf)],
+    pages: &[Page],
+    failed: &[String],
+    languages: &[String],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<crate::translation::Translation> {
+    let kinds: std::collections::HashMap<&str, Kind> =
+        pages.iter().map(|p| (p.rel.as_str(), p.kind)).collect();
+    let read: Vec<_> = files
+        .par_iter()
+        .map(|(rel, path)| {
+            let (original, language) = crate::translation::original_of(rel, languages)
+                .unwrap_or_else(|| (rel.clone(), String::new()));
+            let Some(&kind) = kinds.get(original.as_str()) else {
+                let missing = !failed.contains(&original);
+                return Err(missing.then(|| {
+                    Diagnostic::error(
+                        display_path(display_dir, rel),
+                        1,
+                        1,
+                        format!("`{rel}` translates `{original}`, which is not a page"),
+                    )
+                    .with_hint(format!(
+                        "name a translation after its original plus the language: `{original}` must exist beside it (or rename this file)"
+                    ))
+                }));
+            };
+            let (_, parsed, _) = read_file(root, content_dir, display_dir, path, Some(kind));
+            Ok((original, language, parsed))
+        })
+        .collect();
+    let mut out = Vec::new();
+    for r in read {
+        match r {
+            Ok((original, language, Ok(Some(page)))) => out.push(crate::translation::Translation {
+                language,
+                original,
+                page,
+            }),
+            Ok((_, _, Ok(None))) => {}
+            Ok((_, _, Err(d))) => diags.extend(d),
+            Err(d) => diags.extend(d),
+        }
+    }
+    out
 }
 
 /// Formulas whose TeX cannot be rendered: the page shows their source, and the editor learns
@@ -503,6 +587,30 @@ pub fn parse_page_in(
     dirs: Option<&crate::include::Dirs<'_>>,
     includes: &mut Vec<PathBuf>,
 ) -> std::result::Result<Option<Page>, Vec<Diagnostic>> {
+    parse_file(bytes, rel, source, dirs, includes, None)
+}
+
+/// Reads a translation (`rel` is its own path) of a page of kind `kind`: its front matter may
+/// set only the texts (see [`crate::model::TRANSLATION_KEYS`]).
+pub fn parse_translation_in(
+    bytes: &[u8],
+    rel: &str,
+    source: &Path,
+    dirs: Option<&crate::include::Dirs<'_>>,
+    includes: &mut Vec<PathBuf>,
+    kind: Kind,
+) -> std::result::Result<Option<Page>, Vec<Diagnostic>> {
+    parse_file(bytes, rel, source, dirs, includes, Some(kind))
+}
+
+fn parse_file(
+    bytes: &[u8],
+    rel: &str,
+    source: &Path,
+    dirs: Option<&crate::include::Dirs<'_>>,
+    includes: &mut Vec<PathBuf>,
+    translation: Option<Kind>,
+) -> std::result::Result<Option<Page>, Vec<Diagnostic>> {
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -530,11 +638,11 @@ pub fn parse_page_in(
     let mut diags = Vec::new();
     let fm = match split.yaml {
         Some(toml) if split.toml => {
-            frontmatter::parse_toml(toml, split.yaml_line, source, &mut diags)
+            frontmatter::parse_toml(toml, split.yaml_line, source, translation, &mut diags)
         }
-        Some(yaml) => frontmatter::parse(yaml, split.yaml_line, source, &mut diags),
+        Some(yaml) => frontmatter::parse(yaml, split.yaml_line, source, translation, &mut diags),
         None => Some(frontmatter::FrontMatter {
-            kind: Kind::Page,
+            kind: translation.unwrap_or(Kind::Page),
             meta: Meta::default(),
             spans: Spans::default(),
         }),
@@ -660,6 +768,7 @@ pub fn parse_page_in(
         includes: expanded.included,
         spans,
         analysis,
+        language: None,
     }))
 }
 

@@ -110,6 +110,11 @@ pub struct Meta {
 }
 
 impl Meta {
+    /// Sets `key`, replacing its value: a translation's texts laid over its original's.
+    pub fn set(&mut self, key: &'static str, value: Value) {
+        self.values.insert(key, value);
+    }
+
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.values.get(key)
     }
@@ -215,6 +220,7 @@ pub fn parse(
     yaml: &str,
     first_line: usize,
     source: &Path,
+    translation: Option<Kind>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<FrontMatter> {
     if yaml.len() > MAX_FRONT_MATTER_BYTES {
@@ -249,7 +255,7 @@ pub fn parse(
         }
     };
     let spans = positions(yaml, first_line);
-    check(value, spans, first_line, source, diags)
+    check(value, spans, first_line, source, translation, diags)
 }
 
 /// Reads a TOML front-matter block (`+++`, as Zola and Hugo write it) that starts on file line
@@ -258,6 +264,7 @@ pub fn parse_toml(
     text: &str,
     first_line: usize,
     source: &Path,
+    translation: Option<Kind>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<FrontMatter> {
     let doc = match toml_edit::ImDocument::parse(text) {
@@ -297,7 +304,7 @@ pub fn parse_toml(
         })
     };
     let value = toml_table(doc.as_table(), "", &at, &mut spans);
-    check(value, spans, first_line, source, diags)
+    check(value, spans, first_line, source, translation, diags)
 }
 
 fn toml_table(
@@ -383,11 +390,14 @@ fn toml_value(
 }
 
 /// Checks a front-matter value (from YAML or TOML) against the content model.
+/// `translation` is the original's kind when the block is a translation's: it may then set only
+/// [`model::TRANSLATION_KEYS`].
 fn check(
     value: Yaml,
     spans: Spans,
     first_line: usize,
     source: &Path,
+    translation: Option<Kind>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<FrontMatter> {
     let map = match value {
@@ -408,7 +418,10 @@ fn check(
         spans: &spans,
         diags,
     };
-    let kind = check.kind(&map)?;
+    let kind = match translation {
+        Some(kind) => kind,
+        None => check.kind(&map)?,
+    };
     let mut meta = Meta::default();
     let mut invalid: Vec<&'static str> = Vec::new();
     for (k, v) in &map {
@@ -420,6 +433,14 @@ fn check(
             check.unknown_key(kind, &name);
             continue;
         };
+        if translation.is_some() && !model::TRANSLATION_KEYS.contains(&key.name) {
+            check.inherited_key(kind, key.name);
+            continue;
+        }
+        if translation.is_none() && model::TRANSLATION_ONLY.contains(&key.name) {
+            check.translation_only_key(key.name);
+            continue;
+        }
         if is_blank(v, key.ty) {
             continue;
         }
@@ -430,8 +451,10 @@ fn check(
             None => invalid.push(key.name),
         }
     }
-    check.required(kind, &meta, &invalid);
-    check.date_order(kind, &meta);
+    if translation.is_none() {
+        check.required(kind, &meta, &invalid);
+        check.date_order(kind, &meta);
+    }
     Some(FrontMatter { kind, meta, spans })
 }
 
@@ -475,6 +498,38 @@ impl Checker<'_> {
                 None
             }
         }
+    }
+
+    /// A key a translation takes from its original.
+    fn inherited_key(&mut self, kind: Kind, name: &str) {
+        let own: Vec<&str> = model::TRANSLATION_KEYS
+            .iter()
+            .copied()
+            .filter(|k| model::key(kind, k).is_some())
+            .collect();
+        let pos = self.spans.key(name);
+        self.error(
+            pos,
+            format!("a translation takes `{name}` from its original"),
+            Some(format!(
+                "remove it here (change it in the original); a translation of a `{}` sets only: {}",
+                kind.as_str(),
+                own.join(", ")
+            )),
+        );
+    }
+
+    /// `translated`, `translated_from` or `term_source` in a page that is not a translation.
+    fn translation_only_key(&mut self, name: &str) {
+        let pos = self.spans.key(name);
+        self.error(
+            pos,
+            format!("`{name}` belongs in a translation, and this page is not one"),
+            Some(
+                "a translation is named after its original plus a language of book.toml: `page.de.md` beside `page.md`"
+                    .into(),
+            ),
+        );
     }
 
     fn unknown_key(&mut self, kind: Kind, name: &str) {
@@ -968,7 +1023,7 @@ mod tests {
 
     fn errors(yaml: &str) -> Vec<String> {
         let mut diags = Vec::new();
-        parse(yaml, 2, Path::new("a.md"), &mut diags);
+        parse(yaml, 2, Path::new("a.md"), None, &mut diags);
         diags.iter().map(|d| d.to_string()).collect()
     }
 

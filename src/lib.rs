@@ -51,6 +51,7 @@ pub mod site;
 pub mod slug;
 pub mod theme;
 pub mod toc;
+pub mod translation;
 pub mod views;
 
 pub use error::{Diagnostic, Error, Result};

@@ -647,6 +647,28 @@ pub const KEYS: &[Key] = &[
         ..KEY
     },
     Key {
+        name: "translated",
+        ty: Type::Date,
+        export: false,
+        doc: "In a translation (`page.de.md` beside `page.md`): the date it was translated. A translation sets only its texts (`title` or `term`, `summary`, `definition`, `aliases` of a term, extra `sources`) and takes every other key from its original.",
+        ..KEY
+    },
+    Key {
+        name: "translated_from",
+        export: false,
+        doc: "In a translation: the fingerprint of the original it was translated from, written by `accord translated PATH`; `accord check` reports the translation as outdated once the original changes.",
+        ..KEY
+    },
+    Key {
+        name: "term_source",
+        ty: Type::Source,
+        list: true,
+        kinds: &[Term],
+        export: false,
+        doc: "In a translation of a term: the official text in that language that uses this equivalent. Without it, the term's page says the equivalent is the knowledge base's own choice.",
+        ..KEY
+    },
+    Key {
         name: "replaces",
         ty: Type::Generated,
         kinds: &[Page],
@@ -691,6 +713,23 @@ impl Key {
 pub fn key(kind: Kind, name: &str) -> Option<&'static Key> {
     KEYS.iter().find(|k| k.name == name && k.applies_to(kind))
 }
+
+/// The keys a translation may set: its own texts and when it was translated. It takes every
+/// other key (dates, countries, sources, relations) from its original, so facts are kept once.
+pub const TRANSLATION_KEYS: &[&str] = &[
+    "title",
+    "term",
+    "summary",
+    "definition",
+    "aliases",
+    "sources",
+    "term_source",
+    "translated",
+    "translated_from",
+];
+
+/// The keys only a translation may set.
+pub const TRANSLATION_ONLY: &[&str] = &["translated", "translated_from", "term_source"];
 
 /// Whether any kind uses `name`.
 pub fn is_key_of_some_kind(name: &str) -> bool {

@@ -63,6 +63,7 @@ pub fn load(root: &Path, config: &Config) -> Result<Loaded> {
         &root.join(&config.book.src),
         &config.book.src,
         &not_content(root, config),
+        &config.further_languages(),
     )
 }
 

@@ -93,6 +93,7 @@ pub fn synonyms(site: &Site) -> Synonyms {
             })
             .collect(),
         facets: facet_names(site),
+        language: site.config.book.language.clone(),
     }
 }
 

@@ -188,6 +188,7 @@ pub fn resolve(config: Config, loaded: crate::content::Loaded) -> Resolved {
         symlinks,
         summary,
         diagnostics,
+        translations: _,
     } = loaded;
     // Stable order everywhere downstream: by path.
     pages.sort_by(|a, b| a.rel.cmp(&b.rel));

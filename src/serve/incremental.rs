@@ -174,6 +174,8 @@ pub struct Builder {
     spare: Spare,
     /// The highlighter's grammars and the sanitiser, made once for every rebuild.
     tools: Tools,
+    /// book.toml's further languages: their translations are not pages of the preview.
+    languages: Vec<String>,
 }
 
 #[derive(Default)]
@@ -203,6 +205,7 @@ impl Builder {
             exclude: Vec::new(),
             spare: Spare::default(),
             tools: Tools::default(),
+            languages: Vec::new(),
         }
     }
 
@@ -266,6 +269,8 @@ impl Builder {
                 t
             }
         };
+        // The preview shows the book's own language; translations are built by `accord build`.
+        self.languages = config.further_languages();
         let loaded = timer.stage("load", || {
             self.load(&content_dir, &config.book.src, changes)
         })?;
@@ -454,6 +459,7 @@ impl Builder {
             summary,
             failed,
             diagnostics,
+            translations: Vec::new(),
         })
     }
 
@@ -472,6 +478,7 @@ impl Builder {
             if p.file_name()
                 .is_some_and(|n| content::is_editor_temp(&n.to_string_lossy()))
                 || rel == content::SUMMARY
+                || crate::translation::original_of(&rel, &self.languages).is_some()
             {
                 continue;
             }
@@ -502,6 +509,9 @@ impl Builder {
         self.symlinks = scan.symlinks;
         diagnostics.extend(scan.diagnostics);
         for (rel, path) in scan.markdown {
+            if crate::translation::original_of(&rel, &self.languages).is_some() {
+                continue;
+            }
             let st = std::fs::metadata(&path).map_or(
                 Stamp {
                     len: u64::MAX,
