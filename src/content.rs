@@ -43,6 +43,9 @@ pub struct Page {
     /// The language of a translation laid over its original (see [`crate::translation`]);
     /// `None` for text in the book's own language.
     pub language: Option<String>,
+    /// A translation whose original changed since it was translated (its `translated_from`
+    /// is not the original's fingerprint).
+    pub outdated: bool,
 }
 
 impl Page {
@@ -70,6 +73,7 @@ impl Page {
             spans: Spans::default(),
             analysis: Analysis::default(),
             language: None,
+            outdated: false,
             rel,
         }
     }
@@ -769,6 +773,7 @@ fn parse_file(
         spans,
         analysis,
         language: None,
+        outdated: false,
     }))
 }
 

@@ -14,6 +14,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use indicatif::ProgressBar;
+use rayon::prelude::*;
 
 use crate::collisions::Origin;
 use crate::config::Config;
@@ -84,7 +85,7 @@ pub fn front(root: &Path, timer: &mut Timer) -> Result<Resolved> {
     let mut config = timer.stage("config", || config(root))?;
     let notes = std::mem::take(&mut config.notes);
     let loaded = timer.stage("load", || load(root, &config))?;
-    let mut resolved = timer.stage("resolve", || site::resolve(config, loaded));
+    let mut resolved = timer.stage("resolve", || resolve_languages(config, loaded));
     resolved.diagnostics.extend(notes);
     let toml_path = root.join("book.toml");
     if let Ok(text) = std::fs::read_to_string(&toml_path) {
@@ -96,6 +97,73 @@ pub fn front(root: &Path, timer: &mut Timer) -> Result<Resolved> {
     resolved.diagnostics.extend(audit);
     sort_diagnostics(&mut resolved.diagnostics);
     Ok(resolved)
+}
+
+/// The site of the book's language, holding the site of each further language: every page in
+/// translation where one exists, else the original. Each language's problems are reported
+/// once: a further language's site repeats the originals' problems, so of its diagnostics only
+/// those about a translation's own file, and not already reported for the original, are kept.
+pub fn resolve_languages(config: Config, loaded: Loaded) -> Resolved {
+    let further = config.further_languages();
+    let translated_in = crate::translation::translated_in(&loaded.translations);
+    let loads: Vec<(String, Loaded)> = further
+        .iter()
+        .map(|code| {
+            let pages = crate::translation::language_pages(
+                &loaded.pages,
+                &loaded.translations,
+                code,
+            );
+            let l = Loaded {
+                pages,
+                assets: loaded.assets.clone(),
+                failed: loaded.failed.clone(),
+                symlinks: loaded.symlinks.clone(),
+                summary: loaded.summary.clone(),
+                diagnostics: Vec::new(),
+                translations: Vec::new(),
+            };
+            (code.clone(), l)
+        })
+        .collect();
+    let translation_files: std::collections::HashSet<std::path::PathBuf> = loaded
+        .translations
+        .iter()
+        .map(|t| t.page.source.clone())
+        .collect();
+    let languages: Vec<String> = std::iter::once(config.book.language.clone())
+        .chain(further)
+        .collect();
+    let titles: std::collections::BTreeMap<String, String> = loaded
+        .pages
+        .iter()
+        .filter(|p| translated_in.contains_key(&p.rel))
+        .map(|p| (p.rel.clone(), p.title.clone()))
+        .collect();
+    let mut resolved = site::resolve(config.clone(), loaded);
+    let reported: std::collections::HashSet<(String, Option<String>)> = resolved
+        .diagnostics
+        .iter()
+        .map(|d| (d.message.clone(), d.hint.clone()))
+        .collect();
+    let others: Vec<Resolved> = loads
+        .into_par_iter()
+        .map(|(code, l)| site::resolve(config.for_language(&code), l))
+        .collect();
+    for mut other in others {
+        for d in other.diagnostics.drain(..) {
+            let own = translation_files.contains(&d.path);
+            if own && !reported.contains(&(d.message.clone(), d.hint.clone())) {
+                resolved.diagnostics.push(d);
+            }
+        }
+        other.site.languages = languages.clone();
+        other.site.translated_in = translated_in.clone();
+        other.site.original_titles = titles.clone();
+        resolved.site.translations.push(other.site);
+    }
+    resolved.site.translated_in = translated_in;
+    resolved
 }
 
 /// The site when nothing in [`front`] was an error, else every diagnostic as the error.
@@ -117,8 +185,57 @@ pub fn render_site(
     let frags = timer.stage("markdown", || {
         crate::fragments::render_all(site, &crate::markdown::Tools::default())
     });
-    let files = render(root, site, &frags, &theme, timer, progress)?;
+    let mut files = render(root, site, &frags, &theme, timer, progress)?;
+    for other in &site.translations {
+        files.extend(render_translation(root, other, &theme, timer, progress)?);
+    }
     Ok((files, frags))
+}
+
+/// A further language's site, under its code: its pages, views and search index, and the
+/// content folder's files its pages link to relatively. The theme's files, the engine and the
+/// pages that exist once per site (404, robots.txt, redirects, exports) are the root's.
+pub fn render_translation(
+    root: &Path,
+    site: &Site,
+    theme: &Theme,
+    timer: &mut Timer,
+    progress: Option<&ProgressBar>,
+) -> Result<Vec<OutFile>> {
+    let frags = crate::fragments::render_all(site, &crate::markdown::Tools::default());
+    let sctx = render::site_ctx(site);
+    let all: Vec<usize> = (0..site.pages.len()).collect();
+    let ((pages, t_pages), ((views, t_views), (index, t_index))) = rayon::join(
+        || timed(|| render::page_files(site, &frags, theme, &sctx, &all, progress)),
+        || {
+            rayon::join(
+                || timed(|| crate::views::render(site, &frags, theme, &sctx)),
+                || timed(|| crate::search::language_index_files(site, &frags)),
+            )
+        },
+    );
+    timer.stages.push(("pages", t_pages));
+    timer.stages.push(("views", t_views));
+    timer.stages.push(("index", t_index));
+    let prefix = site.prefix();
+    let mut files: Vec<OutFile> = pages?
+        .into_iter()
+        .chain(views?)
+        .chain(index?)
+        .collect();
+    let content_dir = root.join(&site.config.book.src);
+    for a in &site.assets {
+        let path = content_dir.join(a);
+        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        files.push(OutFile {
+            path: a.clone(),
+            bytes,
+        });
+    }
+    for f in &mut files {
+        f.path = format!("{prefix}{}", f.path);
+    }
+    Ok(files)
 }
 
 /// The render stage: pages, generated views and the search index side by side (the index is

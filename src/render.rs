@@ -49,6 +49,25 @@ pub struct SiteCtx {
     pub has_browse: bool,
     /// Whether there is a home page (`index.html`).
     pub has_home: bool,
+    /// From this language's root to the site root, where the shared files are: `""`, or
+    /// `"../"` for a further language's site under its code.
+    pub up: String,
+    /// `ltr` or `rtl`, for `<html dir>`.
+    pub dir: &'static str,
+    /// Every language of the site, for the language switcher; empty for one language.
+    pub languages: Vec<LanguageLink>,
+}
+
+/// One language of the site, as the switcher and the `hreflang` links name it.
+#[derive(Serialize, Clone)]
+pub struct LanguageLink {
+    pub code: String,
+    /// Its name in that language ("Deutsch").
+    pub name: String,
+    /// Where its site is, from the site root: `""` or `de/`.
+    pub prefix: String,
+    /// Whether it is this page's language.
+    pub current: bool,
 }
 
 #[derive(Serialize, Clone)]
@@ -177,6 +196,14 @@ struct PageCtx<'a> {
     updated_iso: Option<String>,
     term: Option<TermCtx>,
     glossary: Vec<GlossaryLetter>,
+    /// The languages this page exists in (translated, or the original), for `hreflang` links
+    /// and the switcher.
+    page_languages: Vec<&'a str>,
+    /// The language of the page's text when it is not the site's: an original shown in a
+    /// further language's site because it has no translation yet.
+    text_language: Option<&'a str>,
+    /// When the page is a translation: when it was made, and whether its original changed since.
+    translation: Option<TranslationCtx>,
     /// "Suggest an edit" (`[output.html] edit-url-template`).
     edit_url: Option<String>,
     /// The browser tab's title, when the page sets its own (`{{#title …}}`).
@@ -185,6 +212,14 @@ struct PageCtx<'a> {
     chapters_html: String,
     prev: Option<NeighbourCtx>,
     next: Option<NeighbourCtx>,
+}
+
+#[derive(Serialize)]
+struct TranslationCtx {
+    date: Option<String>,
+    outdated: bool,
+    /// The original's title, in the book's language.
+    original_title: String,
 }
 
 #[derive(Serialize)]
@@ -398,6 +433,25 @@ pub fn site_ctx(site: &Site) -> SiteCtx {
             .clone()
             .filter(|u| crate::safe_url::is_web_url(u)),
         has_home: site.home().is_some(),
+        up: if site.is_default_language() {
+            String::new()
+        } else {
+            "../".into()
+        },
+        dir: crate::translation::direction(&c.book.language),
+        languages: if site.languages.len() > 1 {
+            site.languages
+                .iter()
+                .map(|code| LanguageLink {
+                    code: code.clone(),
+                    name: crate::translation::autonym(code),
+                    prefix: crate::site::prefix_of(&site.languages, code),
+                    current: *code == c.book.language,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
     }
 }
 
@@ -637,6 +691,20 @@ fn render_page(
         updated_iso: m.date("updated").map(Date::to_string),
         term,
         glossary,
+        page_languages: site.languages_of(&p.rel),
+        text_language: match (&p.language, site.is_default_language()) {
+            (None, false) => site.languages.first().map(String::as_str),
+            _ => None,
+        },
+        translation: p.language.as_ref().map(|_| TranslationCtx {
+            date: m.date("translated").map(Date::human),
+            outdated: p.outdated,
+            original_title: site
+                .original_titles
+                .get(&p.rel)
+                .cloned()
+                .unwrap_or_default(),
+        }),
     };
     render_template(theme, &template, &ctx, p.url.clone())
 }

@@ -169,6 +169,14 @@ pub fn index_files(site: &Site, frags: &Fragments) -> Result<Vec<OutFile>> {
     ])
 }
 
+/// A further language's index, beside its pages (`de/search/…`); the engine is the root's.
+pub fn language_index_files(site: &Site, frags: &Fragments) -> Result<Vec<OutFile>> {
+    Ok(index_files(site, frags)?
+        .into_iter()
+        .filter(|f| !f.path.starts_with("assets/"))
+        .collect())
+}
+
 /// Answers a query from the prebuilt index of a built site or an unpacked bundle.
 pub fn search_site(site_dir: &Path, req: &SearchRequest) -> Result<SearchResponse> {
     Ok(open_site_index(site_dir)?.search(req))

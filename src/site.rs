@@ -60,6 +60,49 @@ pub struct Site {
     pub by_rel: HashMap<String, usize>,
     /// For each page: the (taxonomy, term) pairs it is filed under.
     pub page_terms: Vec<Vec<(usize, usize)>>,
+    /// The site's languages, the book's own first; one for a site in one language.
+    pub languages: Vec<String>,
+    /// For each original (by path): the further languages it is translated into.
+    pub translated_in: BTreeMap<String, BTreeSet<String>>,
+    /// The sites of the further languages, each written under its code (`de/…`); empty in
+    /// those sites themselves.
+    pub translations: Vec<Site>,
+    /// In a further language's site: each translated page's original title, by path.
+    pub original_titles: BTreeMap<String, String>,
+}
+
+impl Site {
+    /// Whether this is the site of the book's own language (written at the root).
+    pub fn is_default_language(&self) -> bool {
+        self.languages
+            .first()
+            .is_none_or(|l| *l == self.config.book.language)
+    }
+
+    /// Where this language's site is written: `""` at the root, else `de/`.
+    pub fn prefix(&self) -> String {
+        prefix_of(&self.languages, &self.config.book.language)
+    }
+
+    /// The languages page `rel` exists in, translated or as the original, in site order.
+    pub fn languages_of(&self, rel: &str) -> Vec<&str> {
+        let translated = self.translated_in.get(rel);
+        self.languages
+            .iter()
+            .enumerate()
+            .filter(|(i, l)| *i == 0 || translated.is_some_and(|t| t.contains(*l)))
+            .map(|(_, l)| l.as_str())
+            .collect()
+    }
+}
+
+/// The output folder of `language` among `languages` (the first is the root).
+pub fn prefix_of(languages: &[String], language: &str) -> String {
+    if languages.first().is_none_or(|l| l == language) {
+        String::new()
+    } else {
+        format!("{language}/")
+    }
 }
 
 impl Site {
@@ -232,6 +275,8 @@ pub fn resolve(config: Config, loaded: crate::content::Loaded) -> Resolved {
     let taxonomies = build_taxonomies(&pages);
     let page_terms = terms_by_page(&taxonomies, pages.len());
     let linker = Linker::new(glossary, config.glossary.link);
+    let config_language = config.book.language.clone();
+    let further_languages = config.further_languages();
     let site = Site {
         cited_by,
         backlinks,
@@ -249,6 +294,12 @@ pub fn resolve(config: Config, loaded: crate::content::Loaded) -> Resolved {
         pages,
         by_rel,
         page_terms,
+        languages: std::iter::once(config_language)
+            .chain(further_languages)
+            .collect(),
+        translated_in: BTreeMap::new(),
+        translations: Vec::new(),
+        original_titles: BTreeMap::new(),
     };
     Resolved {
         site,

@@ -70,6 +70,7 @@ pub fn overlay(original: &Page, t: &Translation) -> Page {
         }
     }
     page.language = Some(t.language.clone());
+    page.outdated = tr.meta.text("translated_from") != Some(fingerprint(original).as_str());
     page.source = tr.source.clone();
     page.body = tr.body.clone();
     page.body_line = tr.body_line;
@@ -143,6 +144,44 @@ pub fn mark_translated(text: &str, fingerprint: &str, today: &str) -> Option<Str
     lines.push(format!("translated: \"{today}\""));
     lines.push(format!("translated_from: \"{fingerprint}\""));
     Some(format!("---\n{}\n{rest}", lines.join("\n")))
+}
+
+/// A language's name in that language, for the language switcher: readers look for their own
+/// language's name, not its English one.
+pub fn autonym(code: &str) -> String {
+    let base = code.split('-').next().unwrap_or(code);
+    let name = match base {
+        "da" => "Dansk",
+        "de" => "Deutsch",
+        "en" => "English",
+        "et" => "Eesti",
+        "fi" => "Suomi",
+        "fr" => "Français",
+        "is" => "Íslenska",
+        "lt" => "Lietuvių",
+        "lv" => "Latviešu",
+        "nb" | "no" => "Norsk bokmål",
+        "nn" => "Norsk nynorsk",
+        "pl" => "Polski",
+        "ru" => "Русский",
+        "sv" => "Svenska",
+        "uk" => "Українська",
+        _ => return code.to_string(),
+    };
+    name.to_string()
+}
+
+/// `rtl` for the languages written right to left, for `<html dir>`.
+pub fn direction(code: &str) -> &'static str {
+    let base = code.split('-').next().unwrap_or(code);
+    if matches!(
+        base,
+        "ar" | "arc" | "ckb" | "dv" | "fa" | "he" | "ku" | "ps" | "sd" | "ug" | "ur" | "yi"
+    ) {
+        "rtl"
+    } else {
+        "ltr"
+    }
 }
 
 #[cfg(test)]

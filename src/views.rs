@@ -151,6 +151,10 @@ pub const VIEWS: &[(&str, View)] = &[
     ("redirects", redirects),
 ];
 
+/// Views written once, at the site root, whatever the languages: hosts look for them there, and
+/// the sitemap lists every language's pages.
+const ONCE_PER_SITE: &[&str] = &["404", "sitemap", "export", "robots", "redirects"];
+
 fn redirects(v: &ViewInput) -> Result<Vec<OutFile>> {
     Ok(crate::redirect::pages(v.site))
 }
@@ -168,7 +172,12 @@ pub fn render(
         theme,
         sctx,
     };
-    let outputs: Vec<Result<Vec<OutFile>>> = VIEWS.par_iter().map(|(_, v)| v(&input)).collect();
+    let default = site.is_default_language();
+    let outputs: Vec<Result<Vec<OutFile>>> = VIEWS
+        .par_iter()
+        .filter(|(name, _)| default || !ONCE_PER_SITE.contains(name))
+        .map(|(_, v)| v(&input))
+        .collect();
     let mut files = Vec::new();
     for o in outputs {
         files.extend(o?);

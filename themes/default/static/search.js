@@ -12,6 +12,8 @@
 
   var script = document.currentScript;
   var root = (script && script.getAttribute("data-root")) || "";
+  // The engine is shared by every language; each language's pages and index sit under its code.
+  var assets = (script && script.getAttribute("data-assets")) || root + "assets/";
   var input = document.getElementById("search-input");
   var popup = document.getElementById("search-popup");
   if (!input || !popup) return;
@@ -110,8 +112,8 @@
   // sends .wasm with another content type gets the bytes compiled after download instead.
   // Pages opened from disk cannot fetch at all and read the base64 script copy.
   function compileEngine() {
-    var wasmUrl = root + "assets/accord-search.wasm";
-    var scriptUrl = root + "assets/accord-search-wasm.js";
+    var wasmUrl = assets + "accord-search.wasm";
+    var scriptUrl = assets + "accord-search-wasm.js";
     if (location.protocol !== "file:" && window.fetch && WebAssembly.instantiateStreaming) {
       return WebAssembly.instantiateStreaming(fetch(wasmUrl), {}).catch(function () {
         return bytes(wasmUrl, scriptUrl, WASM_VAR).then(function (b) {
