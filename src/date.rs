@@ -65,6 +65,11 @@ impl Date {
     }
 
     /// "30 March 2009", "March 2009" or "2009".
+    /// Year, month (1–12) and day, as far as the date gives them.
+    pub fn parts(&self) -> (i32, Option<u8>, Option<u8>) {
+        (self.year, self.month.map(u8::from), self.day)
+    }
+
     pub fn human(&self) -> String {
         match (self.month, self.day) {
             (Some(m), Some(d)) => format!("{d} {m} {}", self.year),

@@ -32,6 +32,7 @@ pub mod include;
 pub mod links;
 pub mod markdown;
 pub mod math;
+pub mod messages;
 pub mod model;
 pub mod navigation;
 pub mod output;

@@ -179,6 +179,22 @@ enum Command {
         /// The built site or unpacked bundle (default: ./site)
         #[arg(long, default_value = "site")]
         site: PathBuf,
+        /// Search this language's pages (`de`, `pl`, …; default: the book's own language)
+        #[arg(long, value_name = "CODE", conflicts_with = "all_languages")]
+        lang: Option<String>,
+        /// Search the pages of every language of the site
+        #[arg(long)]
+        all_languages: bool,
+    },
+    /// Record that translations match their originals as they are now (after translating or
+    /// checking them), so `accord check` reports them as outdated when an original changes
+    Translated {
+        /// Translations to mark (`content/principles/trust.de.md`)
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The project folder, holding book.toml
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
     },
     /// Print the front matter's JSON Schema (draft 2020-12), or its reference as Markdown
     Schema {
@@ -300,6 +316,8 @@ fn run(cli: Cli) -> accord::Result<()> {
             limit,
             json,
             site,
+            lang,
+            all_languages,
         } => {
             let req = accord_search::SearchRequest {
                 q: query,
@@ -310,26 +328,47 @@ fn run(cli: Cli) -> accord::Result<()> {
                 tag,
                 limit,
             };
-            let engine = accord::search::open_site_index(&site)?;
+            let indexes = if all_languages {
+                accord::search::open_all_languages(&site)?
+            } else {
+                vec![accord::search::open_language(&site, lang.as_deref())?]
+            };
             // A filter value that names nothing would silently give no results.
             for (facet, values) in req.filters() {
                 for value in values {
-                    if let Err(valid) = engine.resolve_facet(facet, value) {
+                    let valid = indexes.iter().map(|(_, e)| e.resolve_facet(facet, value));
+                    let mut all: Vec<String> = Vec::new();
+                    let mut found = false;
+                    for v in valid {
+                        match v {
+                            Ok(_) => found = true,
+                            Err(values) => all.extend(values),
+                        }
+                    }
+                    if !found {
+                        all.sort();
+                        all.dedup();
                         eprintln!(
                             "error: no {facet} `{value}` in this site's index\n  hint: {facet} values: {}",
-                            valid.join(", ")
+                            all.join(", ")
                         );
                         std::process::exit(2);
                     }
                 }
             }
-            let resp = engine.search(&req);
+            let resp = accord::search::search_languages(&indexes, &req);
             print_out(&search_text(
                 &resp,
                 &req.q,
                 json,
                 ui.emphasis(std::io::stdout().is_terminal()),
             ));
+            Ok(())
+        }
+        Command::Translated { paths, root } => {
+            for line in accord::translation::mark_files(&root, &paths)? {
+                ui.status(&line);
+            }
             Ok(())
         }
         Command::Serve {

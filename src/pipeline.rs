@@ -203,7 +203,7 @@ pub fn render_translation(
     progress: Option<&ProgressBar>,
 ) -> Result<Vec<OutFile>> {
     let frags = crate::fragments::render_all(site, &crate::markdown::Tools::default());
-    let sctx = render::site_ctx(site);
+    let sctx = render::site_ctx(site, theme);
     let all: Vec<usize> = (0..site.pages.len()).collect();
     let ((pages, t_pages), ((views, t_views), (index, t_index))) = rayon::join(
         || timed(|| render::page_files(site, &frags, theme, &sctx, &all, progress)),
@@ -249,7 +249,7 @@ pub fn render(
     timer: &mut Timer,
     progress: Option<&ProgressBar>,
 ) -> Result<Vec<OutFile>> {
-    let sctx = render::site_ctx(site);
+    let sctx = render::site_ctx(site, theme);
     let all: Vec<usize> = (0..site.pages.len()).collect();
     let ((pages, t_pages), ((views, t_views), (index, t_index))) = rayon::join(
         || timed(|| render::page_files(site, frags, theme, &sctx, &all, progress)),

@@ -56,6 +56,16 @@ pub struct SiteCtx {
     pub dir: &'static str,
     /// Every language of the site, for the language switcher; empty for one language.
     pub languages: Vec<LanguageLink>,
+    /// The site's language and the book's own, named in the site's language ("Polish" and
+    /// "English" in English, "polski" and "angielski" in Polish), for the translation notes.
+    pub language_name: String,
+    pub original_language_name: String,
+    /// The book's own language in that language, for the link to an original ("English").
+    pub original_autonym: String,
+    /// The interface messages in the site's language: `{{ site.msg.on_this_page }}`.
+    pub msg: BTreeMap<String, String>,
+    #[serde(skip)]
+    pub messages: crate::messages::Messages,
 }
 
 /// One language of the site, as the switcher and the `hreflang` links name it.
@@ -353,7 +363,8 @@ fn suggestions(site: &Site, i: usize, exclude: &BTreeSet<usize>) -> Vec<LinkItem
         .collect()
 }
 
-pub fn site_ctx(site: &Site) -> SiteCtx {
+pub fn site_ctx(site: &Site, theme: &Theme) -> SiteCtx {
+    let messages = theme.messages(&site.config.book.language);
     let mut nav = Vec::new();
     // With a chapter tree, the home page and the sections are in it; the list keeps only the
     // generated pages.
@@ -439,6 +450,16 @@ pub fn site_ctx(site: &Site) -> SiteCtx {
             "../".into()
         },
         dir: crate::translation::direction(&c.book.language),
+        language_name: messages.text(&format!("lang_{}", c.book.language)),
+        original_language_name: messages.text(&format!(
+            "lang_{}",
+            site.languages.first().unwrap_or(&c.book.language)
+        )),
+        original_autonym: crate::translation::autonym(
+            site.languages.first().unwrap_or(&c.book.language),
+        ),
+        msg: messages.strings(),
+        messages,
         languages: if site.languages.len() > 1 {
             site.languages
                 .iter()
@@ -697,7 +718,7 @@ fn render_page(
             _ => None,
         },
         translation: p.language.as_ref().map(|_| TranslationCtx {
-            date: m.date("translated").map(Date::human),
+            date: m.date("translated").map(|d| sctx.messages.date(d)),
             outdated: p.outdated,
             original_title: site
                 .original_titles

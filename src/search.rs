@@ -182,6 +182,101 @@ pub fn search_site(site_dir: &Path, req: &SearchRequest) -> Result<SearchRespons
     Ok(open_site_index(site_dir)?.search(req))
 }
 
+/// The index of one language of a built site: the book's own language at the root, another
+/// under its code (`de/search/…`). With the prefix its hits' URLs need from the site root.
+pub fn open_language(site_dir: &Path, lang: Option<&str>) -> Result<(String, Engine)> {
+    let root = open_site_index(site_dir)?;
+    let Some(code) = lang else {
+        return Ok((String::new(), root));
+    };
+    if root.language() == code || (root.language().is_empty() && code == "en") {
+        return Ok((String::new(), root));
+    }
+    let dir = site_dir.join(code);
+    if dir.join(INDEX_PATH).is_file() {
+        return Ok((format!("{code}/"), open_site_index(&dir)?));
+    }
+    let mut codes = vec![if root.language().is_empty() {
+        "en".to_string()
+    } else {
+        root.language().to_string()
+    }];
+    codes.extend(language_dirs(site_dir));
+    Err(Error::Other(format!(
+        "this site has no pages in `{code}`; its languages: {}",
+        codes.join(", ")
+    )))
+}
+
+/// The index of every language of a built site, the book's own first.
+pub fn open_all_languages(site_dir: &Path) -> Result<Vec<(String, Engine)>> {
+    let mut out = vec![(String::new(), open_site_index(site_dir)?)];
+    for code in language_dirs(site_dir) {
+        out.push((format!("{code}/"), open_site_index(&site_dir.join(&code))?));
+    }
+    Ok(out)
+}
+
+/// The folders of a built site that hold a further language's site (their own search index).
+fn language_dirs(site_dir: &Path) -> Vec<String> {
+    let mut codes: Vec<String> = std::fs::read_dir(site_dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.path().join(INDEX_PATH).is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|c| crate::config::is_language_code(c))
+        .collect();
+    codes.sort();
+    codes
+}
+
+/// Searches one or more languages' indexes: hits by score, their URLs from the site root,
+/// counts and facets added up, the first language's definition and suggestions first.
+pub fn search_languages(indexes: &[(String, Engine)], req: &SearchRequest) -> SearchResponse {
+    let mut merged = SearchResponse::default();
+    for (prefix, engine) in indexes {
+        let mut r = engine.search(req);
+        let at = |url: &mut String| url.insert_str(0, prefix);
+        for h in &mut r.hits {
+            at(&mut h.url);
+            h.sections.iter_mut().for_each(|s| at(&mut s.url));
+        }
+        if let Some(d) = r.definition.as_mut() {
+            if let Some(u) = d.url.as_mut() {
+                at(u);
+            }
+        }
+        r.suggestions.iter_mut().for_each(|s| at(&mut s.url));
+        merged.total += r.total;
+        merged.fuzzy |= r.fuzzy;
+        merged.hits.extend(r.hits);
+        if merged.definition.is_none() {
+            merged.definition = r.definition;
+        }
+        merged.suggestions.extend(r.suggestions);
+        for (facet, values) in r.facets {
+            let counts = merged.facets.entry(facet).or_default();
+            for v in values {
+                match counts.iter_mut().find(|c| c.value == v.value) {
+                    Some(c) => c.count += v.count,
+                    None => counts.push(v),
+                }
+            }
+        }
+    }
+    if indexes.len() > 1 {
+        merged
+            .hits
+            .sort_by(|a, b| b.score.partial_cmp(&a.score).unwrap_or(std::cmp::Ordering::Equal));
+        merged.hits.truncate(req.limit);
+        for counts in merged.facets.values_mut() {
+            counts.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+        }
+    }
+    merged
+}
+
 /// Opens the prebuilt index of a built site or an unpacked bundle.
 pub fn open_site_index(site_dir: &Path) -> Result<Engine> {
     let path = site_dir.join(INDEX_PATH);

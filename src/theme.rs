@@ -19,6 +19,9 @@ pub struct Theme {
     pub statics: BTreeMap<String, Vec<u8>>,
     /// Where each template came from, for error messages.
     origins: BTreeMap<String, PathBuf>,
+    /// The interface messages by language (`i18n/<code>.toml`), the project's keys laid over
+    /// the default theme's.
+    pub messages: BTreeMap<String, crate::messages::Table>,
 }
 
 fn embedded_files(dir: &'static Dir<'static>, out: &mut Vec<(String, &'static [u8])>) {
@@ -41,11 +44,37 @@ fn escape(s: &str) -> String {
     crate::html::escape_html(s)
 }
 
+/// A message file, read strictly: a syntax error names its line.
+fn read_messages(text: &str, path: &Path) -> Result<crate::messages::Table> {
+    toml::from_str(text).map_err(|e| {
+        let (line, col) = e
+            .span()
+            .map_or((0, 0), |s| crate::error::line_col(text, s.start));
+        Error::Content(vec![Diagnostic::error(path, line, col, e.message().trim().to_string())
+            .with_hint("a message file holds `key = \"text\"` lines (see the default theme's i18n/README.md)")])
+    })
+}
+
 impl Theme {
+    /// The interface messages in `language`, English behind them.
+    pub fn messages(&self, language: &str) -> crate::messages::Messages {
+        crate::messages::Messages::new(language, &self.messages)
+    }
+
     pub fn load(root: &Path, name: &str) -> Result<Theme> {
         let mut templates: BTreeMap<String, (String, PathBuf)> = BTreeMap::new();
         let mut statics: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        let mut messages: BTreeMap<String, crate::messages::Table> = BTreeMap::new();
         for (path, bytes) in default_files() {
+            if let Some(code) = path
+                .strip_prefix("i18n/")
+                .and_then(|f| f.strip_suffix(".toml"))
+            {
+                let text = String::from_utf8_lossy(bytes);
+                let table = read_messages(&text, Path::new(&path))?;
+                messages.insert(code.to_string(), table);
+                continue;
+            }
             if let Some(t) = path.strip_prefix("templates/") {
                 let text = String::from_utf8_lossy(bytes).into_owned();
                 templates.insert(
@@ -102,6 +131,20 @@ impl Theme {
                 }
             }
         }
+        let i18n = theme_dir.join("i18n");
+        if i18n.is_dir() {
+            for entry in walkdir::WalkDir::new(&i18n).max_depth(1).sort_by_file_name() {
+                let entry = entry.map_err(|e| Error::Other(format!("{}: {e}", i18n.display())))?;
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let Some(code) = name.strip_suffix(".toml") else {
+                    continue;
+                };
+                let text = std::fs::read_to_string(entry.path())
+                    .map_err(|e| Error::io(entry.path(), e))?;
+                let own = read_messages(&text, entry.path())?;
+                messages.entry(code.to_string()).or_default().extend(own);
+            }
+        }
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default also escapes `/`, which makes every href unreadable in the HTML source.
@@ -115,6 +158,7 @@ impl Theme {
             tera: tera::Tera::default(),
             statics: BTreeMap::new(),
             origins: origins.clone(),
+            messages: BTreeMap::new(),
         };
         tera.add_raw_templates(list)
             .map_err(|e| Error::Content(vec![theme_stub.diagnostic("", &e)]))?;
@@ -122,6 +166,7 @@ impl Theme {
             tera,
             statics,
             origins,
+            messages,
         })
     }
 

@@ -607,6 +607,11 @@ impl Engine {
         })
     }
 
+    /// The language the index was analysed in (`de`, `pl`, …; empty for English).
+    pub fn language(&self) -> &str {
+        &self.synonyms.language
+    }
+
     /// Number of indexed sections.
     pub fn num_docs(&self) -> u64 {
         self.searcher.num_docs()

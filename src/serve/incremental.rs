@@ -98,7 +98,7 @@ impl Snapshot {
     pub fn views(&self) -> std::result::Result<&HashMap<String, Bytes>, &str> {
         self.views
             .get_or_init(|| {
-                let sctx = render::site_ctx(&self.site);
+                let sctx = render::site_ctx(&self.site, &self.theme);
                 crate::views::render(&self.site, &self.frags, &self.theme, &sctx)
                     .map(to_map)
                     .map_err(|e| e.to_string())
@@ -293,7 +293,7 @@ impl Builder {
             plan.fragments(last, &site, spare_frags, &self.tools)
         });
         let which = plan.pages_to_render(last, &site, &frags);
-        let sctx = render::site_ctx(&site);
+        let sctx = render::site_ctx(&site, &theme);
         let files = timer.stage("templates", || {
             render::page_files(&site, &frags, &theme, &sctx, &which, None)
         })?;
