@@ -375,7 +375,9 @@ impl Config {
                     config.book.language
                 ),
             )
-            .with_hint("list under `[languages]` only the languages besides `[book] language`")]));
+            .with_hint(
+                "list under `[languages]` only the languages besides `[book] language`",
+            )]));
         }
         if let Some(base) = &config.site.base_url {
             if !crate::safe_url::is_web_url(base) {
@@ -567,8 +569,15 @@ fn check_languages(text: &str, item: &toml_edit::Item, path: &Path) -> Vec<Diagn
         let Some(table) = table.as_table_like() else {
             let (line, col) = at(code_span);
             errors.push(
-                Diagnostic::error(path, line, col, format!("`languages.{code}` must be a table"))
-                    .with_hint(format!("write `[languages.{code}]` with `title` and `description` below it")),
+                Diagnostic::error(
+                    path,
+                    line,
+                    col,
+                    format!("`languages.{code}` must be a table"),
+                )
+                .with_hint(format!(
+                    "write `[languages.{code}]` with `title` and `description` below it"
+                )),
             );
             continue;
         };
@@ -581,7 +590,9 @@ fn check_languages(text: &str, item: &toml_edit::Item, path: &Path) -> Vec<Diagn
             if let Some(near) = did_you_mean(k, LANGUAGE_KEYS) {
                 hint = format!("did you mean `{near}`? ({hint})");
             }
-            errors.push(Diagnostic::error(path, line, col, format!("unknown key `{k}`")).with_hint(hint));
+            errors.push(
+                Diagnostic::error(path, line, col, format!("unknown key `{k}`")).with_hint(hint),
+            );
         }
     }
     errors

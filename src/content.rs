@@ -333,7 +333,14 @@ fn read_file(
     let dirs = crate::include::Dirs { root, file: path };
     let mut includes = Vec::new();
     let parsed = match std::fs::read(path) {
-        Ok(bytes) => parse_file(&bytes, &rel, &source, Some(&dirs), &mut includes, translation),
+        Ok(bytes) => parse_file(
+            &bytes,
+            &rel,
+            &source,
+            Some(&dirs),
+            &mut includes,
+            translation,
+        ),
         Err(e) => Err(vec![Diagnostic::error(
             &source,
             0,

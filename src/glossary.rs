@@ -189,7 +189,14 @@ impl Glossary {
 }
 
 impl Linker {
-    pub fn new(glossary: Glossary, scope: LinkScope) -> Linker {
+    /// Links the terms of `glossary` in text written in `language`. English text also links
+    /// each term's regular plural; other languages link the forms a term declares (its
+    /// `aliases`: plural, genitive, …), since no rule of English inflects German or Polish.
+    /// An abbreviation's plural in `s` ("NGOs", "MoUs") is written in English and German.
+    pub fn new(glossary: Glossary, scope: LinkScope, language: &str) -> Linker {
+        let base = language.split('-').next().unwrap_or(language);
+        let english = base == "en";
+        let abbreviation_plural = matches!(base, "en" | "de");
         let mut patterns: Vec<(usize, Form, String)> = Vec::new();
         for (i, t) in glossary.terms.iter().enumerate() {
             for phrase in std::iter::once(&t.term).chain(&t.aliases) {
@@ -197,11 +204,15 @@ impl Linker {
                     continue;
                 }
                 patterns.push((i, Form::Phrase, phrase.clone()));
-                patterns.push((i, Form::Phrase, plural(phrase)));
+                if english {
+                    patterns.push((i, Form::Phrase, plural(phrase)));
+                }
             }
             if let Some(a) = &t.abbreviation {
                 patterns.push((i, Form::Exact, a.clone()));
-                patterns.push((i, Form::Exact, format!("{a}s")));
+                if abbreviation_plural {
+                    patterns.push((i, Form::Exact, format!("{a}s")));
+                }
             }
         }
         let automaton = if patterns.is_empty() {
@@ -425,7 +436,7 @@ mod tests {
             .enumerate()
             .map(|(i, t)| (t.slug.clone(), i))
             .collect();
-        Linker::new(Glossary { terms, by_slug }, LinkScope::Page)
+        Linker::new(Glossary { terms, by_slug }, LinkScope::Page, "en")
     }
 
     #[test]

@@ -259,9 +259,19 @@ mod tests {
             .collect();
         assert_eq!(
             counts,
-            ["1 strona", "2 strony", "5 stron", "12 stron", "22 strony", "25 stron"]
+            [
+                "1 strona",
+                "2 strony",
+                "5 stron",
+                "12 stron",
+                "22 strony",
+                "25 stron"
+            ]
         );
-        assert_eq!(pl.date(&Date::parse("2026-12-02").unwrap()), "2 grudnia 2026");
+        assert_eq!(
+            pl.date(&Date::parse("2026-12-02").unwrap()),
+            "2 grudnia 2026"
+        );
         assert_eq!(pl.date(&Date::parse("2026-12").unwrap()), "grudzień 2026");
         // A key Polish lacks falls back to English, and is named as missing.
         assert_eq!(pl.text("hi"), "Hello");
@@ -279,10 +289,25 @@ mod tests {
                 .map(|&n| plural_category(l, n))
                 .collect()
         };
-        assert_eq!(cats("ru"), ["many", "one", "few", "many", "many", "one", "few"]);
-        assert_eq!(cats("lt"), ["other", "one", "few", "few", "other", "one", "few"]);
-        assert_eq!(cats("lv"), ["zero", "one", "other", "other", "zero", "one", "other"]);
-        assert_eq!(cats("is"), ["other", "one", "other", "other", "other", "one", "other"]);
-        assert_eq!(cats("de"), ["other", "one", "other", "other", "other", "other", "other"]);
+        assert_eq!(
+            cats("ru"),
+            ["many", "one", "few", "many", "many", "one", "few"]
+        );
+        assert_eq!(
+            cats("lt"),
+            ["other", "one", "few", "few", "other", "one", "few"]
+        );
+        assert_eq!(
+            cats("lv"),
+            ["zero", "one", "other", "other", "zero", "one", "other"]
+        );
+        assert_eq!(
+            cats("is"),
+            ["other", "one", "other", "other", "other", "one", "other"]
+        );
+        assert_eq!(
+            cats("de"),
+            ["other", "one", "other", "other", "other", "other", "other"]
+        );
     }
 }

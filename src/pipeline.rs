@@ -109,11 +109,8 @@ pub fn resolve_languages(config: Config, loaded: Loaded) -> Resolved {
     let loads: Vec<(String, Loaded)> = further
         .iter()
         .map(|code| {
-            let pages = crate::translation::language_pages(
-                &loaded.pages,
-                &loaded.translations,
-                code,
-            );
+            let pages =
+                crate::translation::language_pages(&loaded.pages, &loaded.translations, code);
             let l = Loaded {
                 pages,
                 assets: loaded.assets.clone(),
@@ -140,6 +137,8 @@ pub fn resolve_languages(config: Config, loaded: Loaded) -> Resolved {
         .filter(|p| translated_in.contains_key(&p.rel))
         .map(|p| (p.rel.clone(), p.title.clone()))
         .collect();
+    let equivalents =
+        crate::translation::equivalents(&config.book.language, &loaded.pages, &loaded.translations);
     let mut resolved = site::resolve(config.clone(), loaded);
     let reported: std::collections::HashSet<(String, Option<String>)> = resolved
         .diagnostics
@@ -160,9 +159,11 @@ pub fn resolve_languages(config: Config, loaded: Loaded) -> Resolved {
         other.site.languages = languages.clone();
         other.site.translated_in = translated_in.clone();
         other.site.original_titles = titles.clone();
+        other.site.equivalents = equivalents.clone();
         resolved.site.translations.push(other.site);
     }
     resolved.site.translated_in = translated_in;
+    resolved.site.equivalents = equivalents;
     resolved
 }
 
@@ -218,11 +219,7 @@ pub fn render_translation(
     timer.stages.push(("views", t_views));
     timer.stages.push(("index", t_index));
     let prefix = site.prefix();
-    let mut files: Vec<OutFile> = pages?
-        .into_iter()
-        .chain(views?)
-        .chain(index?)
-        .collect();
+    let mut files: Vec<OutFile> = pages?.into_iter().chain(views?).chain(index?).collect();
     let content_dir = root.join(&site.config.book.src);
     for a in &site.assets {
         let path = content_dir.join(a);

@@ -165,6 +165,21 @@ struct TaxCtx {
 struct TermCtx {
     see_also: Vec<LinkItem>,
     used_on: Vec<LinkItem>,
+    /// The term in the site's other languages.
+    equivalents: Vec<EquivalentCtx>,
+    /// In a translation: whether an official text in the language uses the term, said in the
+    /// reader's language.
+    choice: Option<String>,
+}
+
+#[derive(Serialize)]
+struct EquivalentCtx {
+    language: String,
+    /// The language's own name.
+    name: String,
+    term: String,
+    /// Where that language's site is, from the site root.
+    prefix: String,
 }
 
 #[derive(Serialize)]
@@ -554,8 +569,38 @@ fn template_for(theme: &Theme, p: &Page) -> String {
 }
 
 /// A glossary term's "see also" (both ways) and "used on" lists.
-fn term_ctx(site: &Site, frags: &Fragments, i: usize) -> TermCtx {
+fn term_ctx(site: &Site, frags: &Fragments, sctx: &SiteCtx, i: usize) -> TermCtx {
     let p = &site.pages[i];
+    let here = &site.config.book.language;
+    let all = site.equivalents.get(p.slug());
+    let equivalents = all
+        .into_iter()
+        .flatten()
+        .filter(|e| e.language != *here)
+        .map(|e| EquivalentCtx {
+            language: e.language.clone(),
+            name: crate::translation::autonym(&e.language),
+            term: e.term.clone(),
+            prefix: crate::site::prefix_of(&site.languages, &e.language),
+        })
+        .collect();
+    let choice = p.language.as_ref().map(|_| {
+        let official = all
+            .into_iter()
+            .flatten()
+            .find(|e| e.language == *here)
+            .and_then(|e| e.official.clone());
+        let language = &sctx.language_name;
+        match official {
+            Some(source) => sctx.messages.fill(
+                "term_choice_official",
+                &[("language", language), ("source", &source)],
+            ),
+            None => sctx
+                .messages
+                .fill("term_choice_own", &[("language", language)]),
+        }
+    });
     let m = &p.meta;
     let g = site.glossary();
     let t = g.index_of(p.slug());
@@ -577,6 +622,8 @@ fn term_ctx(site: &Site, frags: &Fragments, i: usize) -> TermCtx {
         }
     }
     TermCtx {
+        equivalents,
+        choice,
         see_also: see.into_iter().map(|x| link_item(site, x)).collect(),
         used_on: t
             .map(|t| {
@@ -640,7 +687,7 @@ fn render_page(
     };
     let mut exclude = related_set.clone();
     exclude.extend(site.backlinks[i].iter().copied());
-    let term = (p.kind == Kind::Term).then(|| term_ctx(site, frags, i));
+    let term = (p.kind == Kind::Term).then(|| term_ctx(site, frags, sctx, i));
     let glossary = if p.is_index && p.dir() == "glossary" {
         glossary_letters(site)
     } else {

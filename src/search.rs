@@ -85,6 +85,15 @@ pub fn synonyms(site: &Site) -> Synonyms {
                 let mut terms = vec![t.term.clone()];
                 terms.extend(t.abbreviation.clone());
                 terms.extend(t.aliases.iter().cloned());
+                // The term as the site's other languages name it: "Bedenkzeit" on the English
+                // site shows the definition of "reflection period" in English.
+                for e in site.equivalents.get(&t.slug).into_iter().flatten() {
+                    if e.language != site.config.book.language {
+                        terms.push(e.term.clone());
+                        terms.extend(e.aliases.iter().cloned());
+                    }
+                }
+                terms.dedup();
                 SynonymGroup {
                     terms,
                     definition: Some(t.definition.clone()),
@@ -266,9 +275,11 @@ pub fn search_languages(indexes: &[(String, Engine)], req: &SearchRequest) -> Se
         }
     }
     if indexes.len() > 1 {
-        merged
-            .hits
-            .sort_by(|a, b| b.score.partial_cmp(&a.score).unwrap_or(std::cmp::Ordering::Equal));
+        merged.hits.sort_by(|a, b| {
+            b.score
+                .partial_cmp(&a.score)
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
         merged.hits.truncate(req.limit);
         for counts in merged.facets.values_mut() {
             counts.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));

@@ -69,6 +69,19 @@ pub struct Site {
     pub translations: Vec<Site>,
     /// In a further language's site: each translated page's original title, by path.
     pub original_titles: BTreeMap<String, String>,
+    /// Each glossary term (by slug) in every language it exists in: one term, one identity,
+    /// across the languages of the site.
+    pub equivalents: BTreeMap<String, Vec<Equivalent>>,
+}
+
+/// A glossary term in one language.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Equivalent {
+    pub language: String,
+    pub term: String,
+    pub aliases: Vec<String>,
+    /// Where an official text in that language uses the term (`term_source`), if one does.
+    pub official: Option<String>,
 }
 
 impl Site {
@@ -274,7 +287,7 @@ pub fn resolve(config: Config, loaded: crate::content::Loaded) -> Resolved {
     };
     let taxonomies = build_taxonomies(&pages);
     let page_terms = terms_by_page(&taxonomies, pages.len());
-    let linker = Linker::new(glossary, config.glossary.link);
+    let linker = Linker::new(glossary, config.glossary.link, &config.book.language);
     let config_language = config.book.language.clone();
     let further_languages = config.further_languages();
     let site = Site {
@@ -300,6 +313,7 @@ pub fn resolve(config: Config, loaded: crate::content::Loaded) -> Resolved {
         translated_in: BTreeMap::new(),
         translations: Vec::new(),
         original_titles: BTreeMap::new(),
+        equivalents: BTreeMap::new(),
     };
     Resolved {
         site,

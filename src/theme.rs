@@ -50,8 +50,15 @@ fn read_messages(text: &str, path: &Path) -> Result<crate::messages::Table> {
         let (line, col) = e
             .span()
             .map_or((0, 0), |s| crate::error::line_col(text, s.start));
-        Error::Content(vec![Diagnostic::error(path, line, col, e.message().trim().to_string())
-            .with_hint("a message file holds `key = \"text\"` lines (see the default theme's i18n/README.md)")])
+        Error::Content(vec![Diagnostic::error(
+            path,
+            line,
+            col,
+            e.message().trim().to_string(),
+        )
+        .with_hint(
+            "a message file holds `key = \"text\"` lines (see the default theme's i18n/README.md)",
+        )])
     })
 }
 
@@ -133,7 +140,10 @@ impl Theme {
         }
         let i18n = theme_dir.join("i18n");
         if i18n.is_dir() {
-            for entry in walkdir::WalkDir::new(&i18n).max_depth(1).sort_by_file_name() {
+            for entry in walkdir::WalkDir::new(&i18n)
+                .max_depth(1)
+                .sort_by_file_name()
+            {
                 let entry = entry.map_err(|e| Error::Other(format!("{}: {e}", i18n.display())))?;
                 let name = entry.file_name().to_string_lossy().into_owned();
                 let Some(code) = name.strip_suffix(".toml") else {

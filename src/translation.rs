@@ -38,7 +38,11 @@ pub fn original_of(rel: &str, languages: &[String]) -> Option<(String, String)> 
 }
 
 /// The pages of one further language: each original, or its translation laid over it.
-pub fn language_pages(originals: &[Page], translations: &[Translation], language: &str) -> Vec<Page> {
+pub fn language_pages(
+    originals: &[Page],
+    translations: &[Translation],
+    language: &str,
+) -> Vec<Page> {
     let by_original: BTreeMap<&str, &Translation> = translations
         .iter()
         .filter(|t| t.language == language)
@@ -111,6 +115,42 @@ pub fn fingerprint(original: &Page) -> String {
     digest[..8].iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Each glossary term, by slug, in the book's language and in each of its translations.
+pub fn equivalents(
+    language: &str,
+    originals: &[Page],
+    translations: &[Translation],
+) -> BTreeMap<String, Vec<crate::site::Equivalent>> {
+    let term = |language: &str, p: &Page| crate::site::Equivalent {
+        language: language.to_string(),
+        term: p.title.clone(),
+        aliases: p.meta.list("aliases").to_vec(),
+        official: match p.meta.get("term_source") {
+            Some(Value::Sources(s)) => s.first().map(|s| s.title.clone()),
+            _ => None,
+        },
+    };
+    let mut out: BTreeMap<String, Vec<crate::site::Equivalent>> = BTreeMap::new();
+    let mut slugs: BTreeMap<&str, &str> = BTreeMap::new();
+    for p in originals
+        .iter()
+        .filter(|p| p.kind == crate::model::Kind::Term)
+    {
+        slugs.insert(p.rel.as_str(), p.slug());
+        out.entry(p.slug().to_string())
+            .or_default()
+            .push(term(language, p));
+    }
+    for t in translations {
+        if let Some(slug) = slugs.get(t.original.as_str()) {
+            out.entry(slug.to_string())
+                .or_default()
+                .push(term(&t.language, &t.page));
+        }
+    }
+    out
+}
+
 /// For each original (by path): the languages it has a translation in.
 pub fn translated_in(translations: &[Translation]) -> BTreeMap<String, BTreeSet<String>> {
     let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -126,7 +166,9 @@ pub fn translated_in(translations: &[Translation]) -> BTreeMap<String, BTreeSet<
 /// `translated_from` set to the original's fingerprint and `translated` to `today`. Only those
 /// two lines change; the rest of the file is kept byte for byte.
 pub fn mark_translated(text: &str, fingerprint: &str, today: &str) -> Option<String> {
-    let body_start = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n"))?;
+    let body_start = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))?;
     let end = body_start
         .match_indices("\n---")
         .find(|(i, _)| {
@@ -186,7 +228,10 @@ pub fn direction(code: &str) -> &'static str {
 
 /// `accord translated PATH…`: records in each translation the fingerprint of its original as it
 /// is now. Every path is checked before any file is written.
-pub fn mark_files(root: &std::path::Path, paths: &[std::path::PathBuf]) -> crate::error::Result<Vec<String>> {
+pub fn mark_files(
+    root: &std::path::Path,
+    paths: &[std::path::PathBuf],
+) -> crate::error::Result<Vec<String>> {
     use crate::error::{Diagnostic, Error};
     let config = crate::pipeline::config(root)?;
     let loaded = crate::pipeline::load(root, &config)?;
@@ -197,10 +242,18 @@ pub fn mark_files(root: &std::path::Path, paths: &[std::path::PathBuf]) -> crate
     let mut plans = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
-        let full = if path.is_absolute() { path.clone() } else { std::env::current_dir().map(|d| d.join(path)).unwrap_or(path.clone()) };
+        let full = if path.is_absolute() {
+            path.clone()
+        } else {
+            std::env::current_dir()
+                .map(|d| d.join(path))
+                .unwrap_or(path.clone())
+        };
         let rel = crate::content::rel_path(&content_abs, &full)
             .or_else(|| crate::content::rel_path(&content_dir, path));
-        let found = rel.as_deref().and_then(|r| original_of(r, &languages).map(|o| (r.to_string(), o)));
+        let found = rel
+            .as_deref()
+            .and_then(|r| original_of(r, &languages).map(|o| (r.to_string(), o)));
         let Some((rel, (original, _))) = found else {
             errors.push(Diagnostic::error(path, 0, 0, "not a translation").with_hint(format!(
                 "name a translation in {} after its original plus a language of book.toml ({}): `page.{}.md`",
@@ -211,7 +264,12 @@ pub fn mark_files(root: &std::path::Path, paths: &[std::path::PathBuf]) -> crate
             continue;
         };
         let Some(page) = loaded.pages.iter().find(|p| p.rel == original) else {
-            errors.push(Diagnostic::error(path, 0, 0, format!("its original `{original}` is not a page")));
+            errors.push(Diagnostic::error(
+                path,
+                0,
+                0,
+                format!("its original `{original}` is not a page"),
+            ));
             continue;
         };
         let file = content_dir.join(&rel);
@@ -219,8 +277,13 @@ pub fn mark_files(root: &std::path::Path, paths: &[std::path::PathBuf]) -> crate
         match mark_translated(&text, &fingerprint(page), &today) {
             Some(new) => plans.push((file, new, rel, original)),
             None => errors.push(
-                Diagnostic::error(path, 1, 1, "a translation needs YAML front matter between `---` lines")
-                    .with_hint("start the file with `---`, `title: …`, `translated: …`, `---`"),
+                Diagnostic::error(
+                    path,
+                    1,
+                    1,
+                    "a translation needs YAML front matter between `---` lines",
+                )
+                .with_hint("start the file with `---`, `title: …`, `translated: …`, `---`"),
             ),
         }
     }
@@ -258,11 +321,15 @@ mod tests {
 
     #[test]
     fn marking_a_translation_changes_only_its_two_lines() {
-        let text = "---\ntitle: Vertrauen\ntranslated: \"2026-01-01\"\nsummary: a\n---\n\nBody ---\n";
+        let text =
+            "---\ntitle: Vertrauen\ntranslated: \"2026-01-01\"\nsummary: a\n---\n\nBody ---\n";
         assert_eq!(
             mark_translated(text, "00ff", "2026-12-02").unwrap(),
             "---\ntitle: Vertrauen\nsummary: a\ntranslated: \"2026-12-02\"\ntranslated_from: \"00ff\"\n---\n\nBody ---\n"
         );
-        assert_eq!(mark_translated("no front matter", "00ff", "2026-12-02"), None);
+        assert_eq!(
+            mark_translated("no front matter", "00ff", "2026-12-02"),
+            None
+        );
     }
 }
