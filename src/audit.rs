@@ -412,3 +412,113 @@ fn theme_offline(root: &Path, theme: &str) -> Result<Vec<Diagnostic>> {
     }
     Ok(out)
 }
+
+/// What an editor of a multilingual site needs to know: in each further language, the pages and
+/// glossary terms not yet translated, the translations whose original changed since, and the
+/// interface messages the language lacks.
+pub fn translation_findings(root: &Path, site: &Site) -> Result<Vec<Diagnostic>> {
+    let mut out = Vec::new();
+    if site.translations.is_empty() {
+        return Ok(out);
+    }
+    let book = Path::new("book.toml");
+    let theme = crate::theme::Theme::load(root, &site.config.build.theme)?;
+    for other in &site.translations {
+        let code = &other.config.book.language;
+        let missing: Vec<&str> = other
+            .pages
+            .iter()
+            .filter(|p| p.language.is_none())
+            .map(|p| p.rel.as_str())
+            .collect();
+        if !missing.is_empty() {
+            let terms: Vec<&str> = other
+                .pages
+                .iter()
+                .filter(|p| p.language.is_none() && p.kind == crate::model::Kind::Term)
+                .map(|p| p.slug())
+                .collect();
+            out.push(
+                Diagnostic::note(
+                    book,
+                    0,
+                    0,
+                    format!(
+                        "`{code}`: {} of {} pages not translated yet: {}",
+                        missing.len(),
+                        other.pages.len(),
+                        missing.join(", ")
+                    ),
+                )
+                .with_hint(format!(
+                    "they are published in `{code}/` as the original with a note; translate one as `page.{code}.md` beside `page.md`"
+                )),
+            );
+            if !terms.is_empty() {
+                out.push(Diagnostic::note(
+                    book,
+                    0,
+                    0,
+                    format!(
+                        "`{code}`: {} glossary terms have no equivalent yet: {}",
+                        terms.len(),
+                        terms.join(", ")
+                    ),
+                ));
+            }
+        }
+        for p in other.pages.iter().filter(|p| p.language.is_some()) {
+            let at = p.pos("translated_from");
+            match p.meta.text("translated_from") {
+                None => out.push(
+                    Diagnostic::warning(
+                        &p.source,
+                        p.pos("translated").line,
+                        1,
+                        format!("no record of the version of `{}` this translates", p.rel),
+                    )
+                    .with_hint(format!(
+                        "once it matches the original, run `accord translated {}`",
+                        p.source.display()
+                    )),
+                ),
+                Some(_) if p.outdated => out.push(
+                    Diagnostic::warning(
+                        &p.source,
+                        at.line,
+                        at.col,
+                        format!("outdated translation: `{}` changed since it was translated", p.rel),
+                    )
+                    .with_hint(format!(
+                        "bring the translation up to date, then run `accord translated {}`",
+                        p.source.display()
+                    )),
+                ),
+                Some(_) => {}
+            }
+        }
+        let messages = theme.messages(code);
+        let lacking = messages.missing();
+        if !theme.messages.contains_key(code) {
+            out.push(
+                Diagnostic::warning(book, 0, 0, format!("no interface messages in `{code}`: the site's labels will be in English"))
+                    .with_hint(format!("add themes/{}/i18n/{code}.toml with the keys of the default theme's en.toml", site.config.build.theme)),
+            );
+        } else if !lacking.is_empty() {
+            out.push(
+                Diagnostic::warning(
+                    book,
+                    0,
+                    0,
+                    format!(
+                        "`{code}`: {} interface messages missing, shown in English: {}",
+                        lacking.len(),
+                        lacking.join(", ")
+                    ),
+                )
+                .with_hint(format!("add them to themes/{}/i18n/{code}.toml", site.config.build.theme)),
+            );
+        }
+    }
+    Ok(out)
+}
