@@ -487,7 +487,10 @@ pub fn translation_findings(root: &Path, site: &Site) -> Result<Vec<Diagnostic>>
                         &p.source,
                         at.line,
                         at.col,
-                        format!("outdated translation: `{}` changed since it was translated", p.rel),
+                        format!(
+                            "outdated translation: `{}` changed since it was translated",
+                            p.rel
+                        ),
                     )
                     .with_hint(format!(
                         "bring the translation up to date, then run `accord translated {}`",
@@ -501,8 +504,18 @@ pub fn translation_findings(root: &Path, site: &Site) -> Result<Vec<Diagnostic>>
         let lacking = messages.missing();
         if !theme.messages.contains_key(code) {
             out.push(
-                Diagnostic::warning(book, 0, 0, format!("no interface messages in `{code}`: the site's labels will be in English"))
-                    .with_hint(format!("add themes/{}/i18n/{code}.toml with the keys of the default theme's en.toml", site.config.build.theme)),
+                Diagnostic::warning(
+                    book,
+                    0,
+                    0,
+                    format!(
+                        "no interface messages in `{code}`: the site's labels will be in English"
+                    ),
+                )
+                .with_hint(format!(
+                    "add themes/{}/i18n/{code}.toml with the keys of the default theme's en.toml",
+                    site.config.build.theme
+                )),
             );
         } else if !lacking.is_empty() {
             out.push(
@@ -516,7 +529,10 @@ pub fn translation_findings(root: &Path, site: &Site) -> Result<Vec<Diagnostic>>
                         lacking.join(", ")
                     ),
                 )
-                .with_hint(format!("add them to themes/{}/i18n/{code}.toml", site.config.build.theme)),
+                .with_hint(format!(
+                    "add them to themes/{}/i18n/{code}.toml",
+                    site.config.build.theme
+                )),
             );
         }
     }

@@ -433,7 +433,7 @@ fn check(
             check.unknown_key(kind, &name);
             continue;
         };
-        if translation.is_some() && !model::TRANSLATION_KEYS.contains(&key.name) {
+        if translation.is_some() && !model::translatable(kind, key.name) {
             check.inherited_key(kind, key.name);
             continue;
         }
@@ -505,7 +505,7 @@ impl Checker<'_> {
         let own: Vec<&str> = model::TRANSLATION_KEYS
             .iter()
             .copied()
-            .filter(|k| model::key(kind, k).is_some())
+            .filter(|k| model::key(kind, k).is_some() && model::translatable(kind, k))
             .collect();
         let pos = self.spans.key(name);
         self.error(

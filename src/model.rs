@@ -728,6 +728,12 @@ pub const TRANSLATION_KEYS: &[&str] = &[
     "translated_from",
 ];
 
+/// Whether a translation of a `kind` page may set `key`: a term's `aliases` are its other
+/// names, translated; other kinds' `aliases` are old addresses, which belong to the original.
+pub fn translatable(kind: Kind, key: &str) -> bool {
+    TRANSLATION_KEYS.contains(&key) && (key != "aliases" || kind == Kind::Term)
+}
+
 /// The keys only a translation may set.
 pub const TRANSLATION_ONLY: &[&str] = &["translated", "translated_from", "term_source"];
 

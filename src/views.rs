@@ -294,6 +294,8 @@ struct NotFound<'a> {
     url: &'static str,
     title: &'static str,
     summary: Option<&'static str>,
+    /// Written once for every language: no alternates, no language switcher.
+    single: bool,
     /// Without `base-url`: the site's top-level folders as a JSON array (with `<` escaped for
     /// the inline script), from which the page finds the site root in the address it was
     /// served for.
@@ -341,6 +343,7 @@ fn not_found(v: &ViewInput) -> Result<Vec<OutFile>> {
             title: "Page not found",
             summary: None,
             folders,
+            single: true,
         },
         "404.html".into(),
     )?])
