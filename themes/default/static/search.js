@@ -39,7 +39,7 @@
 
   function loadEngine() {
     if (!enginePromise) {
-      enginePromise = openEngine().catch(function (err) {
+      enginePromise = openEngine(root).catch(function (err) {
         enginePromise = null; // let the next keystroke try again
         throw err;
       });
@@ -108,31 +108,41 @@
     return fromScript(scriptUrl, name);
   }
 
-  // Over http the engine compiles while it downloads (instantiateStreaming); a server that
-  // sends .wasm with another content type gets the bytes compiled after download instead.
-  // Pages opened from disk cannot fetch at all and read the base64 script copy.
-  function compileEngine() {
+  // Over http the engine compiles while it downloads (compileStreaming); a server that sends
+  // .wasm with another content type gets the bytes compiled after download instead. Pages
+  // opened from disk cannot fetch at all and read the base64 script copy. The compiled module
+  // is kept: each language's index gets its own instance of it.
+  var modulePromise = null;
+  function engineModule() {
+    if (modulePromise) return modulePromise;
     var wasmUrl = assets + "accord-search.wasm";
     var scriptUrl = assets + "accord-search-wasm.js";
-    if (location.protocol !== "file:" && window.fetch && WebAssembly.instantiateStreaming) {
-      return WebAssembly.instantiateStreaming(fetch(wasmUrl), {}).catch(function () {
-        return bytes(wasmUrl, scriptUrl, WASM_VAR).then(function (b) {
-          return WebAssembly.instantiate(b, {});
-        });
+    var fromBytes = function () {
+      return bytes(wasmUrl, scriptUrl, WASM_VAR).then(function (b) {
+        return WebAssembly.compile(b);
       });
+    };
+    if (location.protocol !== "file:" && window.fetch && WebAssembly.compileStreaming) {
+      modulePromise = WebAssembly.compileStreaming(fetch(wasmUrl)).catch(fromBytes);
+    } else {
+      modulePromise = fromBytes();
     }
-    return bytes(wasmUrl, scriptUrl, WASM_VAR).then(function (b) {
-      return WebAssembly.instantiate(b, {});
+    modulePromise = modulePromise.catch(function (err) {
+      modulePromise = null;
+      throw err;
     });
+    return modulePromise;
   }
 
-  function openEngine() {
+  // The engine over the index of the site whose root is `indexRoot` (this language's, or
+  // another language's for a search in all languages).
+  function openEngine(indexRoot) {
     return Promise.all([
-      compileEngine(),
-      bytes(root + "search/index.bin", root + "search/index.js", INDEX_VAR)
+      engineModule(),
+      bytes(indexRoot + "search/index.bin", indexRoot + "search/index.js", INDEX_VAR)
     ]).then(function (loaded) {
-      return Promise.resolve(loaded[0]).then(function (result) {
-        var x = (result.instance || result).exports;
+      return WebAssembly.instantiate(loaded[0], {}).then(function (instance) {
+        var x = instance.exports;
         var enc = new TextEncoder();
         var dec = new TextDecoder();
         function copyIn(data) {
@@ -160,12 +170,81 @@
               return JSON.parse(output(x.search(copyIn(data), data.length)));
             } catch (err) {
               enginePromise = null; // a trapped instance is unusable: start afresh next time
+              allPromise = null;
               throw err;
             }
           }
         };
       });
     });
+  }
+
+  // ---- Every language -----------------------------------------------------------------------
+
+  // The site's other languages, from the site root: "de:de/ pl:pl/ en:".
+  var siteUp = (script && script.getAttribute("data-up")) || "";
+  var otherLanguages = ((script && script.getAttribute("data-languages")) || "")
+    .split(" ").filter(Boolean).map(function (pair) {
+      var at = pair.indexOf(":");
+      return { code: pair.slice(0, at), prefix: pair.slice(at + 1) };
+    });
+
+  // Engines for every language, this one first. Opened one after another: from disk each
+  // index arrives through the same global variable.
+  var allPromise = null;
+  function loadAll() {
+    if (allPromise) return allPromise;
+    allPromise = loadEngine().then(function (own) {
+      var engines = [{ code: "", up: "", engine: own }];
+      return otherLanguages.reduce(function (chain, l) {
+        return chain.then(function () {
+          var at = root + siteUp + l.prefix;
+          return openEngine(at).then(function (engine) {
+            engines.push({ code: l.code, up: siteUp + l.prefix, engine: engine });
+          });
+        });
+      }, Promise.resolve()).then(function () { return engines; });
+    }).catch(function (err) {
+      allPromise = null;
+      throw err;
+    });
+    return allPromise;
+  }
+
+  // One response from several languages' engines: hits by score, their URLs from this page's
+  // language root, counts and facets added up, this language's definition first.
+  function searchAll(engines, req) {
+    var merged = { total: 0, hits: [], facets: {}, definition: null, fuzzy: false, suggestions: [] };
+    engines.forEach(function (e) {
+      var r = e.engine.search(req);
+      var at = function (url) { return e.up + url; };
+      r.hits.forEach(function (h) {
+        h.url = at(h.url);
+        h.language = e.code;
+        (h.sections || []).forEach(function (s) { s.url = at(s.url); });
+        merged.hits.push(h);
+      });
+      if (r.definition && !merged.definition) {
+        if (r.definition.url) r.definition.url = at(r.definition.url);
+        merged.definition = r.definition;
+      }
+      (r.suggestions || []).forEach(function (s) { s.url = at(s.url); merged.suggestions.push(s); });
+      merged.total += r.total;
+      merged.fuzzy = merged.fuzzy || r.fuzzy;
+      Object.keys(r.facets || {}).forEach(function (name) {
+        var into = merged.facets[name] || (merged.facets[name] = []);
+        r.facets[name].forEach(function (v) {
+          var found = into.filter(function (c) { return c.value === v.value; })[0];
+          if (found) found.count += v.count; else into.push({ value: v.value, count: v.count });
+        });
+      });
+    });
+    merged.hits.sort(function (a, b) { return b.score - a.score; });
+    merged.hits = merged.hits.slice(0, req.limit);
+    Object.keys(merged.facets).forEach(function (name) {
+      merged.facets[name].sort(function (a, b) { return b.count - a.count || (a.value < b.value ? -1 : 1); });
+    });
+    return merged;
   }
 
   // ---- Rendering helpers -------------------------------------------------------------------
@@ -570,10 +649,11 @@
       pageStatus.textContent = "Loading search…";
       placeholder.hidden = false;
     }
-    loadEngine().then(function (engine) {
+    var everyLanguage = allLanguages && allLanguages.checked;
+    (everyLanguage ? loadAll() : loadEngine()).then(function (loaded) {
       if (mine !== pageSeq) return;
       placeholder.hidden = true;
-      renderPage(engine.search(request()));
+      renderPage(everyLanguage ? searchAll(loaded, request()) : loaded.search(request()));
     }).catch(function (err) {
       if (mine !== pageSeq) return;
       placeholder.hidden = true;
@@ -591,6 +671,13 @@
     }, 120);
   });
   pageInput.addEventListener("focus", function () { loadEngine().catch(function () {}); });
+  var allLanguages = document.getElementById("search-all-languages");
+  if (allLanguages) {
+    allLanguages.addEventListener("change", function () {
+      state.limit = PAGE_STEP;
+      runPage(false);
+    });
+  }
   pageForm.addEventListener("submit", function (e) {
     e.preventDefault();
     clearTimeout(pageTimer);
