@@ -37,11 +37,33 @@ pub fn bundle(root: &Path, out: Option<&Path>) -> Result<PathBuf> {
     let date = Date::today().to_string();
     let out = match out {
         Some(o) => o.to_path_buf(),
-        None => root.join(format!("{slug}-{date}.zip")),
+        None => root.join(file_name(&slug, &date)),
     };
-    let files = with_extras(files, &title, &slug, &date);
-    write_atomically(&out, |f| write_zip(f, &slug, &date, &files))?;
+    let bytes = zip_site(files, &title, &slug, &date)?;
+    write_atomically(&out, |f| {
+        f.write_all(&bytes)
+            .map_err(|e| Error::Other(format!("writing the zip: {e}")))
+    })?;
     Ok(out)
+}
+
+/// The zip of a rendered site, in memory: its files in the folder `slug`, with the how-to pages
+/// and the manifest.
+pub fn zip_site(files: Vec<OutFile>, title: &str, slug: &str, date: &str) -> Result<Vec<u8>> {
+    let files = with_extras(files, title, slug, date);
+    let mut buf = std::io::Cursor::new(Vec::new());
+    write_zip(&mut buf, slug, date, &files)?;
+    Ok(buf.into_inner())
+}
+
+/// The zip's file name: `<title-slug>-<YYYY-MM-DD>.zip`.
+pub fn file_name(slug: &str, date: &str) -> String {
+    format!("{slug}-{date}.zip")
+}
+
+/// Lowercase hexadecimal SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
 }
 
 /// The site's files plus the how-to pages and, last, the manifest of all of them.
@@ -90,7 +112,12 @@ fn stored(path: &str) -> bool {
     )
 }
 
-fn write_zip(file: &mut File, slug: &str, date: &str, files: &[OutFile]) -> Result<()> {
+fn write_zip<W: Write + std::io::Seek>(
+    file: &mut W,
+    slug: &str,
+    date: &str,
+    files: &[OutFile],
+) -> Result<()> {
     let zip_err = |e: zip::result::ZipError| Error::Other(format!("writing the zip: {e}"));
     let mut parts = date.split('-').map(|p| p.parse::<u16>().unwrap_or(1));
     let (y, m, d) = (

@@ -46,6 +46,7 @@ pub fn check(root: &Path) -> Result<CheckReport> {
     let mut findings = resolved.diagnostics;
     let site = resolved.site;
     findings.extend(crate::audit::page_warnings(&site));
+    findings.extend(crate::views::sitemap_note(&site.config));
     match pipeline::render_site(root, &site, &mut timer, None) {
         Ok((files, frags)) => {
             findings.extend(crate::audit::site_warnings(root, &site, &frags, &files))

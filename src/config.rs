@@ -36,6 +36,8 @@ pub struct Config {
     pub search: SearchConfig,
     #[serde(default)]
     pub check: CheckConfig,
+    #[serde(default)]
+    pub bundle: BundleConfig,
 }
 
 /// mdBook's `[output]` table: accord reads its `html` part.
@@ -91,10 +93,11 @@ const TABLES: &[(&str, &[&str], &[&str])] = &[
             "extra-watch-dirs",
         ],
     ),
-    ("site", &["base-url"], &[]),
+    ("site", &["base-url", "short-title"], &[]),
     ("glossary", &["link"], &[]),
     ("search", &["index-budget"], &[]),
     ("check", &["review-after-months"], &[]),
+    ("bundle", &["publish"], &[]),
 ];
 
 /// mdBook tables accord ignores as a whole.
@@ -187,6 +190,20 @@ pub struct SiteConfig {
     /// its place in book.toml so that a bad value is reported there.
     #[serde(default)]
     pub base_url: Option<String>,
+    /// The name under an icon on a phone's home screen (the web app manifest's `short_name`);
+    /// the title when not set.
+    #[serde(default)]
+    pub short_title: Option<String>,
+}
+
+/// `[bundle]`: the offline zip as part of the published site.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct BundleConfig {
+    /// `accord build` also writes the zip of `accord bundle` into the site, and the site's
+    /// "Reading offline" page links it with its size and SHA-256 (as `accord build --bundle`).
+    #[serde(default)]
+    pub publish: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]

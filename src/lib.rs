@@ -34,6 +34,7 @@ pub mod markdown;
 pub mod math;
 pub mod model;
 pub mod navigation;
+pub mod offline;
 pub mod output;
 pub mod paths;
 pub mod pipeline;

@@ -149,6 +149,8 @@ pub const VIEWS: &[(&str, View)] = &[
     ("export", export_files),
     ("robots", robots),
     ("redirects", redirects),
+    ("offline", crate::offline::page_view),
+    ("web manifest", crate::offline::manifest_view),
 ];
 
 fn redirects(v: &ViewInput) -> Result<Vec<OutFile>> {
@@ -447,7 +449,12 @@ fn feed(v: &ViewInput) -> Result<Vec<OutFile>> {
     )?])
 }
 
+/// Sitemaps must list absolute addresses, so there is none without `base-url`
+/// ([`sitemap_note`] says so).
 fn sitemap(v: &ViewInput) -> Result<Vec<OutFile>> {
+    if v.sctx.base_url.is_empty() {
+        return Ok(Vec::new());
+    }
     let site = v.site;
     let mut entries: Vec<FeedEntry> = reading_order(site)
         .iter()
@@ -486,6 +493,21 @@ fn sitemap(v: &ViewInput) -> Result<Vec<OutFile>> {
         },
         "sitemap.xml".into(),
     )?])
+}
+
+/// What `accord check` says of a site without `base-url`: what the build leaves out, and why.
+pub fn sitemap_note(config: &crate::config::Config) -> Option<crate::error::Diagnostic> {
+    config.base_url().is_none().then(|| {
+        crate::error::Diagnostic::note(
+            "book.toml",
+            0,
+            0,
+            "no sitemap.xml is written: `base-url` is not set under [site], and a sitemap needs absolute addresses",
+        )
+        .with_hint(
+            "set `base-url` under [site] in book.toml to the address the site is published at, such as `https://example.org/kb/`; it also gives every page a canonical link and link previews an image",
+        )
+    })
 }
 
 fn robots(v: &ViewInput) -> Result<Vec<OutFile>> {
