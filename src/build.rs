@@ -51,7 +51,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let mut bundle = None;
     if opts.bundle || site.config.bundle.publish {
         let (with_zip, link) = timer.stage("bundle", || {
-            crate::offline::publish_bundle(&opts.root, &site, files)
+            crate::bundle::publish(&opts.root, &site, files)
         })?;
         files = with_zip;
         bundle = Some(link);

@@ -13,19 +13,14 @@
 //! Pages opened from disk (`file://`) cannot use service workers; `offline.js` leaves them as
 //! they are.
 
-use std::path::Path;
-
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
-use crate::bundle;
-use crate::date::Date;
-use crate::error::{Diagnostic, Error, Result};
+use crate::error::{Error, Result};
 use crate::output::OutFile;
-use crate::render::{self, render_template, SiteCtx};
+use crate::render::{render_template, SiteCtx};
 use crate::site::Site;
-use crate::slug::slugify;
 use crate::theme::Theme;
-use crate::views::ViewInput;
 
 /// The list of files to save, with the build's version.
 pub const FILE_LIST: &str = "offline.json";
@@ -72,16 +67,13 @@ pub fn file_list(files: &[OutFile], skip: &[&str]) -> (String, String) {
         .filter(|f| !NOT_SAVED.contains(&f.path.as_str()) && !skip.contains(&f.path.as_str()))
         .collect();
     listed.sort_by(|a, b| a.path.cmp(&b.path));
-    let hashes: Vec<String> = listed
-        .iter()
-        .map(|f| bundle::sha256_hex(&f.bytes))
-        .collect();
+    let hashes: Vec<String> = listed.iter().map(|f| sha256_hex(&f.bytes)).collect();
     let manifest: String = listed
         .iter()
         .zip(&hashes)
         .map(|(f, h)| format!("{h}  {}\n", f.path))
         .collect();
-    let version = bundle::sha256_hex(manifest.as_bytes());
+    let version = sha256_hex(manifest.as_bytes());
     let list = FileList {
         version: version.clone(),
         bytes: listed.iter().map(|f| f.bytes.len()).sum(),
@@ -97,6 +89,13 @@ pub fn file_list(files: &[OutFile], skip: &[&str]) -> (String, String) {
     };
     let json = serde_json::to_string(&list).unwrap_or_else(|_| "{}".into());
     (version, json)
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -139,49 +138,6 @@ pub struct BundleLink {
     pub sha256: String,
 }
 
-/// The site's files plus the zip of the same site, and the "Reading offline" page that links
-/// it. The zip holds the site as `accord bundle` makes it; its own copy of the page has no link
-/// to itself, since a zip cannot carry its own checksum.
-pub fn publish_bundle(
-    root: &Path,
-    site: &Site,
-    files: Vec<OutFile>,
-) -> Result<(Vec<OutFile>, BundleLink)> {
-    let title = &site.config.book.title;
-    let slug = slugify(title);
-    let date = Date::today().to_string();
-    let name = bundle::file_name(&slug, &date);
-    if files.iter().any(|f| f.path == name) {
-        return Err(Error::Content(vec![Diagnostic::error(
-            "book.toml",
-            0,
-            0,
-            format!("the offline zip `{name}` would replace a file of the same name in the site"),
-        )
-        .with_hint(
-            "rename that file, or set `publish = false` under [bundle]",
-        )]));
-    }
-    let zip = bundle::zip_site(files.clone(), title, &slug, &date)?;
-    let link = BundleLink {
-        file: name,
-        bytes: zip.len() as u64,
-        size: size_label(zip.len() as u64),
-        sha256: bundle::sha256_hex(&zip),
-    };
-    let theme = Theme::load(root, &site.config.build.theme)?;
-    let sctx = render::site_ctx(site);
-    let mut files = files;
-    files.retain(|f| f.path != PAGE);
-    files.push(page(&theme, &sctx, Some(&link))?);
-    files.push(OutFile {
-        path: link.file.clone(),
-        bytes: zip,
-    });
-    let files = with_worker(&theme, files, &[&link.file])?;
-    Ok((files, link))
-}
-
 /// A size as readers read it: decimal units with one decimal place ("3.2 MB", "840 kB").
 pub fn size_label(bytes: u64) -> String {
     const KB: f64 = 1000.0;
@@ -207,7 +163,8 @@ struct PageCtx<'a> {
     bundle: Option<&'a BundleLink>,
 }
 
-fn page(theme: &Theme, sctx: &SiteCtx, bundle: Option<&BundleLink>) -> Result<OutFile> {
+/// The "Reading offline" page, linking the published zip if there is one.
+pub fn page(theme: &Theme, sctx: &SiteCtx, bundle: Option<&BundleLink>) -> Result<OutFile> {
     render_template(
         theme,
         PAGE,
@@ -226,12 +183,12 @@ fn page(theme: &Theme, sctx: &SiteCtx, bundle: Option<&BundleLink>) -> Result<Ou
 }
 
 /// The "Reading offline" page as every build makes it: without a zip to link, until
-/// [`publish_bundle`] adds one.
-pub fn page_view(v: &ViewInput) -> Result<Vec<OutFile>> {
-    if !v.theme.has(PAGE) {
+/// `bundle::publish` adds one.
+pub fn page_view(theme: &Theme, sctx: &SiteCtx) -> Result<Vec<OutFile>> {
+    if !theme.has(PAGE) {
         return Ok(Vec::new());
     }
-    Ok(vec![page(v.theme, v.sctx, None)?])
+    Ok(vec![page(theme, sctx, None)?])
 }
 
 #[derive(Serialize)]
@@ -259,23 +216,22 @@ struct WebManifest<'a> {
 }
 
 /// `manifest.webmanifest`, with the theme's icons and colours.
-pub fn manifest_view(v: &ViewInput) -> Result<Vec<OutFile>> {
-    let c = &v.site.config;
+pub fn manifest_view(site: &Site, theme: &Theme, sctx: &SiteCtx) -> Result<Vec<OutFile>> {
+    let c = &site.config;
     let icons = [
         ("favicon.svg", "any", "image/svg+xml"),
         ("icon-192.png", "192x192", "image/png"),
         ("icon-512.png", "512x512", "image/png"),
     ]
     .into_iter()
-    .filter(|(name, _, _)| v.theme.statics.contains_key(*name))
+    .filter(|(name, _, _)| theme.statics.contains_key(*name))
     .map(|(name, sizes, kind)| Icon {
         src: format!("assets/{name}"),
         sizes,
         kind,
     })
     .collect();
-    let css = v
-        .theme
+    let css = theme
         .statics
         .get("style.css")
         .map(|b| String::from_utf8_lossy(b).into_owned())
@@ -285,7 +241,7 @@ pub fn manifest_view(v: &ViewInput) -> Result<Vec<OutFile>> {
         short_name: c.site.short_title.as_deref().unwrap_or(&c.book.title),
         description: &c.book.description,
         lang: &c.book.language,
-        start_url: if v.sctx.has_home { "index.html" } else { "./" },
+        start_url: if sctx.has_home { "index.html" } else { "./" },
         scope: "./",
         // The browser's own back button and address stay at hand: readers follow links out
         // to the sources.

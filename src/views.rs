@@ -149,9 +149,17 @@ pub const VIEWS: &[(&str, View)] = &[
     ("export", export_files),
     ("robots", robots),
     ("redirects", redirects),
-    ("offline", crate::offline::page_view),
-    ("web manifest", crate::offline::manifest_view),
+    ("offline", offline_page),
+    ("web manifest", web_manifest),
 ];
+
+fn offline_page(v: &ViewInput) -> Result<Vec<OutFile>> {
+    crate::offline::page_view(v.theme, v.sctx)
+}
+
+fn web_manifest(v: &ViewInput) -> Result<Vec<OutFile>> {
+    crate::offline::manifest_view(v.site, v.theme, v.sctx)
+}
 
 fn redirects(v: &ViewInput) -> Result<Vec<OutFile>> {
     Ok(crate::redirect::pages(v.site))
