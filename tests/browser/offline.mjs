@@ -14,6 +14,7 @@ import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs, launch, Site, Runner, newContext, newPage, assert, assertClean } from './lib.mjs';
+import { axe } from './a11y.mjs';
 
 const args = parseArgs(process.argv.slice(2));
 const BASE_PATH = '/kb/';
@@ -123,6 +124,12 @@ try {
     assert(saved.length === 1, `no cache named after the build's version ${list.version}: ${JSON.stringify(caches)}`);
     // Every listed file, and the list itself as the mark of a complete copy.
     assert(caches[saved[0]] === list.files.length + 1, `the saved copy holds ${caches[saved[0]]} entries, not ${list.files.length + 1}`);
+    // The footer as it now shows, and the page that explains reading offline, pass axe.
+    const footer = await axe(page, '.site-footer');
+    assert(footer.length === 0, `axe, footer with "Available offline":\n${JSON.stringify(footer, null, 1)}`);
+    await page.goto(site.url('offline.html'));
+    const explained = await axe(page);
+    assert(explained.length === 0, `axe, offline.html:\n${JSON.stringify(explained, null, 1)}`);
     assertClean(page);
   }, { timeout: 120_000 });
 
