@@ -16,6 +16,8 @@ pub struct BuildOptions {
     pub out: Option<PathBuf>,
     /// Show a progress bar (on a terminal).
     pub progress: bool,
+    /// Also write the offline zip into the site (as `[bundle] publish = true`).
+    pub bundle: bool,
 }
 
 pub struct BuildReport {
@@ -25,6 +27,8 @@ pub struct BuildReport {
     pub stages: Vec<(&'static str, Duration)>,
     pub total: Duration,
     pub warnings: Vec<Diagnostic>,
+    /// The offline zip written into the site, if any.
+    pub bundle: Option<crate::offline::BundleLink>,
 }
 
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
@@ -43,7 +47,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     if let Some(pb) = &bar {
         pb.finish_and_clear();
     }
-    let (files, _) = rendered?;
+    let (mut files, _) = rendered?;
+    let mut bundle = None;
+    if opts.bundle || site.config.bundle.publish {
+        let (with_zip, link) = timer.stage("bundle", || {
+            crate::bundle::publish(&opts.root, &site, files)
+        })?;
+        files = with_zip;
+        bundle = Some(link);
+    }
     timer.stage("write", || output::write_site(&out, &files))?;
     Ok(BuildReport {
         pages: site.pages.len(),
@@ -52,6 +64,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         stages: timer.stages,
         total: start.elapsed(),
         warnings,
+        bundle,
     })
 }
 

@@ -16,11 +16,15 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
 use crate::date::Date;
-use crate::error::{Error, Result};
+use crate::error::{Diagnostic, Error, Result};
 use crate::html::escape_html;
+use crate::offline::{self, BundleLink};
 use crate::output::OutFile;
 use crate::pipeline::{self, Timer};
+use crate::render;
+use crate::site::Site;
 use crate::slug::slugify;
+use crate::theme::Theme;
 
 pub const MANIFEST: &str = "MANIFEST.sha256";
 
@@ -37,11 +41,76 @@ pub fn bundle(root: &Path, out: Option<&Path>) -> Result<PathBuf> {
     let date = Date::today().to_string();
     let out = match out {
         Some(o) => o.to_path_buf(),
-        None => root.join(format!("{slug}-{date}.zip")),
+        None => root.join(file_name(&slug, &date)),
     };
-    let files = with_extras(files, &title, &slug, &date);
-    write_atomically(&out, |f| write_zip(f, &slug, &date, &files))?;
+    let bytes = zip_site(files, &title, &slug, &date)?;
+    write_atomically(&out, |f| {
+        f.write_all(&bytes)
+            .map_err(|e| Error::Other(format!("writing the zip: {e}")))
+    })?;
     Ok(out)
+}
+
+/// `accord build --bundle`: the site's files plus the zip of the same site, and the "Reading offline" page that links
+/// it. The zip holds the site as `accord bundle` makes it; its own copy of the page has no link
+/// to itself, since a zip cannot carry its own checksum.
+pub fn publish(
+    root: &Path,
+    site: &Site,
+    files: Vec<OutFile>,
+) -> Result<(Vec<OutFile>, BundleLink)> {
+    let title = &site.config.book.title;
+    let slug = slugify(title);
+    let date = Date::today().to_string();
+    let name = file_name(&slug, &date);
+    if files.iter().any(|f| f.path == name) {
+        return Err(Error::Content(vec![Diagnostic::error(
+            "book.toml",
+            0,
+            0,
+            format!("the offline zip `{name}` would replace a file of the same name in the site"),
+        )
+        .with_hint(
+            "rename that file, or set `publish = false` under [bundle]",
+        )]));
+    }
+    let zip = zip_site(files.clone(), title, &slug, &date)?;
+    let link = BundleLink {
+        file: name,
+        bytes: zip.len() as u64,
+        size: offline::size_label(zip.len() as u64),
+        sha256: sha256_hex(&zip),
+    };
+    let theme = Theme::load(root, &site.config.build.theme)?;
+    let sctx = render::site_ctx(site, &theme);
+    let mut files = files;
+    files.retain(|f| f.path != offline::PAGE);
+    files.push(offline::page(&theme, &sctx, Some(&link))?);
+    files.push(OutFile {
+        path: link.file.clone(),
+        bytes: zip,
+    });
+    let files = offline::with_worker(&theme, files, &[&link.file])?;
+    Ok((files, link))
+}
+
+/// The zip of a rendered site, in memory: its files in the folder `slug`, with the how-to pages
+/// and the manifest.
+pub fn zip_site(files: Vec<OutFile>, title: &str, slug: &str, date: &str) -> Result<Vec<u8>> {
+    let files = with_extras(files, title, slug, date);
+    let mut buf = std::io::Cursor::new(Vec::new());
+    write_zip(&mut buf, slug, date, &files)?;
+    Ok(buf.into_inner())
+}
+
+/// The zip's file name: `<title-slug>-<YYYY-MM-DD>.zip`.
+pub fn file_name(slug: &str, date: &str) -> String {
+    format!("{slug}-{date}.zip")
+}
+
+/// Lowercase hexadecimal SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
 }
 
 /// The site's files plus the how-to pages and, last, the manifest of all of them.
@@ -90,7 +159,12 @@ fn stored(path: &str) -> bool {
     )
 }
 
-fn write_zip(file: &mut File, slug: &str, date: &str, files: &[OutFile]) -> Result<()> {
+fn write_zip<W: Write + std::io::Seek>(
+    file: &mut W,
+    slug: &str,
+    date: &str,
+    files: &[OutFile],
+) -> Result<()> {
     let zip_err = |e: zip::result::ZipError| Error::Other(format!("writing the zip: {e}"));
     let mut parts = date.split('-').map(|p| p.parse::<u16>().unwrap_or(1));
     let (y, m, d) = (

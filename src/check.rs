@@ -47,6 +47,7 @@ pub fn check(root: &Path) -> Result<CheckReport> {
     let site = resolved.site;
     findings.extend(crate::audit::page_warnings(&site));
     findings.extend(crate::audit::translation_findings(root, &site)?);
+    findings.extend(crate::views::sitemap_note(&site.config));
     match pipeline::render_site(root, &site, &mut timer, None) {
         Ok((files, frags)) => {
             findings.extend(crate::audit::site_warnings(root, &site, &frags, &files))

@@ -40,6 +40,8 @@ pub struct Config {
     /// language`.
     #[serde(default)]
     pub languages: std::collections::BTreeMap<String, LanguageConfig>,
+    #[serde(default)]
+    pub bundle: BundleConfig,
 }
 
 /// One further language: its site's title and description in that language.
@@ -107,10 +109,11 @@ const TABLES: &[(&str, &[&str], &[&str])] = &[
             "extra-watch-dirs",
         ],
     ),
-    ("site", &["base-url"], &[]),
+    ("site", &["base-url", "short-title"], &[]),
     ("glossary", &["link"], &[]),
     ("search", &["index-budget"], &[]),
     ("check", &["review-after-months"], &[]),
+    ("bundle", &["publish"], &[]),
 ];
 
 /// mdBook tables accord ignores as a whole.
@@ -203,6 +206,20 @@ pub struct SiteConfig {
     /// its place in book.toml so that a bad value is reported there.
     #[serde(default)]
     pub base_url: Option<String>,
+    /// The name under an icon on a phone's home screen (the web app manifest's `short_name`);
+    /// the title when not set.
+    #[serde(default)]
+    pub short_title: Option<String>,
+}
+
+/// `[bundle]`: the offline zip as part of the published site.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct BundleConfig {
+    /// `accord build` also writes the zip of `accord bundle` into the site, and the site's
+    /// "Reading offline" page links it with its size and SHA-256 (as `accord build --bundle`).
+    #[serde(default)]
+    pub publish: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]

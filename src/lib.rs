@@ -35,6 +35,7 @@ pub mod math;
 pub mod messages;
 pub mod model;
 pub mod navigation;
+pub mod offline;
 pub mod output;
 pub mod paths;
 pub mod pipeline;

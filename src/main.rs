@@ -120,6 +120,9 @@ enum Command {
         /// Where to write the site
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Also write the offline zip into the site and link it (as `[bundle] publish = true`)
+        #[arg(long)]
+        bundle: bool,
     },
     /// Create a minimal project that builds
     Init {
@@ -281,7 +284,7 @@ fn print_out(text: &str) {
 fn run(cli: Cli) -> accord::Result<()> {
     let ui = Ui::new(&cli);
     match cli.command {
-        Command::Build { root, out } => run_build(root, out, ui),
+        Command::Build { root, out, bundle } => run_build(root, out, bundle, ui),
         Command::Init { dir } => {
             let files = accord::project::init(&dir)?;
             for f in files {
@@ -519,12 +522,13 @@ fn search_text(
 }
 
 /// `accord build`: warnings, a one-line summary, and the stage times with --verbose.
-fn run_build(root: PathBuf, out: Option<PathBuf>, ui: Ui) -> accord::Result<()> {
+fn run_build(root: PathBuf, out: Option<PathBuf>, bundle: bool, ui: Ui) -> accord::Result<()> {
     let progress = !ui.quiet && std::io::stderr().is_terminal();
     let report = build(&BuildOptions {
         root,
         out,
         progress,
+        bundle,
     })?;
     if !report.warnings.is_empty() {
         eprintln!("{}", format_diagnostics(&report.warnings));
@@ -536,6 +540,12 @@ fn run_build(root: PathBuf, out: Option<PathBuf>, ui: Ui) -> accord::Result<()> 
         report.out.display(),
         report.total.as_secs_f64()
     ));
+    if let Some(zip) = &report.bundle {
+        ui.status(&format!(
+            "Offline zip: {} ({} bytes, SHA-256 {})",
+            zip.file, zip.bytes, zip.sha256
+        ));
+    }
     if ui.timings {
         for (stage, d) in &report.stages {
             eprintln!("  {stage:<10} {:>8.1} ms", d.as_secs_f64() * 1000.0);

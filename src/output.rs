@@ -27,6 +27,7 @@ use rayon::prelude::*;
 use crate::error::{Error, Result};
 
 /// A file of the finished site, by its path relative to the site root.
+#[derive(Clone)]
 pub struct OutFile {
     pub path: String,
     pub bytes: Vec<u8>,

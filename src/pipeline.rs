@@ -326,11 +326,16 @@ pub fn render(
         origins.push(Origin::Asset(extra.clone()));
         files.push(OutFile { path: out, bytes });
     }
-    let claims: Vec<(&str, Origin)> = files.iter().map(|f| f.path.as_str()).zip(origins).collect();
+    let mut claims: Vec<(&str, Origin)> =
+        files.iter().map(|f| f.path.as_str()).zip(origins).collect();
+    // The offline file list and worker are made last, from every other file, but claim their
+    // names now.
+    claims.push((crate::offline::FILE_LIST, Origin::Generated));
+    claims.push((crate::offline::WORKER, Origin::Generated));
     let mut collisions = crate::collisions::find(&claims);
     sort_diagnostics(&mut collisions);
     if !collisions.is_empty() {
         return Err(Error::Content(collisions));
     }
-    Ok(files)
+    crate::offline::with_worker(theme, files, &[])
 }

@@ -52,6 +52,8 @@ pub struct SiteCtx {
     /// From this language's root to the site root, where the shared files are: `""`, or
     /// `"../"` for a further language's site under its code.
     pub up: String,
+    /// Where this language's site is, from the site root: `""` or `de/`.
+    pub prefix: String,
     /// `ltr` or `rtl`, for `<html dir>`.
     pub dir: &'static str,
     /// Every language of the site, for the language switcher; empty for one language.
@@ -464,6 +466,7 @@ pub fn site_ctx(site: &Site, theme: &Theme) -> SiteCtx {
         } else {
             "../".into()
         },
+        prefix: site.prefix(),
         dir: crate::translation::direction(&c.book.language),
         language_name: messages.text(&format!("lang_{}", c.book.language)),
         original_language_name: messages.text(&format!(

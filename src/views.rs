@@ -149,11 +149,21 @@ pub const VIEWS: &[(&str, View)] = &[
     ("export", export_files),
     ("robots", robots),
     ("redirects", redirects),
+    ("offline", offline_page),
+    ("web manifest", web_manifest),
 ];
 
 /// Views written once, at the site root, whatever the languages: hosts look for them there, and
 /// the sitemap lists every language's pages.
-const ONCE_PER_SITE: &[&str] = &["404", "sitemap", "export", "robots", "redirects"];
+const ONCE_PER_SITE: &[&str] = &["404", "sitemap", "export", "robots", "redirects", "offline", "web manifest"];
+
+fn offline_page(v: &ViewInput) -> Result<Vec<OutFile>> {
+    crate::offline::page_view(v.theme, v.sctx)
+}
+
+fn web_manifest(v: &ViewInput) -> Result<Vec<OutFile>> {
+    crate::offline::manifest_view(v.site, v.theme, v.sctx)
+}
 
 fn redirects(v: &ViewInput) -> Result<Vec<OutFile>> {
     Ok(crate::redirect::pages(v.site))
@@ -459,7 +469,12 @@ fn feed(v: &ViewInput) -> Result<Vec<OutFile>> {
     )?])
 }
 
+/// Sitemaps must list absolute addresses, so there is none without `base-url`
+/// ([`sitemap_note`] says so).
 fn sitemap(v: &ViewInput) -> Result<Vec<OutFile>> {
+    if v.sctx.base_url.is_empty() {
+        return Ok(Vec::new());
+    }
     let site = v.site;
     let mut entries: Vec<FeedEntry> = reading_order(site)
         .iter()
@@ -498,6 +513,21 @@ fn sitemap(v: &ViewInput) -> Result<Vec<OutFile>> {
         },
         "sitemap.xml".into(),
     )?])
+}
+
+/// What `accord check` says of a site without `base-url`: what the build leaves out, and why.
+pub fn sitemap_note(config: &crate::config::Config) -> Option<crate::error::Diagnostic> {
+    config.base_url().is_none().then(|| {
+        crate::error::Diagnostic::note(
+            "book.toml",
+            0,
+            0,
+            "no sitemap.xml is written: `base-url` is not set under [site], and a sitemap needs absolute addresses",
+        )
+        .with_hint(
+            "set `base-url` under [site] in book.toml to the address the site is published at, such as `https://example.org/kb/`; it also gives every page a canonical link and link previews an image",
+        )
+    })
 }
 
 fn robots(v: &ViewInput) -> Result<Vec<OutFile>> {

@@ -501,6 +501,7 @@ fn content_type(p: &Path) -> &'static str {
         "css" => "text/css; charset=utf-8",
         "js" | "mjs" => "text/javascript; charset=utf-8",
         "json" => "application/json",
+        "webmanifest" => "application/manifest+json",
         "wasm" => "application/wasm",
         "svg" => "image/svg+xml",
         "png" => "image/png",
@@ -538,5 +539,49 @@ fn callouts_code_and_math_pass_axe_in_light_and_dark() {
         status,
         Some(0),
         "the markup fixture failed in the browser:\n{out}"
+    );
+}
+
+/// Saving for offline reading over http on 127.0.0.1, under a base path: "Save for offline
+/// reading" saves every file the build lists, then "Available offline"; with the server stopped
+/// and the browser offline, a reload, a second page and a search work; a rebuilt site is saved
+/// anew and the old copy deleted; from disk nothing of this shows. The node script serves the
+/// folders itself, so that it can stop the server and start it again on the same port.
+#[test]
+fn the_site_saved_for_offline_reading_reloads_and_searches_offline() {
+    if !can_run("the site saved for offline reading reloads and searches offline") {
+        return;
+    }
+    let _one = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let project = snapshot_project(tmp.path());
+    let site = tmp.path().join("site");
+    build_site(&project, &site);
+    // The same project with one page changed: a new version of the site.
+    let about = project.join("content/about.md");
+    let mut text = std::fs::read_to_string(&about).expect("read about.md");
+    text.push_str("\nRebuilt for the offline test.\n");
+    std::fs::write(&about, text).expect("change about.md");
+    let rebuilt = tmp.path().join("rebuilt");
+    build_site(&project, &rebuilt);
+
+    let mut cmd = Command::new("node");
+    cmd.current_dir(root())
+        .arg("tests/browser/offline.mjs")
+        .arg("--dir")
+        .arg(&site)
+        .arg("--rebuilt")
+        .arg(&rebuilt)
+        .arg("--file")
+        .arg(format!("file://{}", site.join("index.html").display()))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let (status, out) = run_with_limit(cmd, NODE_LIMIT);
+    report(&out);
+    assert_eq!(
+        status,
+        Some(0),
+        "saving for offline reading failed in the browser:\n{out}"
     );
 }

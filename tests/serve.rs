@@ -485,7 +485,8 @@ fn files_have_their_content_types_and_folders_their_index() {
         ("/assets/accord-search.wasm", "application/wasm"),
         ("/assets/search.js", "text/javascript"),
         ("/assets/style.css", "text/css"),
-        ("/sitemap.xml", "application/xml"),
+        ("/feed.xml", "application/xml"),
+        ("/manifest.webmanifest", "application/manifest+json"),
         ("/files/data.json", "application/json"),
         ("/search/index.bin", "application/octet-stream"),
     ] {
@@ -514,7 +515,7 @@ fn a_hundred_concurrent_clients_are_all_answered() {
     let dir = project();
     let server = Server::start(dir.path());
     // Views are rendered on first request; do it once so the timing below is the server's.
-    assert_eq!(server.get("/sitemap.xml").status, 200);
+    assert_eq!(server.get("/feed.xml").status, 200);
     let _listener = server.events();
     let port = server.port;
     let start = Instant::now();
