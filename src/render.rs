@@ -209,6 +209,8 @@ struct PageCtx<'a> {
     summary: Option<&'a str>,
     content: &'a str,
     toc: Vec<&'a markdown::Heading>,
+    /// The same headings nested and numbered for "On this page" (`toc::page_sections`).
+    contents: Vec<crate::toc::PageSection<'a>>,
     facts: Vec<FactRow>,
     sources: Vec<SourceCtx>,
     cites: Vec<CiteCtx>,
@@ -723,6 +725,7 @@ fn render_page(
             .iter()
             .filter(|h| (2..=3).contains(&h.level))
             .collect(),
+        contents: crate::toc::page_sections(&p.analysis.headings),
         facts: group_facts(facts(site, p)),
         sources: source_ctx(p),
         cites: cites_ctx(site, p),

@@ -322,6 +322,47 @@ pub fn number_label(n: &[u32]) -> String {
     n.iter().map(|x| format!("{x}.")).collect()
 }
 
+/// One entry of a page's own contents ("On this page"): a section heading (h2) with the
+/// subsections (h3) under it, numbered as they nest ("2", "2.1").
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PageSection<'a> {
+    pub text: &'a str,
+    pub id: &'a str,
+    pub number: String,
+    pub children: Vec<PageSection<'a>>,
+}
+
+/// The page's contents from its headings: h2 starts a section, h3 belongs to the h2 before it.
+/// An h3 with no h2 before it stands at the top level, numbered in turn with the sections, so
+/// no heading is lost or numbered twice. Other levels are not listed.
+pub fn page_sections(headings: &[crate::markdown::Heading]) -> Vec<PageSection<'_>> {
+    let mut out: Vec<PageSection> = Vec::new();
+    let mut in_section = false;
+    for h in headings {
+        let entry = |number: String| PageSection {
+            text: &h.text,
+            id: &h.id,
+            number,
+            children: Vec::new(),
+        };
+        match h.level {
+            2 => {
+                out.push(entry((out.len() + 1).to_string()));
+                in_section = true;
+            }
+            3 if in_section => {
+                if let Some(parent) = out.last_mut() {
+                    let number = format!("{}.{}", parent.number, parent.children.len() + 1);
+                    parent.children.push(entry(number));
+                }
+            }
+            3 => out.push(entry((out.len() + 1).to_string())),
+            _ => {}
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -406,6 +447,42 @@ mod tests {
             [
                 "src/SUMMARY.md:5:1: error: numbered chapters after suffix chapters\n  hint: put suffix chapters (links outside a list) after the last list, or start a part with `# Title`",
                 "src/SUMMARY.md:7:1: error: a list item in SUMMARY.md must be one chapter link\n  hint: write `- [Title](file.md)`, or `- [Title]()` for a chapter not written yet",
+            ]
+        );
+    }
+
+    #[test]
+    fn page_sections_nest_subsections_under_their_section_and_number_them() {
+        let h = |level, text: &str| crate::markdown::Heading {
+            level,
+            text: text.into(),
+            id: text.to_lowercase(),
+            line: 1,
+        };
+        let headings = [
+            h(3, "Before"),
+            h(2, "One"),
+            h(3, "Sub"),
+            h(4, "Deep"),
+            h(3, "Sub2"),
+            h(2, "Two"),
+            h(1, "Title"),
+        ];
+        let flat: Vec<(String, &str, usize)> = page_sections(&headings)
+            .iter()
+            .flat_map(|s| {
+                std::iter::once((s.number.clone(), s.text, 0))
+                    .chain(s.children.iter().map(|c| (c.number.clone(), c.text, 1)))
+            })
+            .collect();
+        assert_eq!(
+            flat,
+            [
+                ("1".to_string(), "Before", 0),
+                ("2".to_string(), "One", 0),
+                ("2.1".to_string(), "Sub", 1),
+                ("2.2".to_string(), "Sub2", 1),
+                ("3".to_string(), "Two", 0),
             ]
         );
     }

@@ -641,15 +641,21 @@ pub struct TimelineItem {
     pub start: Date,
     pub end: Option<Date>,
     pub label: String,
-    /// Drawing coordinates, computed here so the template only places them.
-    pub x: f64,
-    pub x2: f64,
-    pub y: f64,
+    /// Where the item starts and ends on the time axis, in percent of its width, computed here
+    /// so the template only places them.
+    pub at: f64,
+    pub until: f64,
+    /// Which side of its mark the label stands on: "after" in the axis's left half, "before" in
+    /// its right half, so the label has at least half the width to wrap in.
+    pub side: &'static str,
+    /// The mark's colour: "period", "in-force", "event" or "dated".
+    pub mark: &'static str,
 }
 
 #[derive(Serialize)]
 struct Tick {
-    x: f64,
+    /// In percent of the axis's width.
+    at: f64,
     year: i32,
 }
 
@@ -662,14 +668,12 @@ struct TimelineCtx<'a> {
     summary: Option<&'static str>,
     items: Vec<TimelineItem>,
     ticks: Vec<Tick>,
-    width: f64,
-    height: f64,
-    axis_y: f64,
 }
 
-const TL_LEFT: f64 = 20.0;
-const TL_WIDTH: f64 = 900.0;
-const TL_ROW: f64 = 26.0;
+/// A percentage rounded to what a screen can show.
+fn percent(x: f64) -> f64 {
+    (x * 1000.0).round() / 10.0
+}
 
 /// Dated items in time order, with their place on the drawing: every date the content model
 /// places on the timeline, with the end of its period where it has one.
@@ -690,9 +694,18 @@ pub fn timeline_items(site: &Site) -> Vec<TimelineItem> {
                 start: *start,
                 end,
                 label: date::range(Some(start), end.as_ref()).unwrap_or_default(),
-                x: 0.0,
-                x2: 0.0,
-                y: 0.0,
+                at: 0.0,
+                until: 0.0,
+                side: "after",
+                mark: if end.is_some_and(|e| e != *start) {
+                    "period"
+                } else if what == "In force" {
+                    "in-force"
+                } else if p.kind == Kind::Event {
+                    "event"
+                } else {
+                    "dated"
+                },
             });
         }
     }
@@ -712,12 +725,11 @@ pub fn timeline_items(site: &Site) -> Vec<TimelineItem> {
         .floor()
         + 1.0;
     let span = (max - min).max(1.0);
-    let scale =
-        |d: &Date| TL_LEFT + (d.fractional_year() - min) / span * (TL_WIDTH - 2.0 * TL_LEFT);
-    for (n, it) in items.iter_mut().enumerate() {
-        it.x = (scale(&it.start) * 10.0).round() / 10.0;
-        it.x2 = (scale(it.end.as_ref().unwrap_or(&it.start)) * 10.0).round() / 10.0;
-        it.y = 30.0 + n as f64 * TL_ROW;
+    let scale = |d: &Date| percent((d.fractional_year() - min) / span);
+    for it in items.iter_mut() {
+        it.at = scale(&it.start);
+        it.until = scale(it.end.as_ref().unwrap_or(&it.start));
+        it.side = if it.at > 50.0 { "before" } else { "after" };
     }
     items
 }
@@ -743,7 +755,7 @@ fn timeline_ticks(items: &[TimelineItem]) -> Vec<Tick> {
     (min..=max)
         .filter(|y| (y - min) % step == 0)
         .map(|year| Tick {
-            x: TL_LEFT + f64::from(year - min) / f64::from(span) * (TL_WIDTH - 2.0 * TL_LEFT),
+            at: percent(f64::from(year - min) / f64::from(span)),
             year,
         })
         .collect()
@@ -1000,7 +1012,6 @@ fn timeline(v: &ViewInput) -> Result<Vec<OutFile>> {
         return Ok(Vec::new());
     }
     let ticks = timeline_ticks(&items);
-    let height = 30.0 + items.len() as f64 * TL_ROW + 30.0;
     Ok(vec![render_template(
         v.theme,
         "timeline.html",
@@ -1012,9 +1023,6 @@ fn timeline(v: &ViewInput) -> Result<Vec<OutFile>> {
             summary: Some("Instruments, agreements, initiatives and events in time order."),
             items,
             ticks,
-            width: TL_WIDTH,
-            height,
-            axis_y: height - 20.0,
         },
         "timeline.html".into(),
     )?])

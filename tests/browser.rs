@@ -148,7 +148,7 @@ fn the_built_site_works_in_headless_chromium_over_http_and_from_disk() {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     // A subset while working on one part: ACCORD_BROWSER_ONLY=search,a11y (of e2e, search,
-    // a11y, shots).
+    // reading, a11y, shots).
     if let Ok(only) = std::env::var("ACCORD_BROWSER_ONLY") {
         cmd.args(["--only", &only]);
     }

@@ -137,8 +137,11 @@ fn timeline_orders_items_by_date_with_a_text_alternative() {
     let f = views_site();
     assert!(f.build().status.success());
     let t = f.read("timeline.html");
-    assert!(t.contains("<svg") && t.contains("role=\"group\" aria-labelledby=\"tl-caption\""));
-    let list = &t[t.find("<ol class=\"timeline-list\">").unwrap()..];
+    // The chart is the list: text that wraps between words, never cut, with a legend.
+    assert!(t.contains("<figure class=\"tl\" aria-labelledby=\"tl-caption\">"));
+    assert!(t.contains("<ul class=\"tl-legend\" aria-label=\"Legend\">"));
+    assert!(!t.contains("…"), "a label was cut");
+    let list = &t[t.find("<ol class=\"tl-rows\">").unwrap()..];
     let order: Vec<&str> = [
         "datetime=\"1999\"",
         "datetime=\"2004-10-29\"",
@@ -156,6 +159,13 @@ fn timeline_orders_items_by_date_with_a_text_alternative() {
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
     assert!(list.contains("13 February 2008 – 15 February 2008"));
     assert!(list.contains("in force"));
+    // The first item stands at the start of the axis, its label after its mark; a period's
+    // mark runs to its end.
+    assert!(
+        list.contains("<li class=\"tl-row tl-after\" style=\"--at: 0%; --until: 0%\">"),
+        "{list}"
+    );
+    assert!(list.contains("<span class=\"tl-mark tl-period\"></span>"));
 }
 
 #[test]

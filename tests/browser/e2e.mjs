@@ -3,7 +3,7 @@
 // Chromium over http and from disk.
 //
 //   node tests/browser/e2e.mjs --http http://127.0.0.1:PORT/ --file file:///…/index.html \
-//        [--bundle file:///…/index.html] [--screenshots DIR] [--only e2e,search,a11y,shots]
+//        [--bundle file:///…/index.html] [--screenshots DIR] [--only e2e,search,reading,a11y,shots]
 //
 // Either address may be left out. Exit status 0 when every check passed, 1 otherwise.
 // A site without the search UI (assets/search.js) fails the search tests.
@@ -16,9 +16,10 @@ import { siteSuite } from './site.mjs';
 import { searchSuite } from './search.mjs';
 import { a11ySuite } from './a11y.mjs';
 import { screenshotSuite } from './shots.mjs';
+import { readingSuite } from './reading.mjs';
 
 const args = parseArgs(process.argv.slice(2));
-const only = new Set(String(args.only || 'e2e,search,a11y,shots').split(','));
+const only = new Set(String(args.only || 'e2e,search,reading,a11y,shots').split(','));
 
 const sites = [];
 if (args.http) sites.push(new Site('http', args.http));
@@ -26,7 +27,7 @@ if (args.file) sites.push(new Site('file', args.file));
 // An unzipped `accord bundle`, opened from disk with the network off.
 if (args.bundle) sites.push(new Site('file', args.bundle, 'bundle'));
 if (!sites.length) {
-  console.error('usage: e2e.mjs [--http URL] [--file file:///…/index.html] [--bundle file:///…/index.html] [--screenshots DIR] [--only e2e,search,a11y,shots]');
+  console.error('usage: e2e.mjs [--http URL] [--file file:///…/index.html] [--bundle file:///…/index.html] [--screenshots DIR] [--only e2e,search,reading,a11y,shots]');
   process.exit(2);
 }
 
@@ -61,6 +62,7 @@ try {
     console.log(`# ${site}`);
     if (only.has('e2e')) await siteSuite(R, browser, site, opts);
     if (only.has('search')) await searchSuite(R, browser, site, opts);
+    if (only.has('reading')) await readingSuite(R, browser, site, opts);
   }
   // Accessibility and screenshots look the same over http and from disk: once is enough,
   // over http when there is one.
