@@ -10,7 +10,7 @@
 //! addresses are numbered once per document and listed at its end, so a source cited on many
 //! pages prints its address once.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -61,6 +61,7 @@ pub struct Section {
 pub fn outline(site: &Site) -> Vec<Line> {
     let numbered = !site.toc.numbers.is_empty();
     let mut out = Vec::new();
+    let mut seen = HashSet::new();
     let mut top = 0u32;
     for e in &site.toc.entries {
         match e {
@@ -74,7 +75,7 @@ pub fn outline(site: &Site) -> Vec<Line> {
                     top += 1;
                     Some(vec![top])
                 };
-                walk(c, number, numbered, 0, &mut out);
+                walk(c, number, numbered, 0, &mut seen, &mut out);
             }
         }
     }
@@ -88,24 +89,28 @@ fn is_home(site: &Site, page: usize) -> bool {
 
 /// Adds chapter `c` and its sub-chapters. `derived` is the number this walk gives it when the
 /// contents have none of their own.
-fn walk(c: &Chapter, derived: Option<Vec<u32>>, numbered: bool, depth: usize, out: &mut Vec<Line>) {
-    // A page listed twice in SUMMARY.md is printed once, where it first appears.
-    let Some(page) = c.page.filter(|p| {
-        !out.iter()
-            .any(|l| matches!(l, Line::Page { page, .. } if page == p))
-    }) else {
-        return;
-    };
+fn walk(
+    c: &Chapter,
+    derived: Option<Vec<u32>>,
+    numbered: bool,
+    depth: usize,
+    seen: &mut HashSet<usize>,
+    out: &mut Vec<Line>,
+) {
     let number = if numbered {
         c.number.clone()
     } else {
         derived.as_deref().map(crate::toc::number_label)
     };
-    out.push(Line::Page {
-        page,
-        number,
-        depth,
-    });
+    // A draft chapter has no page; a page listed twice in SUMMARY.md is printed once, where it
+    // first appears. Their sub-chapters are printed all the same.
+    if let Some(page) = c.page.filter(|&p| seen.insert(p)) {
+        out.push(Line::Page {
+            page,
+            number,
+            depth,
+        });
+    }
     for (n, child) in c.children.iter().enumerate() {
         let child_number = derived.as_ref().map(|d| {
             let mut d = d.clone();
@@ -114,7 +119,7 @@ fn walk(c: &Chapter, derived: Option<Vec<u32>>, numbered: bool, depth: usize, ou
         });
         // Nesting is bounded by the folders (or SUMMARY.md's list), as in the sidebar.
         if depth < 32 {
-            walk(child, child_number, numbered, depth + 1, out);
+            walk(child, child_number, numbered, depth + 1, seen, out);
         }
     }
 }

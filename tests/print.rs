@@ -430,3 +430,38 @@ fn the_bundled_knowledge_base_prints_on_at_most_120_a4_pages() {
         "the knowledge base printed on only {pages} pages"
     );
 }
+
+#[test]
+fn a_book_with_summary_md_keeps_its_chapter_numbers_and_parts() {
+    let page = |title: &str| format!("---\ntitle: {title}\n---\n\n{SHORT}\n");
+    let f = Fixture::new(&[
+        ("book.toml", "[book]\ntitle = \"Book\"\n"),
+        (
+            "content/SUMMARY.md",
+            "# Summary\n\n[Introduction](intro.md)\n\n# Guide\n\n- [Install](guide/install.md)\n- [Use](guide/use.md)\n    - [Build](guide/build.md)\n    - [Later]()\n\n[Credits](credits.md)\n",
+        ),
+        ("content/intro.md", &page("Introduction")),
+        ("content/guide/install.md", &page("Install")),
+        ("content/guide/use.md", &page("Use")),
+        ("content/guide/build.md", &page("Build")),
+        ("content/credits.md", &page("Credits")),
+    ]);
+    built(&f);
+    let print = f.read("print.html");
+    assert_eq!(
+        between(&print, "<ol class=\"print-contents\">", "</nav>"),
+        "<ol class=\"print-contents\">\n\
+<li><a href=\"#page-intro\">Introduction</a></li>\n\
+<li class=\"print-contents-part\">Guide</li>\n\
+<li><a href=\"#page-guide-install\"><span class=\"print-number\">1.</span> Install</a></li>\n\
+<li><a href=\"#page-guide-use\"><span class=\"print-number\">2.</span> Use</a><ol>\n\
+<li><a href=\"#page-guide-build\"><span class=\"print-number\">2.1.</span> Build</a></li>\n\
+</ol></li>\n\
+<li><a href=\"#page-credits\">Credits</a></li>\n\
+</ol>\n</nav>"
+    );
+    assert!(print.contains(
+        "<h1 class=\"print-part\">Guide</h1>\n<div class=\"print-chapter print-chapter-2\">"
+    ));
+    assert!(print.contains("@page chapter-3 { @top-right { content: \"2. Use\"; } }"));
+}
