@@ -195,8 +195,11 @@ fn write_zip<W: Write + std::io::Seek>(
 }
 
 /// Writes `out` through a temporary file beside it, renamed into place when complete, so an
-/// interrupted run never leaves a truncated zip under the final name.
-fn write_atomically(out: &Path, fill: impl FnOnce(&mut File) -> Result<()>) -> Result<()> {
+/// interrupted run never leaves a truncated zip (or PDF) under the final name.
+pub(crate) fn write_atomically(
+    out: &Path,
+    fill: impl FnOnce(&mut File) -> Result<()>,
+) -> Result<()> {
     if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
     }

@@ -40,7 +40,15 @@ bundle --verify); 2 usage errors.
 Environment:
   NO_COLOR        when set and not empty, no emphasis in search results (--color always wins)
   BROWSER         the program `serve --open` starts
-  ACCORD_TIMINGS  when set, the stage times of --verbose";
+  ACCORD_TIMINGS  when set, the stage times of --verbose
+  ACCORD_CHROMIUM the browser `print` writes PDFs with (default: chromium, chromium-browser,
+                  google-chrome or google-chrome-stable on PATH)";
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum PaperArg {
+    A4,
+    Letter,
+}
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ColorWhen {
@@ -225,6 +233,22 @@ enum Command {
         /// Check a bundle against its manifest instead of building one
         #[arg(long, value_name = "FILE", conflicts_with = "out")]
         verify: Option<PathBuf>,
+    },
+    /// Write the printable document of the site, or of one section, as a PDF (needs Chromium
+    /// or Google Chrome)
+    Print {
+        /// The project folder, holding book.toml
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Only this top-level section: its folder, such as `principles`
+        #[arg(long, value_name = "FOLDER")]
+        section: Option<String>,
+        /// The PDF to write (default: <title>.pdf, or <title>-<section>.pdf, in the project folder)
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        /// The sheet size
+        #[arg(long, value_enum, default_value_t = PaperArg::A4)]
+        paper: PaperArg,
     },
     /// Print a completion script for a shell (bash, zsh, fish, powershell, elvish)
     #[command(after_help = COMPLETIONS_HELP)]
@@ -437,6 +461,29 @@ fn run(cli: Cli) -> accord::Result<()> {
                 Ok(())
             }
         },
+        Command::Print {
+            root,
+            section,
+            out,
+            paper,
+        } => {
+            let report = accord::pdf::print(&accord::pdf::PrintOptions {
+                root,
+                section,
+                out,
+                paper: match paper {
+                    PaperArg::A4 => accord::pdf::Paper::A4,
+                    PaperArg::Letter => accord::pdf::Paper::Letter,
+                },
+            })?;
+            ui.status(&format!(
+                "Wrote {} ({} pages) with {}",
+                report.out.display(),
+                report.pages,
+                report.browser.display()
+            ));
+            Ok(())
+        }
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "accord", &mut script);

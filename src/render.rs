@@ -104,7 +104,7 @@ struct Fact {
 
 /// Facts with the same label shown as one row ("Covers: Roles, Referral").
 #[derive(Serialize)]
-struct FactRow {
+pub struct FactRow {
     label: &'static str,
     items: Vec<Fact>,
 }
@@ -241,6 +241,8 @@ struct PageCtx<'a> {
     chapters_html: String,
     prev: Option<NeighbourCtx>,
     next: Option<NeighbourCtx>,
+    /// The printable document of the page's section ("Print this section"), from the site root.
+    print_section: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -295,6 +297,11 @@ fn date_fact(p: &Page, key: &model::Key) -> Option<String> {
 
 /// The facts table, from the content model: every key of the page's kind that has a row, in
 /// model order.
+/// A page's facts as its facts table shows them (the printable documents show them too).
+pub fn fact_rows(site: &Site, p: &Page) -> Vec<FactRow> {
+    group_facts(facts(site, p))
+}
+
 fn facts(site: &Site, p: &Page) -> Vec<Fact> {
     let mut out = Vec::new();
     let plain = |label: &'static str, value: String| Fact {
@@ -726,7 +733,7 @@ fn render_page(
             .filter(|h| (2..=3).contains(&h.level))
             .collect(),
         contents: crate::toc::page_sections(&p.analysis.headings),
-        facts: group_facts(facts(site, p)),
+        facts: fact_rows(site, p),
         sources: source_ctx(p),
         cites: cites_ctx(site, p),
         articles: articles_ctx(site, i),
@@ -759,6 +766,7 @@ fn render_page(
         chapters_html,
         prev: prev.map(|(title, url)| NeighbourCtx { title, url }),
         next: next.map(|(title, url)| NeighbourCtx { title, url }),
+        print_section: crate::print::section_of(site, i),
         children,
         taxonomies: taxonomy_ctx(site, i),
         updated: m.date("updated").map(Date::human),

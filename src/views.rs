@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::fragments::Fragments;
 use crate::model::{self, ELEMENTS};
 use crate::output::OutFile;
-use crate::render::{link_item, render_template, source_ctx, LinkItem, SiteCtx, SourceCtx};
+use crate::render::{link_item, render_template, LinkItem, SiteCtx};
 use crate::site::Site;
 use crate::theme::Theme;
 
@@ -67,43 +67,6 @@ struct TermPageCtx<'a> {
 }
 
 #[derive(Serialize)]
-struct PrintPage {
-    anchor: String,
-    title: String,
-    kind: &'static str,
-    kind_label: Option<&'static str>,
-    summary: Option<String>,
-    content: String,
-    sources: Vec<SourceCtx>,
-}
-
-#[derive(Serialize)]
-struct PrintCtx<'a> {
-    site: &'a SiteCtx,
-    root: &'static str,
-    url: &'static str,
-    title: &'static str,
-    /// Contents entries: anchor and title of every page, in reading order.
-    pages: Vec<PrintTocEntry>,
-    /// The pages, each already rendered with `print_page.html`.
-    articles: String,
-}
-
-#[derive(Serialize)]
-struct PrintTocEntry {
-    anchor: String,
-    /// The chapter number ("2.1."), for numbered chapters of a book.
-    number: Option<String>,
-    title: String,
-}
-
-#[derive(Serialize)]
-struct PrintPageCtx<'a> {
-    root: &'static str,
-    p: &'a PrintPage,
-}
-
-#[derive(Serialize)]
 struct FeedEntry {
     title: String,
     url: String,
@@ -140,7 +103,7 @@ pub const VIEWS: &[(&str, View)] = &[
     ("taxonomy terms", taxonomy_terms),
     ("404", not_found),
     ("search", search_page),
-    ("print", print),
+    ("print", crate::print::views),
     ("feed", feed),
     ("sitemap", sitemap),
     ("matrix", matrix),
@@ -368,69 +331,6 @@ fn search_page(v: &ViewInput) -> Result<Vec<OutFile>> {
         "search.html",
         &simple(v, "search.html", "Search"),
         "search.html".into(),
-    )?])
-}
-
-/// The printable document sits at the site root, so each page's relative hrefs are rebased
-/// onto the root rather than rendering its Markdown a second time.
-fn print(v: &ViewInput) -> Result<Vec<OutFile>> {
-    let site = v.site;
-    let order = reading_order(site);
-    let print_pages: Vec<PrintPage> = order
-        .par_iter()
-        .map(|&i| {
-            let p = &site.pages[i];
-            PrintPage {
-                anchor: format!(
-                    "page-{}",
-                    crate::slug::slugify(p.rel.trim_end_matches(".md"))
-                ),
-                title: p.title.clone(),
-                kind: p.kind.as_str(),
-                kind_label: (p.kind != Kind::Page && !p.is_index).then(|| p.kind.label()),
-                summary: p.summary().map(str::to_string),
-                content: crate::links::rebase_html(v.frags.html(i), &p.url),
-                sources: source_ctx(p),
-            }
-        })
-        .collect();
-    // Each page is its own small template render, in parallel: one template looping over
-    // thousands of pages would run on a single core.
-    let articles: Vec<Result<OutFile>> = print_pages
-        .par_iter()
-        .map(|p| {
-            render_template(
-                v.theme,
-                "print_page.html",
-                &PrintPageCtx { root: "", p },
-                String::new(),
-            )
-        })
-        .collect();
-    let mut html = String::new();
-    for a in articles {
-        html.push_str(&String::from_utf8_lossy(&a?.bytes));
-    }
-    Ok(vec![render_template(
-        v.theme,
-        "print.html",
-        &PrintCtx {
-            site: v.sctx,
-            root: "",
-            url: "print.html",
-            title: "Print",
-            pages: print_pages
-                .into_iter()
-                .zip(&order)
-                .map(|(p, i)| PrintTocEntry {
-                    anchor: p.anchor,
-                    number: site.toc.numbers.get(i).cloned(),
-                    title: p.title,
-                })
-                .collect(),
-            articles: html,
-        },
-        "print.html".into(),
     )?])
 }
 

@@ -19,6 +19,7 @@ const SUBCOMMANDS: &[&str] = &[
     "schema",
     "check",
     "bundle",
+    "print",
     "completions",
     "man",
 ];

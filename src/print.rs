@@ -1,0 +1,694 @@
+//! The printable documents: `print.html` (every page, in reading order) and one per top-level
+//! section (`principles/print.html`, …), for workshops.
+//!
+//! Each document opens with numbered contents and sets its pages one after another. A page
+//! starts a new sheet only when it is long ([`LONG_PAGE_WORDS`]); short pages and glossary terms
+//! run on, so a glossary of sixty terms fills a few sheets rather than sixty. Each top-level
+//! section is a named CSS page, which starts it on a new sheet and gives its sheets a running
+//! header with the section's title; page numbers come from the print stylesheet's margin boxes.
+//! Links to pages within the document become links within it (they work in a PDF); web
+//! addresses are numbered once per document and listed at its end, so a source cited on many
+//! pages prints its address once.
+
+use std::collections::{HashMap, HashSet};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::content::Kind;
+use crate::date::Date;
+use crate::error::Result;
+use crate::output::OutFile;
+use crate::render::{render_template, SiteCtx};
+use crate::site::Site;
+use crate::toc::{Chapter, Entry};
+use crate::views::ViewInput;
+
+/// A page of at least this many words (about one and a half printed A4 sheets) starts on a new
+/// sheet; shorter ones run on after the page before. Starting every page on a new sheet left
+/// most sheets a quarter full.
+pub const LONG_PAGE_WORDS: usize = 900;
+
+/// One line of a document's outline: a part title (SUMMARY.md's `# Part`) or a page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Line {
+    Part(String),
+    Page {
+        page: usize,
+        /// "2.3." as the contents show it; `None` for unnumbered chapters (the home page,
+        /// SUMMARY.md's prefix and suffix chapters).
+        number: Option<String>,
+        /// 0 for a top-level chapter.
+        depth: usize,
+    },
+}
+
+/// A section with its own printable document: a top-level chapter that is a folder's page and
+/// has pages below it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    /// The folder (`principles`), which names the section on the command line.
+    pub folder: String,
+    /// The section's page.
+    pub page: usize,
+    /// Where its printable document is written (`principles/print.html`).
+    pub url: String,
+}
+
+/// The whole site's outline, in reading order. With SUMMARY.md the chapters keep its numbers;
+/// a site built from folders is numbered here, section by section (the home page stays
+/// unnumbered, as a book's preface would).
+pub fn outline(site: &Site) -> Vec<Line> {
+    let numbered = !site.toc.numbers.is_empty();
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    let mut top = 0u32;
+    for e in &site.toc.entries {
+        match e {
+            Entry::Part(t) => out.push(Line::Part(t.clone())),
+            Entry::Separator => {}
+            Entry::Chapter(c) => {
+                // The home page stays unnumbered, as does every chapter with numbers of its own.
+                let number = if numbered || c.page.is_some_and(|p| is_home(site, p)) {
+                    None
+                } else {
+                    top += 1;
+                    Some(vec![top])
+                };
+                walk(c, number, numbered, 0, &mut seen, &mut out);
+            }
+        }
+    }
+    out
+}
+
+fn is_home(site: &Site, page: usize) -> bool {
+    let p = &site.pages[page];
+    p.is_index && p.dir().is_empty()
+}
+
+/// Adds chapter `c` and its sub-chapters. `derived` is the number this walk gives it when the
+/// contents have none of their own.
+fn walk(
+    c: &Chapter,
+    derived: Option<Vec<u32>>,
+    numbered: bool,
+    depth: usize,
+    seen: &mut HashSet<usize>,
+    out: &mut Vec<Line>,
+) {
+    let number = if numbered {
+        c.number.clone()
+    } else {
+        derived.as_deref().map(crate::toc::number_label)
+    };
+    // A draft chapter has no page; a page listed twice in SUMMARY.md is printed once, where it
+    // first appears. Their sub-chapters are printed all the same.
+    if let Some(page) = c.page.filter(|&p| seen.insert(p)) {
+        out.push(Line::Page {
+            page,
+            number,
+            depth,
+        });
+    }
+    for (n, child) in c.children.iter().enumerate() {
+        let child_number = derived.as_ref().map(|d| {
+            let mut d = d.clone();
+            d.push(n as u32 + 1);
+            d
+        });
+        // Nesting is bounded by the folders (or SUMMARY.md's list), as in the sidebar.
+        if depth < 32 {
+            walk(child, child_number, numbered, depth + 1, seen, out);
+        }
+    }
+}
+
+/// The sections that get a printable document of their own, in reading order.
+pub fn sections(site: &Site) -> Vec<Section> {
+    site.toc
+        .entries
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Chapter(c) if !c.children.is_empty() => c.page,
+            _ => None,
+        })
+        .filter(|&p| {
+            let page = &site.pages[p];
+            page.is_index && !page.dir().is_empty()
+        })
+        .map(|p| {
+            let folder = site.pages[p].dir().to_string();
+            Section {
+                url: format!("{folder}/print.html"),
+                folder,
+                page: p,
+            }
+        })
+        .collect()
+}
+
+/// The printable document of the section page `page` belongs to, if it has one: what "Print
+/// this section" links to.
+pub fn section_of(site: &Site, page: usize) -> Option<String> {
+    let top = site
+        .toc
+        .ancestors
+        .get(&page)
+        .and_then(|a| a.first().copied())
+        .unwrap_or(page);
+    sections(site)
+        .into_iter()
+        .find(|s| s.page == top)
+        .map(|s| s.url)
+}
+
+/// Renders `print.html` and each section's printable document.
+pub fn views(v: &ViewInput) -> Result<Vec<OutFile>> {
+    let site = v.site;
+    let whole = outline(site);
+    let numbers: HashMap<usize, Option<String>> = whole
+        .iter()
+        .filter_map(|l| match l {
+            Line::Page { page, number, .. } => Some((*page, number.clone())),
+            Line::Part(_) => None,
+        })
+        .collect();
+    let articles = render_articles(v, &numbers)?;
+    let mut files = vec![document(
+        v,
+        &articles,
+        &whole,
+        DocMeta {
+            url: "print.html".into(),
+            title: v.sctx.title.clone(),
+            section: None,
+        },
+    )?];
+    for s in sections(site) {
+        let lines = section_lines(&whole, s.page);
+        files.push(document(
+            v,
+            &articles,
+            &lines,
+            DocMeta {
+                url: s.url.clone(),
+                title: site.pages[s.page].title.clone(),
+                section: Some(s.folder.clone()),
+            },
+        )?);
+    }
+    Ok(files)
+}
+
+/// The lines of the outline from the section's page to the end of its chapter.
+fn section_lines(whole: &[Line], section: usize) -> Vec<Line> {
+    let start = whole
+        .iter()
+        .position(|l| matches!(l, Line::Page { page, .. } if *page == section));
+    let Some(start) = start else {
+        return Vec::new();
+    };
+    let mut lines = vec![whole[start].clone()];
+    for l in &whole[start + 1..] {
+        match l {
+            Line::Page { depth, .. } if *depth > 0 => lines.push(l.clone()),
+            _ => break,
+        }
+    }
+    lines
+}
+
+#[derive(Serialize)]
+struct PrintPage {
+    anchor: String,
+    number: Option<String>,
+    title: String,
+    kind: &'static str,
+    kind_label: Option<&'static str>,
+    summary: Option<String>,
+    /// Facts from the front matter ("Signed", "Parties"), as on the page.
+    facts: Vec<crate::render::FactRow>,
+    /// The page's HTML with its links made relative to the site root.
+    content: String,
+    articles: Vec<KeyArticle>,
+    sources: Vec<PrintSource>,
+    /// Starts on a new sheet.
+    long: bool,
+}
+
+#[derive(Serialize)]
+struct KeyArticle {
+    anchor: String,
+    number: String,
+    summary: String,
+}
+
+#[derive(Serialize)]
+struct PrintSource {
+    title: String,
+    publisher: Option<String>,
+    date: Option<String>,
+    url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct PrintPageCtx<'a> {
+    p: &'a PrintPage,
+}
+
+/// The anchor of a page within a printable document.
+pub fn anchor(site: &Site, page: usize) -> String {
+    format!(
+        "page-{}",
+        crate::slug::slugify(site.pages[page].rel.trim_end_matches(".md"))
+    )
+}
+
+/// Every page rendered with `print_page.html`, links relative to the site root, by page index.
+/// Each is its own small template render, in parallel: one template looping over thousands of
+/// pages would run on a single core.
+fn render_articles(
+    v: &ViewInput,
+    numbers: &HashMap<usize, Option<String>>,
+) -> Result<HashMap<usize, String>> {
+    let site = v.site;
+    let rendered: Vec<Result<(usize, String)>> = numbers
+        .par_iter()
+        .map(|(&i, number)| {
+            let p = &site.pages[i];
+            let page = PrintPage {
+                anchor: anchor(site, i),
+                number: number.clone(),
+                title: p.title.clone(),
+                kind: p.kind.as_str(),
+                kind_label: (p.kind != Kind::Page && !p.is_index).then(|| p.kind.label()),
+                summary: p.summary().map(str::to_string),
+                facts: crate::render::fact_rows(site, p),
+                content: crate::links::rebase_html(v.frags.html(i), &p.url),
+                articles: p
+                    .meta
+                    .articles()
+                    .iter()
+                    .map(|a| KeyArticle {
+                        anchor: crate::articles::anchor(&a.number),
+                        number: a.number.clone(),
+                        summary: a.summary.clone(),
+                    })
+                    .collect(),
+                sources: p
+                    .meta
+                    .sources()
+                    .iter()
+                    .map(|s| PrintSource {
+                        title: s.title.clone(),
+                        publisher: s.publisher.clone(),
+                        date: s.date.as_ref().map(Date::human),
+                        url: s.url.clone(),
+                    })
+                    .collect(),
+                long: p.analysis.words >= LONG_PAGE_WORDS,
+            };
+            let file = render_template(
+                v.theme,
+                "print_page.html",
+                &PrintPageCtx { p: &page },
+                String::new(),
+            )?;
+            Ok((i, String::from_utf8_lossy(&file.bytes).into_owned()))
+        })
+        .collect();
+    rendered.into_iter().collect()
+}
+
+struct DocMeta {
+    /// Where the document is written, from the site root.
+    url: String,
+    title: String,
+    /// The section's folder, for a section's document.
+    section: Option<String>,
+}
+
+#[derive(Serialize)]
+struct DocCtx<'a> {
+    site: &'a SiteCtx,
+    root: String,
+    url: &'a str,
+    title: &'a str,
+    /// Whether this is a section's document (its cover names the site too).
+    section: bool,
+    /// The running headers: one named CSS page per top-level chapter.
+    page_css: String,
+    /// The contents, flattened like the sidebar's tree: a line with `children` opens a nested
+    /// list that the `close` count of a later line closes.
+    contents: Vec<ContentsLine>,
+    /// The pages, each already rendered with `print_page.html`, grouped by top-level chapter.
+    chapters: Vec<ChapterCtx>,
+    /// The web addresses linked from the document, numbered in order of first appearance.
+    urls: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct ContentsLine {
+    kind: &'static str,
+    anchor: String,
+    number: Option<String>,
+    title: String,
+    children: bool,
+    close: usize,
+}
+
+#[derive(Serialize)]
+struct ChapterCtx {
+    /// The CSS class that puts the chapter on its own named page, if it has one.
+    page_class: Option<String>,
+    /// A part title that comes before the chapter.
+    part: Option<String>,
+    html: String,
+}
+
+/// One printable document: `lines` of the outline, with the articles rendered for them.
+fn document(
+    v: &ViewInput,
+    articles: &HashMap<usize, String>,
+    lines: &[Line],
+    meta: DocMeta,
+) -> Result<OutFile> {
+    let site = v.site;
+    let anchors: HashMap<&str, String> = lines
+        .iter()
+        .filter_map(|l| match l {
+            Line::Page { page, .. } => Some((site.pages[*page].url.as_str(), anchor(site, *page))),
+            Line::Part(_) => None,
+        })
+        .collect();
+    let mut links = DocLinks {
+        doc_url: &meta.url,
+        anchors: &anchors,
+        urls: Vec::new(),
+        numbers: HashMap::new(),
+    };
+    let mut chapters: Vec<ChapterCtx> = Vec::new();
+    let mut page_css = String::new();
+    let mut part = None;
+    // A section's document is one chapter; only the whole site's document has chapters with
+    // running headers of their own.
+    let base = lines
+        .iter()
+        .filter_map(|l| match l {
+            Line::Page { depth, .. } => Some(*depth),
+            Line::Part(_) => None,
+        })
+        .min()
+        .unwrap_or(0);
+    for l in lines {
+        match l {
+            Line::Part(t) => part = Some(t.clone()),
+            Line::Page {
+                page,
+                number,
+                depth,
+            } => {
+                let html = articles.get(page).map(String::as_str).unwrap_or("");
+                let html = links.rewrite(html, &anchor(site, *page));
+                if *depth == base {
+                    let n = chapters.len() + 1;
+                    let header = match number {
+                        Some(num) => format!("{num} {}", site.pages[*page].title),
+                        None => site.pages[*page].title.clone(),
+                    };
+                    page_css.push_str(&format!(
+                        ".print-chapter-{n} {{ page: chapter-{n}; }}\n@page chapter-{n} {{ @top-right {{ content: {}; }} }}\n",
+                        css_string(&header)
+                    ));
+                    chapters.push(ChapterCtx {
+                        page_class: Some(format!("print-chapter-{n}")),
+                        part: part.take(),
+                        html,
+                    });
+                } else if let Some(last) = chapters.last_mut() {
+                    last.html.push_str(&html);
+                }
+            }
+        }
+    }
+    page_css.insert_str(
+        0,
+        &format!(
+            "@page {{ @top-left {{ content: {}; }} }}\n",
+            css_string(&v.sctx.title)
+        ),
+    );
+    // Chromium lets a later `@page` rule win over print.css's `@page :first`: the cover's
+    // sheet stays without a header only when it is said again here.
+    page_css.push_str("@page :first { @top-left { content: none; } }\n");
+    let contents = contents_lines(site, lines, base);
+    let root = crate::links::root_of(&meta.url);
+    let urls = links.urls;
+    render_template(
+        v.theme,
+        "print.html",
+        &DocCtx {
+            site: v.sctx,
+            root,
+            url: &meta.url,
+            title: &meta.title,
+            section: meta.section.is_some(),
+            page_css,
+            contents,
+            chapters,
+            urls,
+        },
+        meta.url.clone(),
+    )
+}
+
+/// The contents as lines for the template, nested by depth.
+fn contents_lines(site: &Site, lines: &[Line], base: usize) -> Vec<ContentsLine> {
+    let mut out: Vec<ContentsLine> = Vec::new();
+    let mut depths: Vec<usize> = Vec::new();
+    for l in lines {
+        match l {
+            Line::Part(t) => {
+                close_to(&mut out, &mut depths, 0);
+                out.push(ContentsLine {
+                    kind: "part",
+                    anchor: String::new(),
+                    number: None,
+                    title: t.clone(),
+                    children: false,
+                    close: 0,
+                });
+            }
+            Line::Page {
+                page,
+                number,
+                depth,
+            } => {
+                let depth = depth - base;
+                close_to(&mut out, &mut depths, depth);
+                if let Some(last) = out.last_mut() {
+                    if depths.len() < depth {
+                        last.children = true;
+                        depths.push(depth);
+                    }
+                }
+                out.push(ContentsLine {
+                    kind: "chapter",
+                    anchor: anchor(site, *page),
+                    number: number.clone(),
+                    title: site.pages[*page].title.clone(),
+                    children: false,
+                    close: 0,
+                });
+            }
+        }
+    }
+    close_to(&mut out, &mut depths, 0);
+    out
+}
+
+/// Closes the nested lists deeper than `depth` after the last line.
+fn close_to(out: &mut [ContentsLine], depths: &mut Vec<usize>, depth: usize) {
+    while depths.last().is_some_and(|&d| d > depth) {
+        depths.pop();
+        if let Some(last) = out.last_mut() {
+            last.close += 1;
+        }
+    }
+}
+
+/// A CSS string literal holding `text`: quotes and backslashes escaped, line breaks and `<`
+/// (which could end the `<style>` element) written as escapes.
+pub fn css_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '<' => out.push_str("\\3c "),
+            '>' => out.push_str("\\3e "),
+            c if c.is_control() => out.push_str(&format!("\\{:x} ", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// How the links of the pages in one document are rewritten, and the web addresses found.
+struct DocLinks<'a> {
+    /// Where the document is written, from the site root.
+    doc_url: &'a str,
+    /// Page URL → anchor, for the pages in the document.
+    anchors: &'a HashMap<&'a str, String>,
+    urls: Vec<String>,
+    numbers: HashMap<String, usize>,
+}
+
+impl DocLinks<'_> {
+    /// Rewrites the article `html` (HTML accord generated, with links relative to the site root,
+    /// attribute values double-quoted and escaped) of the page whose anchor is `own`:
+    /// - `id`s (and the `href="#…"` and `aria-describedby` that name them) get the page's anchor
+    ///   as a prefix, since every page has its own "sources" or "scope" heading;
+    /// - a link to a page in the document becomes a link to its anchor; any other relative link
+    ///   or image is made relative to the document;
+    /// - a link to a web address is followed by the address's number in the list at the end.
+    fn rewrite(&mut self, html: &str, own: &str) -> String {
+        const TOKENS: [&str; 5] = [
+            " id=\"",
+            " href=\"",
+            " src=\"",
+            " aria-describedby=\"",
+            "</a>",
+        ];
+        let mut out = String::with_capacity(html.len() + html.len() / 8);
+        let mut rest = html;
+        let mut pending: Option<usize> = None;
+        loop {
+            let next = TOKENS
+                .iter()
+                .filter_map(|t| rest.find(t).map(|i| (i, *t)))
+                .min_by_key(|(i, _)| *i);
+            let Some((i, token)) = next else {
+                out.push_str(rest);
+                return out;
+            };
+            out.push_str(&rest[..i + token.len()]);
+            rest = &rest[i + token.len()..];
+            if token == "</a>" {
+                if let Some(n) = pending.take() {
+                    out.push_str(&format!(
+                        "<a class=\"url-ref\" href=\"#url-{n}\"><span class=\"visually-hidden\">web address </span>[{n}]</a>"
+                    ));
+                }
+                continue;
+            }
+            let end = rest.find('"').unwrap_or(rest.len());
+            let value = &rest[..end];
+            match token {
+                " id=\"" if value == own => out.push_str(value),
+                " id=\"" => out.push_str(&format!("{own}--{value}")),
+                " aria-describedby=\"" => {
+                    let ids: Vec<String> = value
+                        .split_whitespace()
+                        .map(|id| format!("{own}--{id}"))
+                        .collect();
+                    out.push_str(&ids.join(" "));
+                }
+                " href=\"" => {
+                    let (href, web) = self.href(value, own);
+                    out.push_str(&href);
+                    if web.is_some() {
+                        pending = web;
+                    }
+                }
+                _ => out.push_str(&self.relative(value)),
+            }
+            rest = &rest[end..];
+        }
+    }
+
+    /// The rewritten `href`, and the number of its web address if it is one.
+    fn href(&mut self, value: &str, own: &str) -> (String, Option<usize>) {
+        if let Some(frag) = value.strip_prefix('#') {
+            return (format!("#{own}--{frag}"), None);
+        }
+        let lower = value.to_ascii_lowercase();
+        if lower.starts_with("http://") || lower.starts_with("https://") {
+            // Attribute values are escaped (`&amp;`); the list shows them as the link has them.
+            let n = match self.numbers.get(value) {
+                Some(&n) => n,
+                None => {
+                    self.urls.push(value.to_string());
+                    self.numbers.insert(value.to_string(), self.urls.len());
+                    self.urls.len()
+                }
+            };
+            return (value.to_string(), Some(n));
+        }
+        let (path, frag) = value
+            .split_once('#')
+            .map_or((value, None), |(p, f)| (p, Some(f)));
+        match self.anchors.get(path) {
+            Some(a) => match frag {
+                Some(f) if !f.is_empty() => (format!("#{a}--{f}"), None),
+                _ => (format!("#{a}"), None),
+            },
+            None => (self.relative(value), None),
+        }
+    }
+
+    /// A site-root-relative reference made relative to the document.
+    fn relative(&self, value: &str) -> String {
+        let lower = value.to_ascii_lowercase();
+        if value.is_empty()
+            || value.starts_with('/')
+            || value.starts_with('#')
+            || lower.contains(':')
+        {
+            return value.to_string();
+        }
+        crate::links::relative_href(self.doc_url, value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn links<'a>(doc_url: &'a str, anchors: &'a HashMap<&'a str, String>) -> DocLinks<'a> {
+        DocLinks {
+            doc_url,
+            anchors,
+            urls: Vec::new(),
+            numbers: HashMap::new(),
+        }
+    }
+
+    #[test]
+    fn links_within_the_document_become_anchors_and_web_addresses_are_numbered_once() {
+        let anchors: HashMap<&str, String> =
+            [("principles/a.html", "page-principles-a".to_string())].into();
+        let mut l = links("principles/print.html", &anchors);
+        let html = r##"<h2 id="scope"><a href="#scope">#</a>Scope</h2><p><a href="principles/a.html#x">A</a>, <a href="practices/b.html">B</a>, <a href="https://x.org/?a=1&amp;b=2">X</a> and <a href="https://x.org/?a=1&amp;b=2">again</a> <img src="assets/i.png"> <span aria-describedby="t1 t2"></span></p>"##;
+        assert_eq!(
+            l.rewrite(html, "page-principles-c"),
+            r##"<h2 id="page-principles-c--scope"><a href="#page-principles-c--scope">#</a>Scope</h2><p><a href="#page-principles-a--x">A</a>, <a href="../practices/b.html">B</a>, <a href="https://x.org/?a=1&amp;b=2">X</a><a class="url-ref" href="#url-1"><span class="visually-hidden">web address </span>[1]</a> and <a href="https://x.org/?a=1&amp;b=2">again</a><a class="url-ref" href="#url-1"><span class="visually-hidden">web address </span>[1]</a> <img src="../assets/i.png"> <span aria-describedby="page-principles-c--t1 page-principles-c--t2"></span></p>"##
+        );
+        assert_eq!(l.urls, ["https://x.org/?a=1&amp;b=2"]);
+        // The page's own anchor stays as it is.
+        assert_eq!(
+            l.rewrite(r#"<article id="page-principles-c">"#, "page-principles-c"),
+            r#"<article id="page-principles-c">"#
+        );
+    }
+
+    #[test]
+    fn css_strings_cannot_end_the_string_or_the_style_element() {
+        assert_eq!(
+            css_string("A \"b\" \\ </style>\n"),
+            r#""A \"b\" \\ \3c /style\3e \a ""#
+        );
+    }
+}
