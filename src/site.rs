@@ -219,6 +219,8 @@ pub fn resolve(config: Config, loaded: crate::content::Loaded) -> Resolved {
     let related = graph.related(&mut diags);
     let cited_by = graph.citations(&mut diags);
     graph.element_anchors(&mut diags);
+    let has_matrix = pages.iter().any(|p| p.kind == Kind::Agreement);
+    diags.extend(crate::elements::check(&pages, has_matrix));
     diags.extend(pages.iter().flat_map(crate::content::math_warnings));
     crate::error::sort_diagnostics(&mut diags);
 
