@@ -20,6 +20,8 @@ use crate::html::{escape_attr, escape_html};
 use crate::math;
 use crate::sanitize::Sanitizer;
 
+mod tables;
+
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Heading {
     pub level: u8,
@@ -762,6 +764,7 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
 
     let sections = sections(root, input.headings);
     render_formulas(root);
+    tables::wrap_data_tables(&arena, root, input.headings);
     let adapter = HeadingIds {
         ids: Mutex::new(input.headings.iter().map(|h| h.id.clone()).collect()),
     };
@@ -837,9 +840,19 @@ fn sanitize_raw_html<'a>(root: &'a AstNode<'a>, sanitizer: &Sanitizer) {
     }
 }
 
-// accord's HTML for the nodes it renders differently from comrak: alerts as callouts.
-// Everything else is comrak's (formulas are raw MathML by then).
+// accord's HTML for the nodes it renders differently from comrak: alerts as callouts, key–value
+// tables as definition lists (see `tables`). Everything else is comrak's (formulas are raw
+// MathML by then).
 comrak::create_formatter!(Formatter, {
+    NodeValue::Table(_) => |context, node, entering| {
+        return tables::format(context, node, entering);
+    },
+    NodeValue::TableRow(_) => |context, node, entering| {
+        return tables::format(context, node, entering);
+    },
+    NodeValue::TableCell => |context, node, entering| {
+        return tables::format(context, node, entering);
+    },
     NodeValue::Alert(ref alert) => |context, entering| {
         if entering {
             let title = alert

@@ -568,6 +568,16 @@ pub const KEYS: &[Key] = &[
         ..KEY
     },
     Key {
+        name: "principle_for",
+        ty: Type::Element,
+        kinds: &[Principle],
+        list: true,
+        export: false,
+        new: New::Comment,
+        doc: "The MoU elements this is *the* principle for: their column headings in the comparison matrix link here. Each must be among its `elements`; on a site with agreements, every element that some principle underpins needs exactly one principle naming it here.",
+        ..KEY
+    },
+    Key {
         name: "elements",
         ty: Type::ElementMap,
         kinds: &[Agreement],

@@ -276,6 +276,11 @@ pub fn resolve(config: Config, loaded: crate::content::Loaded) -> Resolved {
     let related = graph.related(&mut diags);
     let cited_by = graph.citations(&mut diags);
     graph.element_anchors(&mut diags);
+    // A principle that failed to load may be the one that names an element: which elements
+    // lack a principle is only known once every page has loaded.
+    let all_loaded = failed.is_empty();
+    let has_matrix = pages.iter().any(|p| p.kind == Kind::Agreement);
+    diags.extend(crate::elements::check(&pages, has_matrix && all_loaded));
     diags.extend(pages.iter().flat_map(crate::content::math_warnings));
     crate::error::sort_diagnostics(&mut diags);
 

@@ -8,7 +8,7 @@ use crate::content::Kind;
 use crate::date::{self, Date};
 use crate::error::Result;
 use crate::fragments::Fragments;
-use crate::model::{self, ELEMENTS};
+use crate::model;
 use crate::output::OutFile;
 use crate::render::{link_item, render_template, LinkItem, SiteCtx};
 use crate::site::Site;
@@ -441,95 +441,6 @@ fn robots(v: &ViewInput) -> Result<Vec<OutFile>> {
     }])
 }
 
-#[derive(Serialize)]
-pub struct MatrixColumn {
-    pub key: &'static str,
-    pub label: &'static str,
-    /// The guiding principle behind the element, if one names it.
-    pub principle: Option<LinkItem>,
-}
-
-#[derive(Serialize)]
-pub struct MatrixCell {
-    pub element: &'static str,
-    pub label: &'static str,
-    /// Site-root-relative link to the section of the agreement covering the element.
-    pub href: Option<String>,
-}
-
-#[derive(Serialize)]
-pub struct MatrixRow {
-    pub agreement: LinkItem,
-    pub cells: Vec<MatrixCell>,
-    pub count: usize,
-    /// Whether the sources describe any of the agreement's clauses. A row without any says so
-    /// in words: a row of empty cells would read as "covers nothing".
-    pub described: bool,
-}
-
-#[derive(Serialize)]
-struct MatrixCtx<'a> {
-    site: &'a SiteCtx,
-    root: &'static str,
-    url: &'static str,
-    title: &'static str,
-    summary: Option<&'static str>,
-    columns: Vec<MatrixColumn>,
-    rows: Vec<MatrixRow>,
-}
-
-/// The comparison matrix: agreements as rows, MoU elements as columns.
-pub fn matrix_rows(site: &Site) -> (Vec<MatrixColumn>, Vec<MatrixRow>) {
-    let order = reading_order(site);
-    let columns = ELEMENTS
-        .iter()
-        .map(|(key, label)| MatrixColumn {
-            key,
-            label,
-            principle: order
-                .iter()
-                .copied()
-                .find(|&i| {
-                    let p = &site.pages[i];
-                    p.kind == Kind::Principle && p.meta.element_names().iter().any(|e| e == key)
-                })
-                .map(|i| link_item(site, i)),
-        })
-        .collect();
-    let mut agreements: Vec<usize> = (0..site.pages.len())
-        .filter(|&i| site.pages[i].kind == Kind::Agreement)
-        .collect();
-    agreements.sort_by(|&a, &b| {
-        let (pa, pb) = (&site.pages[a], &site.pages[b]);
-        pa.key_date()
-            .cmp(&pb.key_date())
-            .then_with(|| pa.title.cmp(&pb.title))
-    });
-    let rows = agreements
-        .into_iter()
-        .map(|i| {
-            let p = &site.pages[i];
-            let map = p.meta.element_map().cloned().unwrap_or_default();
-            let cells: Vec<MatrixCell> = ELEMENTS
-                .iter()
-                .map(|(key, label)| MatrixCell {
-                    element: key,
-                    label,
-                    href: map.get(*key).map(|anchor| format!("{}#{anchor}", p.url)),
-                })
-                .collect();
-            let count = cells.iter().filter(|c| c.href.is_some()).count();
-            MatrixRow {
-                agreement: link_item(site, i),
-                count,
-                described: count > 0,
-                cells,
-            }
-        })
-        .collect();
-    (columns, rows)
-}
-
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub struct TimelineItem {
     pub title: String,
@@ -773,26 +684,7 @@ fn export_files(v: &ViewInput) -> Result<Vec<OutFile>> {
 }
 
 fn matrix(v: &ViewInput) -> Result<Vec<OutFile>> {
-    if !v.site.has_matrix() {
-        return Ok(Vec::new());
-    }
-    let (columns, rows) = matrix_rows(v.site);
-    Ok(vec![render_template(
-        v.theme,
-        "matrix.html",
-        &MatrixCtx {
-            site: v.sctx,
-            root: "",
-            url: "matrix.html",
-            title: "MoU comparison",
-            summary: Some(
-                "Which elements each agreement covers, with a link to the section that describes it.",
-            ),
-            columns,
-            rows,
-        },
-        "matrix.html".into(),
-    )?])
+    crate::matrix::page(v.site, v.theme, v.sctx)
 }
 
 /// One article in the Articles view, with the pages that cite it grouped by kind.

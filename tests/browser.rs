@@ -585,3 +585,38 @@ fn the_site_saved_for_offline_reading_reloads_and_searches_offline() {
         "saving for offline reading failed in the browser:\n{out}"
     );
 }
+
+/// Tables and the MoU comparison matrix at 320, 390, 768, 1024, 1280 and 1920 px: no word
+/// broken inside a table cell on any page of the bundled knowledge base or of the fixture
+/// `tests/fixtures/tables`, tables that scroll inside named regions, every matrix column in
+/// view on a desktop, targets of 24×24 px, the filters, one card per agreement on a phone and
+/// a matrix printed on landscape A4.
+#[test]
+fn tables_and_the_matrix_read_well_at_every_width() {
+    if !can_run("tables and the matrix read well at every width") {
+        return;
+    }
+    let _one = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let site = tmp.path().join("site");
+    build_site(root(), &site);
+    let fixture = tmp.path().join("fixture");
+    build_site(&root().join("tests/fixtures/tables"), &fixture);
+    let mut cmd = Command::new("node");
+    cmd.current_dir(root())
+        .arg("tests/browser/tables.mjs")
+        .args(["--http", &serve_folder(&site), "--dir"])
+        .arg(&site)
+        .args(["--fixture", &serve_folder(&fixture), "--fixture-dir"])
+        .arg(&fixture)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let (status, out) = run_with_limit(cmd, NODE_LIMIT);
+    report(&out);
+    assert_eq!(
+        status,
+        Some(0),
+        "tables or the matrix failed in the browser:\n{out}"
+    );
+}

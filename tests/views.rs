@@ -17,7 +17,7 @@ fn views_site() -> Fixture {
         ("content/_index.md", "---\ntitle: Home\n---\n\nHome.\n"),
         (
             "content/principles/roles.md",
-            "---\nkind: principle\ntitle: Clear roles\nelements: [roles]\ntags: [roles]\nsources:\n  - {title: S, publisher: P}\n---\n\nText.\n",
+            "---\nkind: principle\ntitle: Clear roles\nelements: [roles]\nprinciple_for: [roles]\ntags: [roles]\nsources:\n  - {title: S, publisher: P}\n---\n\nText.\n",
         ),
         (
             "content/agreements/alpha.md",
@@ -43,7 +43,7 @@ fn matrix_cells_link_to_the_sections_that_cover_each_element() {
     assert!(out.status.success(), "{}", stderr(&out));
     let m = f.read("matrix.html");
     let tbody = &m[m.find("<tbody>").unwrap()..m.find("</tbody>").unwrap()];
-    let rows: Vec<&str> = tbody.split("<tr>").skip(1).collect();
+    let rows: Vec<&str> = tbody.split("<tr ").skip(1).collect();
     assert_eq!(rows.len(), 3);
     // Rows in order of signature; each covered cell links to its section, the rest are empty.
     let cells = |row: &str| -> Vec<String> {
@@ -106,7 +106,7 @@ fn matrix_cells_link_to_the_sections_that_cover_each_element() {
     assert_eq!(rows[2].matches("<td").count(), 1);
     // The column for an element links to the principle behind it.
     assert!(
-        m.contains("id=\"col-roles\"><a href=\"principles/roles.html\""),
+        m.contains("id=\"col-roles\" data-element=\"roles\"><span class=\"col-head\"><a href=\"principles/roles.html\""),
         "{m}"
     );
     assert_links_resolve(&f.site());
@@ -283,7 +283,7 @@ fn articles_are_entries_that_citing_pages_link_to_and_the_articles_view_lists() 
     let f = views_site();
     f.write(
         "content/principles/roles.md",
-        "---\nkind: principle\ntitle: Clear roles\nelements: [roles]\ntags: [roles]\ncites: [{instrument: instruments/conv.md, articles: [\"10(2)\", \"35\"]}]\nsources:\n  - {title: S, publisher: P}\n---\n\nText.\n",
+        "---\nkind: principle\ntitle: Clear roles\nelements: [roles]\nprinciple_for: [roles]\ntags: [roles]\ncites: [{instrument: instruments/conv.md, articles: [\"10(2)\", \"35\"]}]\nsources:\n  - {title: S, publisher: P}\n---\n\nText.\n",
     );
     let out = f.build();
     assert!(out.status.success(), "{}", stderr(&out));
