@@ -161,6 +161,8 @@ struct PageCtx<'a> {
     title: &'static str,
     summary: Option<&'static str>,
     bundle: Option<&'a BundleLink>,
+    /// Written once for every language: no alternates, no language switcher.
+    single: bool,
 }
 
 /// The "Reading offline" page, linking the published zip if there is one.
@@ -177,6 +179,7 @@ pub fn page(theme: &Theme, sctx: &SiteCtx, bundle: Option<&BundleLink>) -> Resul
                 "How to keep this knowledge base on a phone, tablet or computer and read it without a connection.",
             ),
             bundle,
+            single: true,
         },
         PAGE.into(),
     )

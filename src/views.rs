@@ -118,7 +118,15 @@ pub const VIEWS: &[(&str, View)] = &[
 
 /// Views written once, at the site root, whatever the languages: hosts look for them there, and
 /// the sitemap lists every language's pages.
-const ONCE_PER_SITE: &[&str] = &["404", "sitemap", "export", "robots", "redirects", "offline", "web manifest"];
+const ONCE_PER_SITE: &[&str] = &[
+    "404",
+    "sitemap",
+    "export",
+    "robots",
+    "redirects",
+    "offline",
+    "web manifest",
+];
 
 fn offline_page(v: &ViewInput) -> Result<Vec<OutFile>> {
     crate::offline::page_view(v.theme, v.sctx)
@@ -375,12 +383,30 @@ fn sitemap(v: &ViewInput) -> Result<Vec<OutFile>> {
     if v.sctx.base_url.is_empty() {
         return Ok(Vec::new());
     }
-    let site = v.site;
+    // One sitemap for every language: each further language's pages under its folder.
+    let mut entries = sitemap_entries(v.site, "");
+    for other in &v.site.translations {
+        entries.extend(sitemap_entries(other, &other.prefix()));
+    }
+    Ok(vec![render_template(
+        v.theme,
+        "sitemap.xml",
+        &FeedCtx {
+            site: v.sctx,
+            feed_updated: String::new(),
+            entries,
+        },
+        "sitemap.xml".into(),
+    )?])
+}
+
+/// A language's pages and generated views, from the site root.
+fn sitemap_entries(site: &Site, prefix: &str) -> Vec<FeedEntry> {
     let mut entries: Vec<FeedEntry> = reading_order(site)
         .iter()
         .map(|&i| FeedEntry {
             title: String::new(),
-            url: site.pages[i].url.clone(),
+            url: format!("{prefix}{}", site.pages[i].url),
             updated: site.pages[i]
                 .meta
                 .date("updated")
@@ -398,21 +424,12 @@ fn sitemap(v: &ViewInput) -> Result<Vec<OutFile>> {
     {
         entries.push(FeedEntry {
             title: String::new(),
-            url: extra.into(),
+            url: format!("{prefix}{extra}"),
             updated: String::new(),
             summary: None,
         });
     }
-    Ok(vec![render_template(
-        v.theme,
-        "sitemap.xml",
-        &FeedCtx {
-            site: v.sctx,
-            feed_updated: String::new(),
-            entries,
-        },
-        "sitemap.xml".into(),
-    )?])
+    entries
 }
 
 /// What `accord check` says of a site without `base-url`: what the build leaves out, and why.

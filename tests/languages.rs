@@ -239,3 +239,36 @@ fn a_bad_languages_table_is_reported_where_it_is() {
     );
     assert!(err.contains("book.toml:9:1: error: unknown key `titel`\n  hint: did you mean `title`? (allowed keys here: title, description)"), "{err}");
 }
+
+#[test]
+fn the_sitemap_feeds_and_print_pages_cover_every_language() {
+    let f = fixture();
+    f.write(
+        "book.toml",
+        &format!("{BOOK}\n[site]\nbase-url = \"https://example.org/kb/\"\n"),
+    );
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let sitemap = f.read("sitemap.xml");
+    for url in [
+        "https://example.org/kb/principles/trust.html",
+        "https://example.org/kb/de/principles/trust.html",
+        "https://example.org/kb/pl/principles/consent.html",
+        "https://example.org/kb/pl/search.html",
+    ] {
+        assert!(
+            sitemap.contains(&format!("<loc>{url}</loc>")),
+            "{url} missing:\n{sitemap}"
+        );
+    }
+    // Each language has its feed and its printable document, in its language.
+    assert!(f
+        .read("de/feed.xml")
+        .contains("<title>Zusammenarbeit</title>"));
+    assert!(f.read("de/print.html").contains("<html lang=\"de\""));
+    assert!(f.read("pl/print.html").contains("Budowanie zaufania"));
+    // The canonical address of a translation is in its language's folder.
+    assert!(f.read("de/principles/trust.html").contains(
+        "<link rel=\"canonical\" href=\"https://example.org/kb/de/principles/trust.html\">"
+    ));
+}
