@@ -620,3 +620,29 @@ fn tables_and_the_matrix_read_well_at_every_width() {
         "tables or the matrix failed in the browser:\n{out}"
     );
 }
+
+/// A site in three languages (`tests/fixtures/languages`), over http and from disk: the language
+/// switcher by keyboard on a phone and without JavaScript, an untranslated page reached from it
+/// with its note, and search reading only the page's language's index until the reader asks
+/// for every language.
+#[test]
+fn the_languages_switch_and_search_over_http_and_from_disk() {
+    if !can_run("the languages switch and search over http and from disk") {
+        return;
+    }
+    let _one = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let site = tmp.path().join("site");
+    build_site(&root().join("tests/fixtures/languages"), &site);
+    let mut cmd = Command::new("node");
+    cmd.current_dir(root())
+        .arg("tests/browser/languages.mjs")
+        .args(["--http", &serve_folder(&site), "--file"])
+        .arg(format!("file://{}", site.join("index.html").display()))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let (status, out) = run_with_limit(cmd, NODE_LIMIT);
+    report(&out);
+    assert_eq!(status, Some(0), "the language tests failed in the browser:\n{out}");
+}
