@@ -3,7 +3,9 @@
 //! Several principles underpin an element (`elements`), but the element's column in the
 //! comparison matrix links to one of them: the one that names the element in `principle_for`.
 //! The choice is the editor's, written down once, rather than whichever principle comes first
-//! in reading order (which once sent "Data protection" to *Informed consent*).
+//! in reading order, which may be one that only touches on the element ("Data protection" is
+//! underpinned by *Informed consent* too, but its principle is *Confidentiality and data
+//! protection*).
 
 use std::collections::BTreeMap;
 
