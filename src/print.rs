@@ -562,20 +562,22 @@ impl DocLinks<'_> {
             " aria-describedby=\"",
             "</a>",
         ];
+        // One pass over the page: searching for each token separately from every position
+        // would scan the rest of the page again for each attribute.
+        let Ok(finder) = aho_corasick::AhoCorasick::new(TOKENS) else {
+            return html.to_string();
+        };
         let mut out = String::with_capacity(html.len() + html.len() / 8);
-        let mut rest = html;
+        let mut done = 0;
         let mut pending: Option<usize> = None;
-        loop {
-            let next = TOKENS
-                .iter()
-                .filter_map(|t| rest.find(t).map(|i| (i, *t)))
-                .min_by_key(|(i, _)| *i);
-            let Some((i, token)) = next else {
-                out.push_str(rest);
-                return out;
-            };
-            out.push_str(&rest[..i + token.len()]);
-            rest = &rest[i + token.len()..];
+        for m in finder.find_iter(html) {
+            // A token inside an attribute value already rewritten is text, not markup.
+            if m.start() < done {
+                continue;
+            }
+            let token = TOKENS[m.pattern().as_usize()];
+            out.push_str(&html[done..m.end()]);
+            done = m.end();
             if token == "</a>" {
                 if let Some(n) = pending.take() {
                     out.push_str(&format!(
@@ -584,8 +586,8 @@ impl DocLinks<'_> {
                 }
                 continue;
             }
-            let end = rest.find('"').unwrap_or(rest.len());
-            let value = &rest[..end];
+            let end = html[done..].find('"').map_or(html.len(), |e| done + e);
+            let value = &html[done..end];
             match token {
                 " id=\"" if value == own => out.push_str(value),
                 " id=\"" => out.push_str(&format!("{own}--{value}")),
@@ -605,8 +607,10 @@ impl DocLinks<'_> {
                 }
                 _ => out.push_str(&self.relative(value)),
             }
-            rest = &rest[end..];
+            done = end;
         }
+        out.push_str(&html[done..]);
+        out
     }
 
     /// The rewritten `href`, and the number of its web address if it is one.
