@@ -644,5 +644,9 @@ fn the_languages_switch_and_search_over_http_and_from_disk() {
         .stderr(Stdio::piped());
     let (status, out) = run_with_limit(cmd, NODE_LIMIT);
     report(&out);
-    assert_eq!(status, Some(0), "the language tests failed in the browser:\n{out}");
+    assert_eq!(
+        status,
+        Some(0),
+        "the language tests failed in the browser:\n{out}"
+    );
 }

@@ -301,6 +301,7 @@ fn synonyms() -> Synonyms {
             value: "United Kingdom".into(),
             names: vec!["GB".into(), "UK".into(), "British".into()],
         }],
+        language: String::new(),
     }
 }
 

@@ -770,3 +770,44 @@ fn a_symlinked_folder_and_the_output_folder_cause_no_rebuilds() {
     );
     assert_eq!(events.next(), "reload");
 }
+
+/// The preview serves every language: the book's own rebuilt on each save, the others built on
+/// their first request after it, and a translation's edit shows there too.
+#[test]
+fn the_preview_serves_every_language_and_their_edits() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/languages");
+    for entry in walk(&fixture) {
+        let rel = entry.strip_prefix(&fixture).expect("inside the fixture");
+        let to = dir.path().join(rel);
+        std::fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
+        std::fs::copy(&entry, &to).expect("copy the fixture");
+    }
+    let server = Server::start(dir.path());
+    let de = server.get("/de/principles/trust.html");
+    assert_eq!(de.status, 200);
+    assert!(
+        de.body.contains("<h1>Vertrauen aufbauen</h1>"),
+        "{}",
+        de.body
+    );
+    assert_eq!(server.get("/pl/search/index.bin").status, 200);
+    assert_eq!(server.get("/de/nothing.html").status, 404);
+    assert_eq!(server.get("/de").status, 308);
+
+    let events = server.events();
+    let text = std::fs::read_to_string(dir.path().join("content/principles/trust.de.md"))
+        .expect("read the translation");
+    save(
+        dir.path(),
+        "content/principles/trust.de.md",
+        &text.replace("Vertrauen aufbauen", "Vertrauen schaffen"),
+    );
+    assert_eq!(events.next(), "reload");
+    let after = server.get("/de/principles/trust.html");
+    assert!(
+        after.body.contains("<h1>Vertrauen schaffen</h1>"),
+        "{}",
+        after.body
+    );
+}

@@ -256,6 +256,19 @@ fn lookup(site: &Snapshot, path: &str) -> Found {
     if let Some(b) = site.pages.get(path).or_else(|| site.statics.get(path)) {
         return Found::File(b.clone());
     }
+    if site.in_translation(path) {
+        return match site.translations() {
+            Ok(files) => match files
+                .get(path)
+                .or_else(|| files.get(&format!("{path}/index.html")))
+            {
+                Some(b) if files.contains_key(path) => Found::File(b.clone()),
+                Some(_) => Found::Directory,
+                None => Found::Missing(site.views().ok().and_then(|v| v.get("404.html").cloned())),
+            },
+            Err(e) => Found::Failed(e.to_string()),
+        };
+    }
     if site.assets.contains(path) {
         return match std::fs::read(site.content_dir.join(path)) {
             Ok(b) => Found::File(Bytes::from(b)),

@@ -84,6 +84,12 @@ pub struct Snapshot {
     pub assets: HashSet<String>,
     views: Lazy,
     index: Lazy,
+    /// The project folder, for the further languages' sites.
+    root: PathBuf,
+    /// The further languages' sites (`de/…`), built in full on their first request after each
+    /// rebuild: an edit shows at once in the book's own language, which is what editors
+    /// preview most.
+    translations: Lazy,
 }
 
 /// Output paths of the search index stage, so a request for them does not render the views.
@@ -121,6 +127,42 @@ impl Snapshot {
 
     pub fn has_page(&self, path: &str) -> bool {
         self.pages.contains_key(path)
+    }
+
+    /// Whether `path` lies in a further language's folder (`de/…`).
+    pub fn in_translation(&self, path: &str) -> bool {
+        self.site.languages.iter().skip(1).any(|code| {
+            path.strip_prefix(code.as_str())
+                .is_some_and(|r| r.is_empty() || r.starts_with('/'))
+        })
+    }
+
+    /// Every file of the further languages' sites.
+    pub fn translations(&self) -> std::result::Result<&HashMap<String, Bytes>, &str> {
+        self.translations
+            .get_or_init(|| {
+                let mut timer = Timer::default();
+                let resolved =
+                    pipeline::front(&self.root, &mut timer).map_err(|e| e.to_string())?;
+                let (site, _) =
+                    pipeline::site_without_errors(resolved).map_err(|e| e.to_string())?;
+                let mut files = Vec::new();
+                for other in &site.translations {
+                    files.extend(
+                        pipeline::render_translation(
+                            &self.root,
+                            other,
+                            &self.theme,
+                            &mut timer,
+                            None,
+                        )
+                        .map_err(|e| e.to_string())?,
+                    );
+                }
+                Ok(to_map(files))
+            })
+            .as_ref()
+            .map_err(String::as_str)
     }
 }
 
@@ -330,6 +372,8 @@ impl Builder {
             statics,
             views: OnceLock::new(),
             index: OnceLock::new(),
+            root: self.root.clone(),
+            translations: OnceLock::new(),
         };
         if plan.theme_changed {
             // A template that fails only at render time must show up now, not on first visit.
