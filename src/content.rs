@@ -40,7 +40,7 @@ pub struct Page {
     /// Where each front-matter key and value is in the file, for errors found in later stages.
     pub spans: Spans,
     pub analysis: Analysis,
-    /// The language of a translation laid over its original (see [`crate::translation`]);
+    /// The language of a translation laid over its original (see the translation module);
     /// `None` for text in the book's own language.
     pub language: Option<String>,
     /// A translation whose original changed since it was translated (its `translated_from`
@@ -120,6 +120,26 @@ impl Page {
     }
 }
 
+/// One translation, read as a page of its original's kind.
+#[derive(Debug, Clone)]
+pub struct Translation {
+    pub language: String,
+    /// The original's path relative to the content directory.
+    pub original: String,
+    /// The translation's own title, texts and body; its `rel` is its own file name.
+    pub page: Page,
+}
+
+/// `principles/trust.md` and `de` for `principles/trust.de.md`, when `de` is one of `languages`.
+pub fn original_of(rel: &str, languages: &[String]) -> Option<(String, String)> {
+    let stem = rel.strip_suffix(".md")?;
+    let (base, code) = stem.rsplit_once('.')?;
+    if base.is_empty() || base.ends_with('/') || !languages.iter().any(|l| l == code) {
+        return None;
+    }
+    Some((format!("{base}.md"), code.to_string()))
+}
+
 /// A file read: a page, a draft (`None`), or its problems.
 pub type Parsed = std::result::Result<Option<Page>, Vec<Diagnostic>>;
 
@@ -137,7 +157,7 @@ pub struct Loaded {
     /// Errors and warnings, from every file.
     pub diagnostics: Vec<Diagnostic>,
     /// Translations into the further languages of book.toml (`page.de.md`).
-    pub translations: Vec<crate::translation::Translation>,
+    pub translations: Vec<Translation>,
 }
 
 /// Sorts parsed files into pages and failures. A Markdown file that another page includes is a
@@ -283,7 +303,7 @@ pub fn load(
     diags.extend(summary_diags);
     let (translated, files): (Vec<_>, Vec<_>) = markdown
         .into_iter()
-        .partition(|(rel, _)| crate::translation::original_of(rel, languages).is_some());
+        .partition(|(rel, _)| original_of(rel, languages).is_some());
     let files: Vec<PathBuf> = files.into_iter().map(|(_, p)| p).collect();
 
     let results: Vec<(String, Parsed, Vec<PathBuf>)> = files
@@ -363,13 +383,13 @@ fn read_translations(
     failed: &[String],
     languages: &[String],
     diags: &mut Vec<Diagnostic>,
-) -> Vec<crate::translation::Translation> {
+) -> Vec<Translation> {
     let kinds: std::collections::HashMap<&str, Kind> =
         pages.iter().map(|p| (p.rel.as_str(), p.kind)).collect();
     let read: Vec<_> = files
         .par_iter()
         .map(|(rel, path)| {
-            let (original, language) = crate::translation::original_of(rel, languages)
+            let (original, language) = original_of(rel, languages)
                 .unwrap_or_else(|| (rel.clone(), String::new()));
             let Some(&kind) = kinds.get(original.as_str()) else {
                 let missing = !failed.contains(&original);
@@ -392,7 +412,7 @@ fn read_translations(
     let mut out = Vec::new();
     for r in read {
         match r {
-            Ok((original, language, Ok(Some(page)))) => out.push(crate::translation::Translation {
+            Ok((original, language, Ok(Some(page)))) => out.push(Translation {
                 language,
                 original,
                 page,

@@ -57,6 +57,7 @@ pub mod site;
 pub mod slug;
 pub mod theme;
 pub mod toc;
+pub mod translated;
 pub mod translation;
 pub mod views;
 

@@ -393,7 +393,7 @@ fn run(cli: Cli) -> accord::Result<()> {
             Ok(())
         }
         Command::Translated { paths, root } => {
-            for line in accord::translation::mark_files(&root, &paths)? {
+            for line in accord::translated::mark_files(&root, &paths)? {
                 ui.status(&line);
             }
             Ok(())

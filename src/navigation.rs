@@ -108,3 +108,54 @@ pub fn neighbours(site: &Site, page: usize) -> (Option<Neighbour>, Option<Neighb
     };
     (prev.map(item), next.map(item))
 }
+
+/// A section with its own printable document: a top-level chapter that is a folder's page and
+/// has pages below it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    /// The folder (`principles`), which names the section on the command line.
+    pub folder: String,
+    /// The section's page.
+    pub page: usize,
+    /// Where its printable document is written (`principles/print.html`).
+    pub url: String,
+}
+
+/// The sections that get a printable document of their own, in reading order.
+pub fn sections(site: &Site) -> Vec<Section> {
+    site.toc
+        .entries
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Chapter(c) if !c.children.is_empty() => c.page,
+            _ => None,
+        })
+        .filter(|&p| {
+            let page = &site.pages[p];
+            page.is_index && !page.dir().is_empty()
+        })
+        .map(|p| {
+            let folder = site.pages[p].dir().to_string();
+            Section {
+                url: format!("{folder}/print.html"),
+                folder,
+                page: p,
+            }
+        })
+        .collect()
+}
+
+/// The printable document of the section page `page` belongs to, if it has one: what "Print
+/// this section" links to.
+pub fn section_of(site: &Site, page: usize) -> Option<String> {
+    let top = site
+        .toc
+        .ancestors
+        .get(&page)
+        .and_then(|a| a.first().copied())
+        .unwrap_or(page);
+    sections(site)
+        .into_iter()
+        .find(|s| s.page == top)
+        .map(|s| s.url)
+}

@@ -18,11 +18,12 @@ use serde::Serialize;
 use crate::content::Kind;
 use crate::date::Date;
 use crate::error::Result;
+pub use crate::navigation::{section_of, sections, Section};
 use crate::output::OutFile;
+use crate::render::ViewInput;
 use crate::render::{render_template, SiteCtx};
 use crate::site::Site;
 use crate::toc::{Chapter, Entry};
-use crate::views::ViewInput;
 
 /// A page of at least this many words (about one and a half printed A4 sheets) starts on a new
 /// sheet; shorter ones run on after the page before. Starting every page on a new sheet left
@@ -41,18 +42,6 @@ pub enum Line {
         /// 0 for a top-level chapter.
         depth: usize,
     },
-}
-
-/// A section with its own printable document: a top-level chapter that is a folder's page and
-/// has pages below it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Section {
-    /// The folder (`principles`), which names the section on the command line.
-    pub folder: String,
-    /// The section's page.
-    pub page: usize,
-    /// Where its printable document is written (`principles/print.html`).
-    pub url: String,
 }
 
 /// The whole site's outline, in reading order. With SUMMARY.md the chapters keep its numbers;
@@ -122,45 +111,6 @@ fn walk(
             walk(child, child_number, numbered, depth + 1, seen, out);
         }
     }
-}
-
-/// The sections that get a printable document of their own, in reading order.
-pub fn sections(site: &Site) -> Vec<Section> {
-    site.toc
-        .entries
-        .iter()
-        .filter_map(|e| match e {
-            Entry::Chapter(c) if !c.children.is_empty() => c.page,
-            _ => None,
-        })
-        .filter(|&p| {
-            let page = &site.pages[p];
-            page.is_index && !page.dir().is_empty()
-        })
-        .map(|p| {
-            let folder = site.pages[p].dir().to_string();
-            Section {
-                url: format!("{folder}/print.html"),
-                folder,
-                page: p,
-            }
-        })
-        .collect()
-}
-
-/// The printable document of the section page `page` belongs to, if it has one: what "Print
-/// this section" links to.
-pub fn section_of(site: &Site, page: usize) -> Option<String> {
-    let top = site
-        .toc
-        .ancestors
-        .get(&page)
-        .and_then(|a| a.first().copied())
-        .unwrap_or(page);
-    sections(site)
-        .into_iter()
-        .find(|s| s.page == top)
-        .map(|s| s.url)
 }
 
 /// Renders `print.html` and each section's printable document.

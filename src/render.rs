@@ -766,7 +766,7 @@ fn render_page(
         chapters_html,
         prev: prev.map(|(title, url)| NeighbourCtx { title, url }),
         next: next.map(|(title, url)| NeighbourCtx { title, url }),
-        print_section: crate::print::section_of(site, i),
+        print_section: crate::navigation::section_of(site, i),
         children,
         taxonomies: taxonomy_ctx(site, i),
         updated: m.date("updated").map(Date::human),
@@ -878,4 +878,12 @@ fn glossary_letters(site: &Site) -> Vec<GlossaryLetter> {
         .into_iter()
         .map(|(letter, terms)| GlossaryLetter { letter, terms })
         .collect()
+}
+
+/// What every generated view is made from.
+pub struct ViewInput<'a> {
+    pub site: &'a Site,
+    pub frags: &'a Fragments,
+    pub theme: &'a Theme,
+    pub sctx: &'a SiteCtx,
 }

@@ -15,27 +15,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use sha2::{Digest, Sha256};
 
 use crate::content::Page;
+pub use crate::content::{original_of, Translation};
 use crate::frontmatter::Value;
-
-/// One translation, read as a page of its original's kind.
-#[derive(Debug, Clone)]
-pub struct Translation {
-    pub language: String,
-    /// The original's path relative to the content directory.
-    pub original: String,
-    /// The translation's own title, texts and body; its `rel` is its own file name.
-    pub page: Page,
-}
-
-/// `principles/trust.md` and `de` for `principles/trust.de.md`, when `de` is one of `languages`.
-pub fn original_of(rel: &str, languages: &[String]) -> Option<(String, String)> {
-    let stem = rel.strip_suffix(".md")?;
-    let (base, code) = stem.rsplit_once('.')?;
-    if base.is_empty() || base.ends_with('/') || !languages.iter().any(|l| l == code) {
-        return None;
-    }
-    Some((format!("{base}.md"), code.to_string()))
-}
 
 /// The pages of one further language: each original, or its translation laid over it.
 pub fn language_pages(
@@ -224,78 +205,6 @@ pub fn direction(code: &str) -> &'static str {
     } else {
         "ltr"
     }
-}
-
-/// `accord translated PATH…`: records in each translation the fingerprint of its original as it
-/// is now. Every path is checked before any file is written.
-pub fn mark_files(
-    root: &std::path::Path,
-    paths: &[std::path::PathBuf],
-) -> crate::error::Result<Vec<String>> {
-    use crate::error::{Diagnostic, Error};
-    let config = crate::pipeline::config(root)?;
-    let loaded = crate::pipeline::load(root, &config)?;
-    let content_dir = root.join(&config.book.src);
-    let content_abs = std::path::absolute(&content_dir).unwrap_or(content_dir.clone());
-    let languages = config.further_languages();
-    let today = crate::date::Date::today().to_string();
-    let mut plans = Vec::new();
-    let mut errors = Vec::new();
-    for path in paths {
-        let full = if path.is_absolute() {
-            path.clone()
-        } else {
-            std::env::current_dir()
-                .map(|d| d.join(path))
-                .unwrap_or(path.clone())
-        };
-        let rel = crate::content::rel_path(&content_abs, &full)
-            .or_else(|| crate::content::rel_path(&content_dir, path));
-        let found = rel
-            .as_deref()
-            .and_then(|r| original_of(r, &languages).map(|o| (r.to_string(), o)));
-        let Some((rel, (original, _))) = found else {
-            errors.push(Diagnostic::error(path, 0, 0, "not a translation").with_hint(format!(
-                "name a translation in {} after its original plus a language of book.toml ({}): `page.{}.md`",
-                config.book.src.display(),
-                languages.join(", "),
-                languages.first().map_or("de", String::as_str)
-            )));
-            continue;
-        };
-        let Some(page) = loaded.pages.iter().find(|p| p.rel == original) else {
-            errors.push(Diagnostic::error(
-                path,
-                0,
-                0,
-                format!("its original `{original}` is not a page"),
-            ));
-            continue;
-        };
-        let file = content_dir.join(&rel);
-        let text = std::fs::read_to_string(&file).map_err(|e| Error::io(&file, e))?;
-        match mark_translated(&text, &fingerprint(page), &today) {
-            Some(new) => plans.push((file, new, rel, original)),
-            None => errors.push(
-                Diagnostic::error(
-                    path,
-                    1,
-                    1,
-                    "a translation needs YAML front matter between `---` lines",
-                )
-                .with_hint("start the file with `---`, `title: …`, `translated: …`, `---`"),
-            ),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(Error::Content(errors));
-    }
-    let mut lines = Vec::new();
-    for (file, new, rel, original) in plans {
-        std::fs::write(&file, new).map_err(|e| Error::io(&file, e))?;
-        lines.push(format!("{rel}: matches {original} as of {today}"));
-    }
-    Ok(lines)
 }
 
 #[cfg(test)]

@@ -86,13 +86,7 @@ pub fn reading_order(site: &Site) -> Vec<usize> {
     site.toc.order.clone()
 }
 
-/// What every generated view is made from.
-pub struct ViewInput<'a> {
-    pub site: &'a Site,
-    pub frags: &'a Fragments,
-    pub theme: &'a Theme,
-    pub sctx: &'a SiteCtx,
-}
+pub use crate::render::ViewInput;
 
 /// A generated view: the files it writes (none when it has nothing to show).
 type View = fn(&ViewInput) -> Result<Vec<OutFile>>;
