@@ -99,7 +99,7 @@ fn the_switcher_reaches_every_language_and_marks_the_untranslated() {
     let end = start + de[start..].find("</nav>").unwrap() + 6;
     assert_eq!(
         &de[start..end],
-        "<nav class=\"language-switcher\" aria-label=\"Sprache\">\n<details>\n<summary><span class=\"visually-hidden\">Sprache: </span><span lang=\"de\">Deutsch</span></summary>\n<ul>\n<li><a href=\"../../principles/consent.html\" hreflang=\"en\" lang=\"en\">English</a></li>\n<li><a href=\"../../de/principles/consent.html\" hreflang=\"de\" lang=\"de\" aria-current=\"page\">Deutsch</a> <span class=\"language-untranslated\">(noch nicht übersetzt)</span></li>\n<li><a href=\"../../pl/principles/consent.html\" hreflang=\"pl\" lang=\"pl\">Polski</a> <span class=\"language-untranslated\">(jeszcze nieprzetłumaczone)</span></li>\n</ul>\n</details>\n</nav>"
+        "<nav class=\"language-switcher\" aria-label=\"Sprache\">\n<details>\n<summary><span class=\"visually-hidden\">Sprache: </span><span class=\"language-name\" lang=\"de\">Deutsch</span><span class=\"language-code\" aria-hidden=\"true\">DE</span></summary>\n<ul>\n<li><a href=\"../../principles/consent.html\" hreflang=\"en\" lang=\"en\">English</a></li>\n<li><a href=\"../../de/principles/consent.html\" hreflang=\"de\" lang=\"de\" aria-current=\"page\">Deutsch</a> <span class=\"language-untranslated\">(noch nicht übersetzt)</span></li>\n<li><a href=\"../../pl/principles/consent.html\" hreflang=\"pl\" lang=\"pl\">Polski</a> <span class=\"language-untranslated\">(jeszcze nieprzetłumaczone)</span></li>\n</ul>\n</details>\n</nav>"
             .replace("(jeszcze nieprzetłumaczone)", "(noch nicht übersetzt)")
     );
 }
