@@ -1069,6 +1069,7 @@ mod tests {
             "title: 1951\nsummary: 2.50\nupdated: 2010\n",
             2,
             Path::new("a.md"),
+            None,
             &mut diags,
         )
         .unwrap();
