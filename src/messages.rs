@@ -311,8 +311,46 @@ pub struct ScriptMessages {
     pub facets: BTreeMap<&'static str, BTreeMap<String, String>>,
 }
 
-/// The messages the browser scripts use (search.js, matrix.js, offline.js), by key prefix.
-const SCRIPT_PREFIXES: &[&str] = &["search_", "matrix_", "offline_", "available_offline"];
+/// The messages the browser scripts use (search.js, matrix.js, offline.js): each key, or each
+/// plural form of it. Only these go into every page.
+const SCRIPT_KEYS: &[&str] = &[
+    "search_facet_kind",
+    "search_facet_region",
+    "search_facet_country",
+    "search_facet_stakeholder",
+    "search_facet_tag",
+    "search_results_label",
+    "search_loading",
+    "search_no_results",
+    "search_did_you_mean",
+    "search_no_results_short",
+    "search_no_results_hint",
+    "search_pages_found",
+    "search_pages_found_fuzzy",
+    "search_all_results",
+    "search_more_in",
+    "search_unavailable",
+    "search_index_damaged",
+    "search_file_damaged",
+    "search_could_not_load",
+    "search_file_incomplete",
+    "matrix_count",
+    "matrix_showing",
+    "available_offline",
+    "offline_saving",
+    "offline_progress",
+    "offline_failed",
+];
+
+/// Whether `key` is one of [`SCRIPT_KEYS`] or a plural form of one.
+fn is_script_key(key: &str) -> bool {
+    SCRIPT_KEYS.iter().any(|base| {
+        key == *base
+            || key.strip_prefix(base).and_then(|r| r.strip_prefix('_')).is_some_and(|c| {
+                ["zero", "one", "two", "few", "many", "other"].contains(&c)
+            })
+    })
+}
 
 impl ScriptMessages {
     /// `countries`: the ISO codes the site's pages name.
@@ -320,7 +358,7 @@ impl ScriptMessages {
         let messages = msg
             .strings()
             .into_iter()
-            .filter(|(k, _)| SCRIPT_PREFIXES.iter().any(|p| k.starts_with(p)))
+            .filter(|(k, _)| is_script_key(k))
             .collect();
         let mut facets: BTreeMap<&'static str, BTreeMap<String, String>> = BTreeMap::new();
         facets.insert(
