@@ -170,11 +170,7 @@ impl Messages {
     /// A country by ISO code; the English short name where the file has none.
     pub fn country(&self, code: &str) -> String {
         self.get(&format!("country_{}", code.to_lowercase()))
-            .unwrap_or_else(|| {
-                crate::countries::name(code)
-                    .unwrap_or(code)
-                    .to_string()
-            })
+            .unwrap_or_else(|| crate::countries::name(code).unwrap_or(code).to_string())
     }
 
     /// A period: "1 May 2020 – 3 May 2020", "1 May 2020", "until 3 May 2020".
@@ -346,9 +342,10 @@ const SCRIPT_KEYS: &[&str] = &[
 fn is_script_key(key: &str) -> bool {
     SCRIPT_KEYS.iter().any(|base| {
         key == *base
-            || key.strip_prefix(base).and_then(|r| r.strip_prefix('_')).is_some_and(|c| {
-                ["zero", "one", "two", "few", "many", "other"].contains(&c)
-            })
+            || key
+                .strip_prefix(base)
+                .and_then(|r| r.strip_prefix('_'))
+                .is_some_and(|c| ["zero", "one", "two", "few", "many", "other"].contains(&c))
     })
 }
 

@@ -358,9 +358,10 @@ fn facts(site: &Site, p: &Page, msg: &Messages) -> Vec<Fact> {
                     });
                 }
             }
-            (_, Some(Value::Bool(b))) => {
-                out.push(plain(label, msg.text(if *b { "fact_yes" } else { "fact_no" })))
-            }
+            (_, Some(Value::Bool(b))) => out.push(plain(
+                label,
+                msg.text(if *b { "fact_yes" } else { "fact_no" }),
+            )),
             (_, Some(Value::List(l))) if !l.is_empty() => {
                 let sep = if key.name == "parties" { "; " } else { ", " };
                 out.push(plain(label, l.join(sep)));
@@ -373,12 +374,7 @@ fn facts(site: &Site, p: &Page, msg: &Messages) -> Vec<Fact> {
 }
 
 /// Pages that share the most tags, regions, countries and stakeholders with `i`.
-fn suggestions(
-    site: &Site,
-    msg: &Messages,
-    i: usize,
-    exclude: &BTreeSet<usize>,
-) -> Vec<LinkItem> {
+fn suggestions(site: &Site, msg: &Messages, i: usize, exclude: &BTreeSet<usize>) -> Vec<LinkItem> {
     let p = &site.pages[i];
     if p.is_index || p.kind == Kind::Page {
         return Vec::new();
@@ -617,7 +613,9 @@ fn template_for(theme: &Theme, p: &Page) -> String {
 /// key; regions and tags as editors wrote them.
 pub fn term_label(msg: &Messages, tax: &Taxonomy, term: &TaxonomyTerm) -> String {
     match tax.name {
-        "kinds" => Kind::parse(&term.slug).map_or_else(|| term.label.clone(), |k| msg.kind_plural(k)),
+        "kinds" => {
+            Kind::parse(&term.slug).map_or_else(|| term.label.clone(), |k| msg.kind_plural(k))
+        }
         "countries" => msg.country(&term.slug),
         "stakeholders" => msg.stakeholder(&term.slug),
         _ => term.label.clone(),
@@ -876,13 +874,14 @@ fn articles_ctx(site: &Site, msg: &Messages, i: usize) -> Vec<ArticleCtx> {
         .map(|(n, a)| {
             let cited_by = site.cited_by[i].get(n).map_or(0, Vec::len);
             ArticleCtx {
-            number: a.number.clone(),
-            summary: a.summary.clone(),
-            anchor: articles::anchor(&a.number),
-            cited_by,
-            cited_label: msg.plural("cited_by", cited_by, &[]),
-            view_href: format!("articles.html#{}", articles::view_anchor(&p.rel, &a.number)),
-        }})
+                number: a.number.clone(),
+                summary: a.summary.clone(),
+                anchor: articles::anchor(&a.number),
+                cited_by,
+                cited_label: msg.plural("cited_by", cited_by, &[]),
+                view_href: format!("articles.html#{}", articles::view_anchor(&p.rel, &a.number)),
+            }
+        })
         .collect()
 }
 

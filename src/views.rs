@@ -6,9 +6,9 @@ use serde::Serialize;
 
 use crate::content::Kind;
 use crate::date::Date;
-use crate::messages::Messages;
 use crate::error::Result;
 use crate::fragments::Fragments;
+use crate::messages::Messages;
 use crate::model;
 use crate::output::OutFile;
 use crate::render::{link_item, render_template, term_label, LinkItem, SiteCtx};
@@ -121,7 +121,15 @@ pub const VIEWS: &[(&str, View)] = &[
 
 /// Views written once, at the site root, whatever the languages: hosts look for them there, and
 /// the sitemap lists every language's pages.
-const ONCE_PER_SITE: &[&str] = &["404", "sitemap", "export", "robots", "redirects", "offline", "web manifest"];
+const ONCE_PER_SITE: &[&str] = &[
+    "404",
+    "sitemap",
+    "export",
+    "robots",
+    "redirects",
+    "offline",
+    "web manifest",
+];
 
 fn offline_page(v: &ViewInput) -> Result<Vec<OutFile>> {
     crate::offline::page_view(v.theme, v.sctx)
@@ -212,7 +220,11 @@ fn taxonomy_terms(v: &ViewInput) -> Result<Vec<OutFile>> {
         .par_iter()
         .flat_map_iter(|t| t.terms.iter().map(move |term| (t, term)))
         .map(|(t, term)| {
-            let items: Vec<LinkItem> = term.pages.iter().map(|&p| link_item(site, msg, p)).collect();
+            let items: Vec<LinkItem> = term
+                .pages
+                .iter()
+                .map(|&p| link_item(site, msg, p))
+                .collect();
             let mut groups: Vec<Group> = Vec::new();
             for kind in Kind::ALL {
                 let mut in_kind: Vec<(Option<&Date>, LinkItem)> = term
