@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::content::Kind;
 use crate::error::Result;
+use crate::messages::Messages;
 use crate::model::ELEMENTS;
 use crate::output::OutFile;
 use crate::render::{link_item, render_template, LinkItem, SiteCtx};
@@ -19,7 +20,7 @@ use crate::theme::Theme;
 #[derive(Serialize)]
 pub struct MatrixColumn {
     pub key: &'static str,
-    pub label: &'static str,
+    pub label: String,
     /// The guiding principle behind the element, if one names it in `principle_for`.
     pub principle: Option<LinkItem>,
 }
@@ -27,7 +28,7 @@ pub struct MatrixColumn {
 #[derive(Serialize)]
 pub struct MatrixCell {
     pub element: &'static str,
-    pub label: &'static str,
+    pub label: String,
     /// Site-root-relative link to the section of the agreement covering the element.
     pub href: Option<String>,
 }
@@ -65,8 +66,10 @@ struct MatrixCtx<'a> {
     site: &'a SiteCtx,
     root: &'static str,
     url: &'static str,
-    title: &'static str,
-    summary: Option<&'static str>,
+    title: String,
+    summary: Option<String>,
+    /// "12 agreements", in the reader's language.
+    count_label: String,
     columns: Vec<MatrixColumn>,
     rows: Vec<MatrixRow>,
     regions: Vec<Region>,
@@ -98,14 +101,14 @@ fn regions_of(site: &Site, page: usize) -> Vec<Region> {
         .collect()
 }
 
-fn row(site: &Site, i: usize) -> MatrixRow {
+fn row(site: &Site, msg: &Messages, i: usize) -> MatrixRow {
     let p = &site.pages[i];
     let map = p.meta.element_map().cloned().unwrap_or_default();
     let cells: Vec<MatrixCell> = ELEMENTS
         .iter()
-        .map(|(key, label)| MatrixCell {
+        .map(|(key, _)| MatrixCell {
             element: key,
-            label,
+            label: msg.element(key),
             href: map.get(*key).map(|anchor| format!("{}#{anchor}", p.url)),
         })
         .collect();
@@ -115,7 +118,7 @@ fn row(site: &Site, i: usize) -> MatrixRow {
         .map(|c| c.element)
         .collect();
     MatrixRow {
-        agreement: link_item(site, i),
+        agreement: link_item(site, msg, i),
         count: covered.len(),
         described: !covered.is_empty(),
         elements: covered.join(" "),
@@ -128,15 +131,15 @@ fn row(site: &Site, i: usize) -> MatrixRow {
     }
 }
 
-/// The comparison matrix of the site's agreements.
-pub fn matrix(site: &Site) -> Matrix {
+/// The comparison matrix of the site's agreements, labelled in the reader's language.
+pub fn matrix(site: &Site, msg: &Messages) -> Matrix {
     let principles = crate::elements::principles(&site.pages);
     let columns = ELEMENTS
         .iter()
-        .map(|(key, label)| MatrixColumn {
+        .map(|(key, _)| MatrixColumn {
             key,
-            label,
-            principle: principles.get(key).map(|&i| link_item(site, i)),
+            label: msg.element(key),
+            principle: principles.get(key).map(|&i| link_item(site, msg, i)),
         })
         .collect();
     let agreements = agreements(site);
@@ -148,7 +151,7 @@ pub fn matrix(site: &Site) -> Matrix {
     regions.dedup_by(|a, b| a.slug == b.slug);
     Matrix {
         columns,
-        rows: agreements.into_iter().map(|i| row(site, i)).collect(),
+        rows: agreements.into_iter().map(|i| row(site, msg, i)).collect(),
         regions,
     }
 }
@@ -162,7 +165,7 @@ pub fn page(site: &Site, theme: &Theme, sctx: &SiteCtx) -> Result<Vec<OutFile>> 
         columns,
         rows,
         regions,
-    } = matrix(site);
+    } = matrix(site, &sctx.messages);
     Ok(vec![render_template(
         theme,
         "matrix.html",
@@ -170,10 +173,9 @@ pub fn page(site: &Site, theme: &Theme, sctx: &SiteCtx) -> Result<Vec<OutFile>> 
             site: sctx,
             root: "",
             url: "matrix.html",
-            title: "MoU comparison",
-            summary: Some(
-                "Which elements each agreement covers, with a link to the section that describes it.",
-            ),
+            title: sctx.messages.text("matrix_title"),
+            summary: Some(sctx.messages.text("matrix_summary")),
+            count_label: sctx.messages.plural("matrix_count", rows.len(), &[]),
             columns,
             rows,
             regions,

@@ -108,6 +108,84 @@ impl Messages {
         }
     }
 
+    /// The message `key` if some file has it.
+    pub fn get(&self, key: &str) -> Option<String> {
+        match self.value(key) {
+            Some(toml::Value::String(s)) => Some(s.clone()),
+            _ => None,
+        }
+    }
+
+    /// A kind of page, as its badge names it ("Principle").
+    pub fn kind(&self, kind: crate::model::Kind) -> String {
+        self.get(&format!("kind_{}", kind.as_str()))
+            .unwrap_or_else(|| kind.label().to_string())
+    }
+
+    /// A kind of page in the plural ("Principles").
+    pub fn kind_plural(&self, kind: crate::model::Kind) -> String {
+        self.get(&format!("kind_{}_plural", kind.as_str()))
+            .unwrap_or_else(|| kind.plural_label().to_string())
+    }
+
+    /// The facts-table row of a front-matter key; `fallback` is the model's English label.
+    pub fn fact(&self, key: &crate::model::Key, fallback: &str) -> String {
+        let name = if key.ty == crate::model::Type::ElementMap {
+            "elements_map".to_string()
+        } else {
+            key.name.to_string()
+        };
+        self.get(&format!("fact_{name}"))
+            .unwrap_or_else(|| fallback.to_string())
+    }
+
+    /// What a date marks on the timeline ("Adopted"), and inside running text ("adopted").
+    pub fn timeline(&self, key: &str, fallback: &str) -> (String, String) {
+        (
+            self.get(&format!("timeline_{key}"))
+                .unwrap_or_else(|| fallback.to_string()),
+            self.get(&format!("timeline_inline_{key}"))
+                .unwrap_or_else(|| fallback.to_lowercase()),
+        )
+    }
+
+    /// A stakeholder group by the key editors write ("labour-inspectorate").
+    pub fn stakeholder(&self, key: &str) -> String {
+        self.get(&format!("stakeholder_{}", key.replace('-', "_")))
+            .unwrap_or_else(|| crate::model::stakeholder_label(key))
+    }
+
+    /// An MoU element by key ("information-exchange").
+    pub fn element(&self, key: &str) -> String {
+        self.get(&format!("element_{}", key.replace('-', "_")))
+            .unwrap_or_else(|| crate::model::element_label(key).to_string())
+    }
+
+    /// A taxonomy by name ("regions"); `fallback` is its English label.
+    pub fn taxonomy(&self, name: &str, fallback: &str) -> String {
+        self.get(&format!("taxonomy_{name}"))
+            .unwrap_or_else(|| fallback.to_string())
+    }
+
+    /// A country by ISO code; the English short name where the file has none.
+    pub fn country(&self, code: &str) -> String {
+        self.get(&format!("country_{}", code.to_lowercase()))
+            .unwrap_or_else(|| crate::countries::name(code).unwrap_or(code).to_string())
+    }
+
+    /// A period: "1 May 2020 – 3 May 2020", "1 May 2020", "until 3 May 2020".
+    pub fn range(&self, from: Option<&Date>, to: Option<&Date>) -> Option<String> {
+        match (from, to) {
+            (Some(a), Some(b)) => Some(self.fill(
+                "date_range",
+                &[("from", &self.date(a)), ("to", &self.date(b))],
+            )),
+            (Some(a), None) => Some(self.date(a)),
+            (None, Some(b)) => Some(self.fill("date_until", &[("date", &self.date(b))])),
+            (None, None) => None,
+        }
+    }
+
     /// Every string message, for templates (`{{ site.msg.on_this_page }}`).
     pub fn strings(&self) -> BTreeMap<String, String> {
         let mut out = BTreeMap::new();
@@ -219,12 +297,102 @@ pub fn plural_category(language: &str, n: usize) -> &'static str {
     }
 }
 
-/// What the browser's search script needs in the reader's language, embedded in the page.
+/// What the browser's scripts show in the reader's language, embedded in every page as JSON:
+/// their messages, and the display names of the search filters' values (the index keeps
+/// language-neutral values, so that one filter works across every language's index).
 #[derive(Serialize)]
 pub struct ScriptMessages {
-    pub language: String,
-    pub plural: &'static [&'static str],
     pub messages: BTreeMap<String, String>,
+    /// Facet (`kind`, `stakeholder`, `country`) → value in the index → name to show.
+    pub facets: BTreeMap<&'static str, BTreeMap<String, String>>,
+}
+
+/// The messages the browser scripts use (search.js, matrix.js, offline.js): each key, or each
+/// plural form of it. Only these go into every page.
+const SCRIPT_KEYS: &[&str] = &[
+    "search_facet_kind",
+    "search_facet_region",
+    "search_facet_country",
+    "search_facet_stakeholder",
+    "search_facet_tag",
+    "search_results_label",
+    "search_loading",
+    "search_no_results",
+    "search_did_you_mean",
+    "search_no_results_short",
+    "search_no_results_hint",
+    "search_pages_found",
+    "search_pages_found_fuzzy",
+    "search_all_results",
+    "search_more_in",
+    "search_unavailable",
+    "search_index_damaged",
+    "search_file_damaged",
+    "search_could_not_load",
+    "search_file_incomplete",
+    "matrix_count",
+    "matrix_showing",
+    "available_offline",
+    "offline_saving",
+    "offline_progress",
+    "offline_failed",
+];
+
+/// Whether `key` is one of [`SCRIPT_KEYS`] or a plural form of one.
+fn is_script_key(key: &str) -> bool {
+    SCRIPT_KEYS.iter().any(|base| {
+        key == *base
+            || key
+                .strip_prefix(base)
+                .and_then(|r| r.strip_prefix('_'))
+                .is_some_and(|c| ["zero", "one", "two", "few", "many", "other"].contains(&c))
+    })
+}
+
+impl ScriptMessages {
+    /// `countries`: the ISO codes the site's pages name.
+    pub fn new(msg: &Messages, countries: &[String]) -> ScriptMessages {
+        let messages = msg
+            .strings()
+            .into_iter()
+            .filter(|(k, _)| is_script_key(k))
+            .collect();
+        let mut facets: BTreeMap<&'static str, BTreeMap<String, String>> = BTreeMap::new();
+        facets.insert(
+            "kind",
+            crate::model::KINDS
+                .iter()
+                .map(|k| (k.name.to_string(), msg.kind(k.kind)))
+                .collect(),
+        );
+        facets.insert(
+            "stakeholder",
+            crate::model::STAKEHOLDERS
+                .iter()
+                .map(|(key, label)| (label.to_string(), msg.stakeholder(key)))
+                .collect(),
+        );
+        facets.insert(
+            "country",
+            countries
+                .iter()
+                .map(|c| {
+                    (
+                        crate::countries::name(c).unwrap_or(c).to_string(),
+                        msg.country(c),
+                    )
+                })
+                .collect(),
+        );
+        ScriptMessages { messages, facets }
+    }
+
+    /// As JSON that can stand inside a `<script>` element: `<` escaped, so no `</script>`.
+    pub fn to_script_json(&self) -> String {
+        serde_json::to_string(self)
+            .unwrap_or_else(|_| "{}".into())
+            .replace('<', "\\u003c")
+    }
 }
 
 #[cfg(test)]

@@ -158,10 +158,10 @@ struct PageCtx<'a> {
     site: &'a SiteCtx,
     root: &'static str,
     url: &'static str,
-    title: &'static str,
-    summary: Option<&'static str>,
+    title: String,
+    summary: Option<String>,
     bundle: Option<&'a BundleLink>,
-    /// Written once for every language: no alternates, no language switcher.
+    /// Written once, at the root, for every language: no alternates, no language switcher.
     single: bool,
 }
 
@@ -174,10 +174,8 @@ pub fn page(theme: &Theme, sctx: &SiteCtx, bundle: Option<&BundleLink>) -> Resul
             site: sctx,
             root: "",
             url: PAGE,
-            title: "Reading offline",
-            summary: Some(
-                "How to keep this knowledge base on a phone, tablet or computer and read it without a connection.",
-            ),
+            title: sctx.messages.text("offline_title"),
+            summary: Some(sctx.messages.text("offline_summary")),
             bundle,
             single: true,
         },

@@ -16,7 +16,6 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::content::Kind;
-use crate::date::Date;
 use crate::error::Result;
 pub use crate::navigation::{section_of, sections, Section};
 use crate::output::OutFile;
@@ -175,7 +174,7 @@ struct PrintPage {
     number: Option<String>,
     title: String,
     kind: &'static str,
-    kind_label: Option<&'static str>,
+    kind_label: Option<String>,
     summary: Option<String>,
     /// Facts from the front matter ("Signed", "Parties"), as on the page.
     facts: Vec<crate::render::FactRow>,
@@ -205,6 +204,8 @@ struct PrintSource {
 #[derive(Serialize)]
 struct PrintPageCtx<'a> {
     p: &'a PrintPage,
+    /// The interface messages in the site's language.
+    msg: &'a std::collections::BTreeMap<String, String>,
 }
 
 /// The anchor of a page within a printable document.
@@ -223,6 +224,7 @@ fn render_articles(
     numbers: &HashMap<usize, Option<String>>,
 ) -> Result<HashMap<usize, String>> {
     let site = v.site;
+    let msg = &v.sctx.messages;
     let rendered: Vec<Result<(usize, String)>> = numbers
         .par_iter()
         .map(|(&i, number)| {
@@ -232,9 +234,9 @@ fn render_articles(
                 number: number.clone(),
                 title: p.title.clone(),
                 kind: p.kind.as_str(),
-                kind_label: (p.kind != Kind::Page && !p.is_index).then(|| p.kind.label()),
+                kind_label: (p.kind != Kind::Page && !p.is_index).then(|| msg.kind(p.kind)),
                 summary: p.summary().map(str::to_string),
-                facts: crate::render::fact_rows(site, p),
+                facts: crate::render::fact_rows(site, p, msg),
                 content: crate::links::rebase_html(v.frags.html(i), &p.url),
                 articles: p
                     .meta
@@ -253,7 +255,7 @@ fn render_articles(
                     .map(|s| PrintSource {
                         title: s.title.clone(),
                         publisher: s.publisher.clone(),
-                        date: s.date.as_ref().map(Date::human),
+                        date: s.date.as_ref().map(|d| msg.date(d)),
                         url: s.url.clone(),
                     })
                     .collect(),
@@ -262,7 +264,10 @@ fn render_articles(
             let file = render_template(
                 v.theme,
                 "print_page.html",
-                &PrintPageCtx { p: &page },
+                &PrintPageCtx {
+                    p: &page,
+                    msg: &v.sctx.msg,
+                },
                 String::new(),
             )?;
             Ok((i, String::from_utf8_lossy(&file.bytes).into_owned()))
@@ -337,6 +342,7 @@ fn document(
         anchors: &anchors,
         urls: Vec::new(),
         numbers: HashMap::new(),
+        web_address: crate::html::escape_html(&v.sctx.messages.text("print_web_address")),
     };
     let mut chapters: Vec<ChapterCtx> = Vec::new();
     let mut page_css = String::new();
@@ -494,6 +500,8 @@ struct DocLinks<'a> {
     anchors: &'a HashMap<&'a str, String>,
     urls: Vec<String>,
     numbers: HashMap<String, usize>,
+    /// What a screen reader hears before an address's number ("web address"), escaped.
+    web_address: String,
 }
 
 impl DocLinks<'_> {
@@ -531,7 +539,8 @@ impl DocLinks<'_> {
             if token == "</a>" {
                 if let Some(n) = pending.take() {
                     out.push_str(&format!(
-                        "<a class=\"url-ref\" href=\"#url-{n}\"><span class=\"visually-hidden\">web address </span>[{n}]</a>"
+                        "<a class=\"url-ref\" href=\"#url-{n}\"><span class=\"visually-hidden\">{} </span>[{n}]</a>",
+                        self.web_address
                     ));
                 }
                 continue;
@@ -617,6 +626,7 @@ mod tests {
             anchors,
             urls: Vec::new(),
             numbers: HashMap::new(),
+            web_address: "web address".into(),
         }
     }
 

@@ -11,15 +11,16 @@ use serde::Serialize;
 
 use crate::articles;
 use crate::content::{Kind, Page};
-use crate::date::{self, Date};
+use crate::date::Date;
 use crate::error::{Diagnostic, Error, Result};
 use crate::fragments::Fragments;
 use crate::frontmatter::Value;
 use crate::links;
 use crate::markdown;
-use crate::model::{self, element_label, Type};
+use crate::messages::Messages;
+use crate::model::{self, Type};
 use crate::output::OutFile;
-use crate::site::Site;
+use crate::site::{Site, Taxonomy, TaxonomyTerm};
 use crate::theme::Theme;
 
 #[derive(Serialize, Clone)]
@@ -64,6 +65,9 @@ pub struct SiteCtx {
     pub original_language_name: String,
     /// The book's own language in that language, for the link to an original ("English").
     pub original_autonym: String,
+    /// The messages and filter names the browser scripts show, as JSON for an inline
+    /// `<script type="application/json">` (`<` escaped).
+    pub script_messages: String,
     /// The interface messages in the site's language: `{{ site.msg.on_this_page }}`.
     pub msg: BTreeMap<String, String>,
     #[serde(skip)]
@@ -89,14 +93,14 @@ pub struct LinkItem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub kind_label: Option<&'static str>,
+    pub kind_label: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
 }
 
 #[derive(Serialize)]
 struct Fact {
-    label: &'static str,
+    label: String,
     value: String,
     href: Option<String>,
     external: Option<String>,
@@ -105,7 +109,7 @@ struct Fact {
 /// Facts with the same label shown as one row ("Covers: Roles, Referral").
 #[derive(Serialize)]
 pub struct FactRow {
-    label: &'static str,
+    label: String,
     items: Vec<Fact>,
 }
 
@@ -115,7 +119,7 @@ fn group_facts(facts: Vec<Fact>) -> Vec<FactRow> {
         match rows.last_mut() {
             Some(r) if r.label == f.label => r.items.push(f),
             _ => rows.push(FactRow {
-                label: f.label,
+                label: f.label.clone(),
                 items: vec![f],
             }),
         }
@@ -153,13 +157,15 @@ struct ArticleCtx {
     anchor: String,
     /// How many pages cite it; the Articles view lists them.
     cited_by: usize,
+    /// "Cited by 3 pages", in the reader's language.
+    cited_label: String,
     /// Its entry in the Articles view, from the site root.
     view_href: String,
 }
 
 #[derive(Serialize)]
 struct TaxCtx {
-    label: &'static str,
+    label: String,
     items: Vec<LinkItem>,
 }
 
@@ -205,7 +211,7 @@ struct PageCtx<'a> {
     url: &'a str,
     title: &'a str,
     kind: &'static str,
-    kind_label: &'static str,
+    kind_label: String,
     summary: Option<&'a str>,
     content: &'a str,
     toc: Vec<&'a markdown::Heading>,
@@ -256,6 +262,8 @@ struct TranslationCtx {
 #[derive(Serialize)]
 struct TocCtx<'a> {
     root: &'a str,
+    /// "Sections of {title}", for the folding buttons.
+    sections_of: &'a str,
     chapters: Vec<crate::navigation::TreeLine>,
 }
 
@@ -265,55 +273,63 @@ struct NeighbourCtx {
     url: String,
 }
 
-pub fn link_item(site: &Site, i: usize) -> LinkItem {
+/// A page as lists show it, with its kind and key date in the reader's language.
+pub fn link_item(site: &Site, msg: &Messages, i: usize) -> LinkItem {
     let p = &site.pages[i];
     LinkItem {
         title: p.title.clone(),
         url: p.url.clone(),
         summary: p.summary().map(str::to_string),
-        kind_label: (p.kind != Kind::Page && !p.is_index).then(|| p.kind.label()),
-        date: key_date_label(p),
+        kind_label: (p.kind != Kind::Page && !p.is_index).then(|| msg.kind(p.kind)),
+        date: key_date_label(p, msg),
     }
 }
 
 /// "Adopted 30 March 2009", or a period: the fact of the kind's key date.
-fn key_date_label(p: &Page) -> Option<String> {
+fn key_date_label(p: &Page, msg: &Messages) -> Option<String> {
     let key = model::key(p.kind, p.key_date_key()?)?;
-    let value = date_fact(p, key)?;
+    let value = date_fact(p, key, msg)?;
     Some(match key.until {
         Some(_) => value,
-        None => format!("{} {value}", key.fact.unwrap_or(key.name)),
+        None => msg.fill(
+            "key_date",
+            &[
+                ("label", &msg.fact(key, key.fact.unwrap_or(key.name))),
+                ("date", &value),
+            ],
+        ),
     })
 }
 
 /// A date key's value as shown: a range when the key starts a period.
-fn date_fact(p: &Page, key: &model::Key) -> Option<String> {
+fn date_fact(p: &Page, key: &model::Key, msg: &Messages) -> Option<String> {
     let start = p.meta.date(key.name);
     match key.until {
-        Some(end) => date::range(start, p.meta.date(end)),
-        None => start.map(Date::human),
+        Some(end) => msg.range(start, p.meta.date(end)),
+        None => start.map(|d| msg.date(d)),
     }
 }
 
 /// The facts table, from the content model: every key of the page's kind that has a row, in
 /// model order.
 /// A page's facts as its facts table shows them (the printable documents show them too).
-pub fn fact_rows(site: &Site, p: &Page) -> Vec<FactRow> {
-    group_facts(facts(site, p))
+pub fn fact_rows(site: &Site, p: &Page, msg: &Messages) -> Vec<FactRow> {
+    group_facts(facts(site, p, msg))
 }
 
-fn facts(site: &Site, p: &Page) -> Vec<Fact> {
+fn facts(site: &Site, p: &Page, msg: &Messages) -> Vec<Fact> {
     let mut out = Vec::new();
-    let plain = |label: &'static str, value: String| Fact {
+    let plain = |label: String, value: String| Fact {
         label,
         value,
         href: None,
         external: None,
     };
     for key in p.kind.keys() {
-        let Some(label) = key.fact else { continue };
+        let Some(english) = key.fact else { continue };
+        let label = msg.fact(key, english);
         match (key.ty, p.meta.get(key.name)) {
-            (Type::Date, _) => out.extend(date_fact(p, key).map(|v| plain(label, v))),
+            (Type::Date, _) => out.extend(date_fact(p, key, msg).map(|v| plain(label, v))),
             (_, None) => {}
             (Type::Url, Some(Value::Text(u))) => out.push(Fact {
                 label,
@@ -324,8 +340,8 @@ fn facts(site: &Site, p: &Page) -> Vec<Fact> {
             (Type::ElementMap, Some(Value::Map(map))) => {
                 for (e, anchor) in map {
                     out.push(Fact {
-                        label,
-                        value: element_label(e).to_string(),
+                        label: label.clone(),
+                        value: msg.element(e),
                         href: Some(format!("{}#{anchor}", p.url)),
                         external: None,
                     });
@@ -335,16 +351,17 @@ fn facts(site: &Site, p: &Page) -> Vec<Fact> {
                 let has_matrix = site.has_matrix();
                 for e in list {
                     out.push(Fact {
-                        label,
-                        value: element_label(e).to_string(),
+                        label: label.clone(),
+                        value: msg.element(e),
                         href: has_matrix.then(|| format!("matrix.html#col-{e}")),
                         external: None,
                     });
                 }
             }
-            (_, Some(Value::Bool(b))) => {
-                out.push(plain(label, if *b { "Yes" } else { "No" }.into()))
-            }
+            (_, Some(Value::Bool(b))) => out.push(plain(
+                label,
+                msg.text(if *b { "fact_yes" } else { "fact_no" }),
+            )),
             (_, Some(Value::List(l))) if !l.is_empty() => {
                 let sep = if key.name == "parties" { "; " } else { ", " };
                 out.push(plain(label, l.join(sep)));
@@ -357,7 +374,7 @@ fn facts(site: &Site, p: &Page) -> Vec<Fact> {
 }
 
 /// Pages that share the most tags, regions, countries and stakeholders with `i`.
-fn suggestions(site: &Site, i: usize, exclude: &BTreeSet<usize>) -> Vec<LinkItem> {
+fn suggestions(site: &Site, msg: &Messages, i: usize, exclude: &BTreeSet<usize>) -> Vec<LinkItem> {
     let p = &site.pages[i];
     if p.is_index || p.kind == Kind::Page {
         return Vec::new();
@@ -385,7 +402,7 @@ fn suggestions(site: &Site, i: usize, exclude: &BTreeSet<usize>) -> Vec<LinkItem
     ranked
         .into_iter()
         .take(5)
-        .map(|(o, _)| link_item(site, o))
+        .map(|(o, _)| link_item(site, msg, o))
         .collect()
 }
 
@@ -397,7 +414,7 @@ pub fn site_ctx(site: &Site, theme: &Theme) -> SiteCtx {
     if site.toc.len() <= 1 {
         if site.home().is_some() {
             nav.push(NavItem {
-                title: "Home".into(),
+                title: messages.text("nav_home"),
                 url: "index.html".into(),
                 prefix: String::new(),
             });
@@ -411,22 +428,22 @@ pub fn site_ctx(site: &Site, theme: &Theme) -> SiteCtx {
             });
         }
     }
-    for (title, url) in site.generated_views() {
+    for (key, url) in site.generated_views() {
         nav.push(NavItem {
-            title: title.into(),
+            title: messages.text(key),
             url: url.into(),
             prefix: String::new(),
         });
     }
     if site.has_facets() {
         nav.push(NavItem {
-            title: "Browse".into(),
+            title: messages.text("nav_browse"),
             url: "browse.html".into(),
             prefix: String::new(),
         });
     }
     nav.push(NavItem {
-        title: "Search".into(),
+        title: messages.text("nav_search"),
         url: "search.html".into(),
         prefix: String::new(),
     });
@@ -485,6 +502,8 @@ pub fn site_ctx(site: &Site, theme: &Theme) -> SiteCtx {
         original_autonym: crate::translation::autonym(
             site.languages.first().unwrap_or(&c.book.language),
         ),
+        script_messages: crate::messages::ScriptMessages::new(&messages, &site_countries(site))
+            .to_script_json(),
         msg: messages.strings(),
         messages,
         languages: if site.languages.len() > 1 {
@@ -501,6 +520,16 @@ pub fn site_ctx(site: &Site, theme: &Theme) -> SiteCtx {
             Vec::new()
         },
     }
+}
+
+/// The ISO codes of the countries the site's pages name.
+fn site_countries(site: &Site) -> Vec<String> {
+    let codes: BTreeSet<String> = site
+        .pages
+        .iter()
+        .flat_map(|p| p.meta.list("countries").iter().map(|c| c.to_lowercase()))
+        .collect();
+    codes.into_iter().collect()
 }
 
 /// Renders one template into a file, turning template errors into diagnostics that name the
@@ -580,8 +609,22 @@ fn template_for(theme: &Theme, p: &Page) -> String {
     }
 }
 
+/// A taxonomy term's name in the reader's language: kinds, countries and stakeholders by their
+/// key; regions and tags as editors wrote them.
+pub fn term_label(msg: &Messages, tax: &Taxonomy, term: &TaxonomyTerm) -> String {
+    match tax.name {
+        "kinds" => {
+            Kind::parse(&term.slug).map_or_else(|| term.label.clone(), |k| msg.kind_plural(k))
+        }
+        "countries" => msg.country(&term.slug),
+        "stakeholders" => msg.stakeholder(&term.slug),
+        _ => term.label.clone(),
+    }
+}
+
 /// A glossary term's "see also" (both ways) and "used on" lists.
 fn term_ctx(site: &Site, frags: &Fragments, sctx: &SiteCtx, i: usize) -> TermCtx {
+    let msg = &sctx.messages;
     let p = &site.pages[i];
     let here = &site.config.book.language;
     let all = site.equivalents.get(p.slug());
@@ -636,13 +679,13 @@ fn term_ctx(site: &Site, frags: &Fragments, sctx: &SiteCtx, i: usize) -> TermCtx
     TermCtx {
         equivalents,
         choice,
-        see_also: see.into_iter().map(|x| link_item(site, x)).collect(),
+        see_also: see.into_iter().map(|x| link_item(site, msg, x)).collect(),
         used_on: t
             .map(|t| {
                 frags.term_uses[t]
                     .iter()
                     .filter(|&&u| u != i)
-                    .map(|&u| link_item(site, u))
+                    .map(|&u| link_item(site, msg, u))
                     .collect()
             })
             .unwrap_or_default(),
@@ -650,7 +693,7 @@ fn term_ctx(site: &Site, frags: &Fragments, sctx: &SiteCtx, i: usize) -> TermCtx
 }
 
 /// The taxonomy terms a page is filed under, by taxonomy (kinds left out: the page says its kind).
-fn taxonomy_ctx(site: &Site, i: usize) -> Vec<TaxCtx> {
+fn taxonomy_ctx(site: &Site, msg: &Messages, i: usize) -> Vec<TaxCtx> {
     site.taxonomies
         .iter()
         .enumerate()
@@ -662,7 +705,7 @@ fn taxonomy_ctx(site: &Site, i: usize) -> Vec<TaxCtx> {
                 .map(|&(_, ki)| {
                     let term = &t.terms[ki];
                     LinkItem {
-                        title: term.label.clone(),
+                        title: term_label(msg, t, term),
                         url: format!("{}/{}.html", t.name, term.slug),
                         summary: None,
                         kind_label: None,
@@ -671,7 +714,7 @@ fn taxonomy_ctx(site: &Site, i: usize) -> Vec<TaxCtx> {
                 })
                 .collect();
             (!items.is_empty()).then_some(TaxCtx {
-                label: t.label,
+                label: msg.taxonomy(t.name, t.label),
                 items,
             })
         })
@@ -685,6 +728,7 @@ fn render_page(
     sctx: &SiteCtx,
     i: usize,
 ) -> Result<OutFile> {
+    let msg = &sctx.messages;
     let p = &site.pages[i];
     let m = &p.meta;
     let related_set: BTreeSet<usize> = site.related[i].iter().copied().collect();
@@ -692,7 +736,7 @@ fn render_page(
     let children: Vec<LinkItem> = if p.is_index {
         site.children
             .get(p.dir())
-            .map(|c| c.iter().map(|&c| link_item(site, c)).collect())
+            .map(|c| c.iter().map(|&c| link_item(site, msg, c)).collect())
             .unwrap_or_default()
     } else {
         Vec::new()
@@ -712,6 +756,7 @@ fn render_page(
         "toc.html",
         &TocCtx {
             root: &root,
+            sections_of: sctx.msg.get("toc_sections_of").map_or("", String::as_str),
             chapters: crate::navigation::tree(site, i),
         },
         String::new(),
@@ -723,7 +768,7 @@ fn render_page(
         url: &p.url,
         title: &p.title,
         kind: p.kind.as_str(),
-        kind_label: p.kind.label(),
+        kind_label: msg.kind(p.kind),
         summary: p.summary(),
         content: frags.html(i),
         toc: p
@@ -733,23 +778,23 @@ fn render_page(
             .filter(|h| (2..=3).contains(&h.level))
             .collect(),
         contents: crate::toc::page_sections(&p.analysis.headings),
-        facts: fact_rows(site, p),
-        sources: source_ctx(p),
+        facts: fact_rows(site, p, msg),
+        sources: source_ctx(p, msg),
         cites: cites_ctx(site, p),
-        articles: articles_ctx(site, i),
+        articles: articles_ctx(site, msg, i),
         related: site.related[i]
             .iter()
-            .map(|&r| link_item(site, r))
+            .map(|&r| link_item(site, msg, r))
             .collect(),
-        suggestions: suggestions(site, i, &exclude),
+        suggestions: suggestions(site, msg, i, &exclude),
         backlinks: site.backlinks[i]
             .iter()
-            .map(|&b| link_item(site, b))
+            .map(|&b| link_item(site, msg, b))
             .collect(),
         breadcrumbs: site
             .breadcrumbs(i)
             .into_iter()
-            .map(|b| link_item(site, b))
+            .map(|b| link_item(site, msg, b))
             .collect(),
         tab_title: p.tab_title.as_deref(),
         edit_url: site
@@ -768,8 +813,8 @@ fn render_page(
         next: next.map(|(title, url)| NeighbourCtx { title, url }),
         print_section: crate::navigation::section_of(site, i),
         children,
-        taxonomies: taxonomy_ctx(site, i),
-        updated: m.date("updated").map(Date::human),
+        taxonomies: taxonomy_ctx(site, msg, i),
+        updated: m.date("updated").map(|d| msg.date(d)),
         updated_iso: m.date("updated").map(Date::to_string),
         term,
         glossary,
@@ -820,31 +865,35 @@ fn cites_ctx(site: &Site, p: &Page) -> Vec<CiteCtx> {
 }
 
 /// An instrument's key articles, with how many pages cite each.
-fn articles_ctx(site: &Site, i: usize) -> Vec<ArticleCtx> {
+fn articles_ctx(site: &Site, msg: &Messages, i: usize) -> Vec<ArticleCtx> {
     let p = &site.pages[i];
     p.meta
         .articles()
         .iter()
         .enumerate()
-        .map(|(n, a)| ArticleCtx {
-            number: a.number.clone(),
-            summary: a.summary.clone(),
-            anchor: articles::anchor(&a.number),
-            cited_by: site.cited_by[i].get(n).map_or(0, Vec::len),
-            view_href: format!("articles.html#{}", articles::view_anchor(&p.rel, &a.number)),
+        .map(|(n, a)| {
+            let cited_by = site.cited_by[i].get(n).map_or(0, Vec::len);
+            ArticleCtx {
+                number: a.number.clone(),
+                summary: a.summary.clone(),
+                anchor: articles::anchor(&a.number),
+                cited_by,
+                cited_label: msg.plural("cited_by", cited_by, &[]),
+                view_href: format!("articles.html#{}", articles::view_anchor(&p.rel, &a.number)),
+            }
         })
         .collect()
 }
 
 /// A page's sources as templates show them.
-pub fn source_ctx(p: &Page) -> Vec<SourceCtx> {
+pub fn source_ctx(p: &Page, msg: &Messages) -> Vec<SourceCtx> {
     p.meta
         .sources()
         .iter()
         .map(|s| SourceCtx {
             title: s.title.clone(),
             publisher: s.publisher.clone(),
-            date: s.date.as_ref().map(Date::human),
+            date: s.date.as_ref().map(|d| msg.date(d)),
             url: s.url.clone(),
         })
         .collect()

@@ -187,18 +187,18 @@ impl Site {
         })
     }
 
-    /// Generated pages that belong in the main navigation, as (title, url): only those that
-    /// have something to show.
+    /// Generated pages that belong in the main navigation, as (message key of the title, url):
+    /// only those that have something to show.
     pub fn generated_views(&self) -> Vec<(&'static str, &'static str)> {
         let mut out = Vec::new();
         if self.has_matrix() {
-            out.push(("MoU comparison", "matrix.html"));
+            out.push(("nav_matrix", "matrix.html"));
         }
         if self.has_timeline() {
-            out.push(("Timeline", "timeline.html"));
+            out.push(("nav_timeline", "timeline.html"));
         }
         if self.has_articles() {
-            out.push(("Articles", "articles.html"));
+            out.push(("nav_articles", "articles.html"));
         }
         out
     }

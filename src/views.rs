@@ -5,12 +5,13 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::content::Kind;
-use crate::date::{self, Date};
+use crate::date::Date;
 use crate::error::Result;
 use crate::fragments::Fragments;
+use crate::messages::Messages;
 use crate::model;
 use crate::output::OutFile;
-use crate::render::{link_item, render_template, LinkItem, SiteCtx};
+use crate::render::{link_item, render_template, term_label, LinkItem, SiteCtx};
 use crate::site::Site;
 use crate::theme::Theme;
 
@@ -19,8 +20,8 @@ struct Simple<'a> {
     site: &'a SiteCtx,
     root: &'static str,
     url: &'static str,
-    title: &'static str,
-    summary: Option<&'static str>,
+    title: String,
+    summary: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -33,7 +34,7 @@ struct TaxTermLink {
 #[derive(Serialize)]
 struct TaxList {
     name: &'static str,
-    label: &'static str,
+    label: String,
     terms: Vec<TaxTermLink>,
 }
 
@@ -42,15 +43,15 @@ struct BrowseCtx<'a> {
     site: &'a SiteCtx,
     root: &'static str,
     url: &'static str,
-    title: &'static str,
-    summary: Option<&'static str>,
+    title: String,
+    summary: Option<String>,
     taxonomy_list: Vec<TaxList>,
 }
 
 #[derive(Serialize)]
 struct Group {
     kind: &'static str,
-    label: &'static str,
+    label: String,
     items: Vec<LinkItem>,
 }
 
@@ -61,7 +62,9 @@ struct TermPageCtx<'a> {
     url: String,
     title: String,
     summary: Option<String>,
-    taxonomy_label: &'static str,
+    taxonomy_label: String,
+    /// "12 items", in the reader's language.
+    count_label: String,
     items: Vec<LinkItem>,
     groups: Vec<Group>,
 }
@@ -131,7 +134,7 @@ fn web_manifest(v: &ViewInput) -> Result<Vec<OutFile>> {
 }
 
 fn redirects(v: &ViewInput) -> Result<Vec<OutFile>> {
-    Ok(crate::redirect::pages(v.site))
+    Ok(crate::redirect::pages(v.site, &v.sctx.messages))
 }
 
 /// Renders every view, in parallel.
@@ -162,6 +165,7 @@ pub fn render(
 
 fn browse(v: &ViewInput) -> Result<Vec<OutFile>> {
     let site = v.site;
+    let msg = &v.sctx.messages;
     if !site.has_facets() {
         return Ok(Vec::new());
     }
@@ -169,18 +173,23 @@ fn browse(v: &ViewInput) -> Result<Vec<OutFile>> {
         .taxonomies
         .iter()
         .filter(|t| !t.terms.is_empty())
-        .map(|t| TaxList {
-            name: t.name,
-            label: t.label,
-            terms: t
+        .map(|t| {
+            let mut terms: Vec<TaxTermLink> = t
                 .terms
                 .iter()
                 .map(|term| TaxTermLink {
-                    title: term.label.clone(),
+                    title: term_label(msg, t, term),
                     url: format!("{}/{}.html", t.name, term.slug),
                     count: term.pages.len(),
                 })
-                .collect(),
+                .collect();
+            // In the reader's language's names, which need not sort as the English ones do.
+            terms.sort_by_key(|t| t.title.to_lowercase());
+            TaxList {
+                name: t.name,
+                label: msg.taxonomy(t.name, t.label),
+                terms,
+            }
         })
         .collect();
     Ok(vec![render_template(
@@ -190,8 +199,8 @@ fn browse(v: &ViewInput) -> Result<Vec<OutFile>> {
             site: v.sctx,
             root: "",
             url: "browse.html",
-            title: "Browse",
-            summary: Some("Every page filed by kind, region, country, stakeholder and tag."),
+            title: msg.text("browse_title"),
+            summary: Some(msg.text("browse_summary")),
             taxonomy_list,
         },
         "browse.html".into(),
@@ -200,18 +209,23 @@ fn browse(v: &ViewInput) -> Result<Vec<OutFile>> {
 
 fn taxonomy_terms(v: &ViewInput) -> Result<Vec<OutFile>> {
     let site = v.site;
+    let msg = &v.sctx.messages;
     site.taxonomies
         .par_iter()
         .flat_map_iter(|t| t.terms.iter().map(move |term| (t, term)))
         .map(|(t, term)| {
-            let items: Vec<LinkItem> = term.pages.iter().map(|&p| link_item(site, p)).collect();
+            let items: Vec<LinkItem> = term
+                .pages
+                .iter()
+                .map(|&p| link_item(site, msg, p))
+                .collect();
             let mut groups: Vec<Group> = Vec::new();
             for kind in Kind::ALL {
                 let mut in_kind: Vec<(Option<&Date>, LinkItem)> = term
                     .pages
                     .iter()
                     .filter(|&&p| site.pages[p].kind == kind)
-                    .map(|&p| (site.pages[p].key_date(), link_item(site, p)))
+                    .map(|&p| (site.pages[p].key_date(), link_item(site, msg, p)))
                     .collect();
                 if in_kind.is_empty() {
                     continue;
@@ -220,16 +234,13 @@ fn taxonomy_terms(v: &ViewInput) -> Result<Vec<OutFile>> {
                 in_kind.sort_by(|a, b| a.0.cmp(&b.0));
                 groups.push(Group {
                     kind: kind.as_str(),
-                    label: kind.plural_label(),
+                    label: msg.kind_plural(kind),
                     items: in_kind.into_iter().map(|(_, l)| l).collect(),
                 });
             }
-            let summary = (t.name == "countries").then(|| {
-                format!(
-                    "Instruments, agreements, initiatives and other material that concern {}.",
-                    term.label
-                )
-            });
+            let title = term_label(msg, t, term);
+            let summary = (t.name == "countries")
+                .then(|| msg.fill("country_summary", &[("country", &title)]));
             render_template(
                 v.theme,
                 "taxonomy_term.html",
@@ -237,9 +248,10 @@ fn taxonomy_terms(v: &ViewInput) -> Result<Vec<OutFile>> {
                     site: v.sctx,
                     root: "../",
                     url: format!("{}/{}.html", t.name, term.slug),
-                    title: term.label.clone(),
+                    title,
                     summary,
-                    taxonomy_label: t.label,
+                    taxonomy_label: msg.taxonomy(t.name, t.label),
+                    count_label: msg.plural("taxonomy_items", items.len(), &[]),
                     items,
                     groups,
                 },
@@ -249,12 +261,12 @@ fn taxonomy_terms(v: &ViewInput) -> Result<Vec<OutFile>> {
         .collect()
 }
 
-fn simple<'a>(v: &ViewInput<'a>, url: &'static str, title: &'static str) -> Simple<'a> {
+fn simple<'a>(v: &ViewInput<'a>, url: &'static str, title_key: &str) -> Simple<'a> {
     Simple {
         site: v.sctx,
         root: "",
         url,
-        title,
+        title: v.sctx.messages.text(title_key),
         summary: None,
     }
 }
@@ -267,8 +279,8 @@ struct NotFound<'a> {
     /// With `base-url` set, its path ("/kb/"): links root-relative, right at any depth.
     root: String,
     url: &'static str,
-    title: &'static str,
-    summary: Option<&'static str>,
+    title: String,
+    summary: Option<String>,
     /// Written once for every language: no alternates, no language switcher.
     single: bool,
     /// Without `base-url`: the site's top-level folders as a JSON array (with `<` escaped for
@@ -315,7 +327,7 @@ fn not_found(v: &ViewInput) -> Result<Vec<OutFile>> {
             site: v.sctx,
             root,
             url: "404.html",
-            title: "Page not found",
+            title: v.sctx.messages.text("not_found_title"),
             summary: None,
             folders,
             single: true,
@@ -331,7 +343,7 @@ fn search_page(v: &ViewInput) -> Result<Vec<OutFile>> {
     Ok(vec![render_template(
         v.theme,
         "search.html",
-        &simple(v, "search.html", "Search"),
+        &simple(v, "search.html", "search_title"),
         "search.html".into(),
     )?])
 }
@@ -457,9 +469,11 @@ pub struct TimelineItem {
     pub title: String,
     pub url: String,
     pub kind: &'static str,
-    pub kind_label: &'static str,
+    pub kind_label: String,
     /// What the date marks: "Adopted", "In force", "Event", "Initiative", "Signed".
-    pub what: &'static str,
+    pub what: String,
+    /// The same inside running text, after the title: "adopted", "in force".
+    pub what_inline: String,
     pub start: Date,
     pub end: Option<Date>,
     pub label: String,
@@ -486,8 +500,10 @@ struct TimelineCtx<'a> {
     site: &'a SiteCtx,
     root: &'static str,
     url: &'static str,
-    title: &'static str,
-    summary: Option<&'static str>,
+    title: String,
+    summary: Option<String>,
+    /// The figure's caption and legend, in the reader's language.
+    caption: String,
     items: Vec<TimelineItem>,
     ticks: Vec<Tick>,
 }
@@ -499,7 +515,7 @@ fn percent(x: f64) -> f64 {
 
 /// Dated items in time order, with their place on the drawing: every date the content model
 /// places on the timeline, with the end of its period where it has one.
-pub fn timeline_items(site: &Site) -> Vec<TimelineItem> {
+pub fn timeline_items(site: &Site, msg: &Messages) -> Vec<TimelineItem> {
     let mut items: Vec<TimelineItem> = Vec::new();
     for p in &site.pages {
         for key in p.kind.keys() {
@@ -507,21 +523,23 @@ pub fn timeline_items(site: &Site) -> Vec<TimelineItem> {
                 continue;
             };
             let end = key.until.and_then(|k| p.meta.date(k)).copied();
+            let (label, inline) = msg.timeline(key.name, what);
             items.push(TimelineItem {
                 title: p.title.clone(),
                 url: p.url.clone(),
                 kind: p.kind.as_str(),
-                kind_label: p.kind.label(),
-                what,
+                kind_label: msg.kind(p.kind),
+                what: label,
+                what_inline: inline,
                 start: *start,
                 end,
-                label: date::range(Some(start), end.as_ref()).unwrap_or_default(),
+                label: msg.range(Some(start), end.as_ref()).unwrap_or_default(),
                 at: 0.0,
                 until: 0.0,
                 side: "after",
                 mark: if end.is_some_and(|e| e != *start) {
                     "period"
-                } else if what == "In force" {
+                } else if key.name == "in_force" {
                     "in-force"
                 } else if p.kind == Kind::Event {
                     "event"
@@ -708,13 +726,15 @@ pub struct ArticleRow {
     /// Its entry on the instrument page, from the site root.
     pub href: String,
     pub count: usize,
+    /// "cited by 3 pages", in the reader's language.
+    pub cited_label: String,
     pub groups: Vec<ArticleGroup>,
 }
 
 #[derive(Serialize)]
 pub struct ArticleGroup {
     pub kind: &'static str,
-    pub label: &'static str,
+    pub label: String,
     pub items: Vec<LinkItem>,
 }
 
@@ -726,6 +746,8 @@ pub struct ArticleInstrument {
     pub anchor: String,
     /// Citing pages over all its articles (a page citing two articles counts twice).
     pub citations: usize,
+    /// "4 articles, 9 citations", in the reader's language.
+    pub counts: String,
     pub articles: Vec<ArticleRow>,
 }
 
@@ -734,14 +756,14 @@ struct ArticlesCtx<'a> {
     site: &'a SiteCtx,
     root: &'static str,
     url: &'static str,
-    title: &'static str,
-    summary: Option<&'static str>,
+    title: String,
+    summary: Option<String>,
     instruments: Vec<ArticleInstrument>,
 }
 
 /// Every instrument that lists key articles, in reading order, and for each article every page
 /// that cites it: from a treaty article to everything that relies on it.
-pub fn article_index(site: &Site) -> Vec<ArticleInstrument> {
+pub fn article_index(site: &Site, msg: &Messages) -> Vec<ArticleInstrument> {
     reading_order(site)
         .into_iter()
         .filter(|&i| !site.pages[i].meta.articles().is_empty())
@@ -760,17 +782,18 @@ pub fn article_index(site: &Site) -> Vec<ArticleInstrument> {
                         anchor: crate::articles::view_anchor(&p.rel, &a.number),
                         href: format!("{}#{}", p.url, crate::articles::anchor(&a.number)),
                         count: citing.len(),
+                        cited_label: msg.plural("articles_cited_by", citing.len(), &[]),
                         groups: Kind::ALL
                             .iter()
                             .filter_map(|&kind| {
                                 let items: Vec<LinkItem> = citing
                                     .iter()
                                     .filter(|&&c| site.pages[c].kind == kind)
-                                    .map(|&c| link_item(site, c))
+                                    .map(|&c| link_item(site, msg, c))
                                     .collect();
                                 (!items.is_empty()).then(|| ArticleGroup {
                                     kind: kind.as_str(),
-                                    label: kind.plural_label(),
+                                    label: msg.kind_plural(kind),
                                     items,
                                 })
                             })
@@ -778,10 +801,16 @@ pub fn article_index(site: &Site) -> Vec<ArticleInstrument> {
                     }
                 })
                 .collect();
+            let citations = articles.iter().map(|a| a.count).sum();
             ArticleInstrument {
-                instrument: link_item(site, i),
+                instrument: link_item(site, msg, i),
                 anchor: crate::articles::instrument_anchor(&p.rel),
-                citations: articles.iter().map(|a| a.count).sum(),
+                citations,
+                counts: format!(
+                    "{}, {}",
+                    msg.plural("articles_count", articles.len(), &[]),
+                    msg.plural("citations_count", citations, &[])
+                ),
                 articles,
             }
         })
@@ -799,22 +828,27 @@ fn articles_view(v: &ViewInput) -> Result<Vec<OutFile>> {
             site: v.sctx,
             root: "",
             url: "articles.html",
-            title: "Articles",
-            summary: Some(
-                "The key articles of each instrument, and every principle, practice, agreement and glossary term that cites them.",
-            ),
-            instruments: article_index(v.site),
+            title: v.sctx.messages.text("articles_title"),
+            summary: Some(v.sctx.messages.text("articles_summary")),
+            instruments: article_index(v.site, &v.sctx.messages),
         },
         "articles.html".into(),
     )?])
 }
 
 fn timeline(v: &ViewInput) -> Result<Vec<OutFile>> {
-    let items = timeline_items(v.site);
+    let msg = &v.sctx.messages;
+    let items = timeline_items(v.site, msg);
     if items.is_empty() {
         return Ok(Vec::new());
     }
     let ticks = timeline_ticks(&items);
+    let year = |t: Option<&Tick>| t.map(|t| t.year.to_string()).unwrap_or_default();
+    let caption = msg.plural(
+        "timeline_axis",
+        items.len(),
+        &[("from", &year(ticks.first())), ("to", &year(ticks.last()))],
+    );
     Ok(vec![render_template(
         v.theme,
         "timeline.html",
@@ -822,8 +856,9 @@ fn timeline(v: &ViewInput) -> Result<Vec<OutFile>> {
             site: v.sctx,
             root: "",
             url: "timeline.html",
-            title: "Timeline",
-            summary: Some("Instruments, agreements, initiatives and events in time order."),
+            title: msg.text("timeline_title"),
+            summary: Some(msg.text("timeline_summary")),
+            caption,
             items,
             ticks,
         },

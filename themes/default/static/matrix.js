@@ -13,6 +13,18 @@
   var none = document.getElementById('matrix-none');
   var cells = Array.prototype.slice.call(table.querySelectorAll('[data-element]'));
 
+  // Messages in the reader's language, embedded by base.html; English when a theme has none.
+  var messages = {};
+  try { messages = JSON.parse(document.getElementById('accord-messages').textContent).messages || {}; } catch (e) { /* none */ }
+  function counted(key, n, english, args) {
+    var category = 'other';
+    try { category = new Intl.PluralRules(document.documentElement.lang || 'en').select(n); } catch (e) { /* old browser */ }
+    var text = messages[key + '_' + category] || messages[key + '_other'] || english;
+    args.count = n;
+    Object.keys(args).forEach(function (k) { text = text.split('{' + k + '}').join(String(args[k])); });
+    return text;
+  }
+
   function lists(value, item) {
     return (' ' + (value || '') + ' ').indexOf(' ' + item + ' ') >= 0;
   }
@@ -31,8 +43,8 @@
       c.classList.toggle('chosen', e !== '' && c.getAttribute('data-element') === e);
     });
     count.textContent = shown === rows.length
-      ? rows.length + ' agreements'
-      : 'Showing ' + shown + ' of ' + rows.length + ' agreements';
+      ? counted('matrix_count', rows.length, '{count} agreements', {})
+      : counted('matrix_showing', rows.length, 'Showing {shown} of {count} agreements', { shown: shown });
     if (none) none.hidden = shown > 0;
   }
 

@@ -16,6 +16,14 @@
   var button = box.querySelector("button");
   var bar = box.querySelector("progress");
   var status = box.querySelector("[role=status]");
+  // Messages in the reader's language, embedded by base.html; English when a theme has none.
+  var messages = {};
+  try { messages = JSON.parse(document.getElementById("accord-messages").textContent).messages || {}; } catch (e) { /* none */ }
+  function msg(key, english, args) {
+    var text = messages[key] || english;
+    Object.keys(args || {}).forEach(function (k) { text = text.split("{" + k + "}").join(String(args[k])); });
+    return text;
+  }
 
   // One request to the active worker, answered on a channel of its own; `onMessage` sees
   // every answer until it returns true.
@@ -37,7 +45,7 @@
   function saved() {
     button.hidden = true;
     bar.hidden = true;
-    status.textContent = "Available offline";
+    status.textContent = msg("available_offline", "Available offline");
     box.classList.add("is-saved");
   }
 
@@ -45,7 +53,7 @@
     button.disabled = true;
     bar.hidden = false;
     bar.value = 0;
-    status.textContent = "Saving for offline reading…";
+    status.textContent = msg("offline_saving", "Saving for offline reading…");
     var lastTenth = -1;
     ask({ type: "save" }, function (m) {
       if (m.type === "progress") {
@@ -55,7 +63,7 @@
         var tenth = Math.floor((m.done / m.total) * 10);
         if (tenth !== lastTenth) {
           lastTenth = tenth;
-          status.textContent = "Saving for offline reading: " + m.done + " of " + m.total + " files";
+          status.textContent = msg("offline_progress", "Saving for offline reading: {done} of {total} files", { done: m.done, total: m.total });
         }
         return false;
       }
@@ -66,7 +74,7 @@
       } else {
         button.disabled = false;
         bar.hidden = true;
-        status.textContent = "Could not save: " + m.message + ". Try again.";
+        status.textContent = msg("offline_failed", "Could not save: {error}. Try again.", { error: m.message });
       }
       return true;
     });

@@ -19,17 +19,48 @@
   if (!input || !popup) return;
   var form = input.form;
 
+
+  // ---- Messages in the reader's language ---------------------------------------------------
+  // base.html embeds them as JSON (#accord-messages); a theme without it gets the English
+  // written here. Plurals pick the key of the language's CLDR category (`_one`, `_few`, …), as
+  // the browser's Intl.PluralRules names it, falling back to `_other`.
+  var MSG = (function () {
+    var node = document.getElementById("accord-messages");
+    try { return node ? JSON.parse(node.textContent) : {}; } catch (e) { return {}; }
+  })();
+  var MESSAGES = MSG.messages || {};
+  function fill(text, args) {
+    Object.keys(args || {}).forEach(function (k) { text = text.split("{" + k + "}").join(String(args[k])); });
+    return text;
+  }
+  function msg(key, english, args) {
+    return fill(MESSAGES[key] || english, args);
+  }
+  function pluralMsg(key, n, one, other, args) {
+    var category = "other";
+    try { category = new Intl.PluralRules(document.documentElement.lang || "en").select(n); } catch (e) { /* old browser */ }
+    var text = MESSAGES[key + "_" + category] || MESSAGES[key + "_other"] || (n === 1 ? one : other);
+    var all = { count: n };
+    Object.keys(args || {}).forEach(function (k) { all[k] = args[k]; });
+    return fill(text, all);
+  }
+  // A facet value as readers of the language name it: the index keeps one neutral value.
+  function facetName(facet, value) {
+    var names = MSG.facets && MSG.facets[facet];
+    return (names && names[value]) || value;
+  }
+
   var WASM_VAR = "ACCORD_SEARCH_WASM_B64";
   var INDEX_VAR = "ACCORD_SEARCH_INDEX_B64";
   var FACETS = [
-    ["kind", "Kind"],
-    ["region", "Region"],
-    ["country", "Country"],
-    ["stakeholder", "Stakeholder"],
-    ["tag", "Tag"]
+    ["kind", msg("search_facet_kind", "Kind")],
+    ["region", msg("search_facet_region", "Region")],
+    ["country", msg("search_facet_country", "Country")],
+    ["stakeholder", msg("search_facet_stakeholder", "Stakeholder")],
+    ["tag", msg("search_facet_tag", "Tag")]
   ];
   // The engine's own words for an index it refuses (accord_search::DAMAGED).
-  var DAMAGED = "search index damaged — rebuild the site";
+  var DAMAGED = msg("search_index_damaged", "search index damaged — rebuild the site");
   var POPUP_LIMIT = 8;
   var PAGE_STEP = 50;
 
@@ -57,7 +88,7 @@
 
   function unavailable(err) {
     if (err && err.accordIndex) return err.message;
-    return "Search is unavailable: " + (err && err.message ? err.message : err);
+    return msg("search_unavailable", "Search is unavailable: {error}", { error: err && err.message ? err.message : err });
   }
 
   function base64Bytes(text) {
@@ -79,7 +110,7 @@
         } catch (err) {
           // Not base64 any more: the file was damaged after it was built. Rejecting (rather
           // than throwing inside onload) keeps the search box from waiting forever.
-          reject(damaged(name === INDEX_VAR ? DAMAGED : src + " is damaged — rebuild the site"));
+          reject(damaged(name === INDEX_VAR ? DAMAGED : msg("search_file_damaged", "{file} is damaged — rebuild the site", { file: src })));
         }
       }
       if (typeof window[name] === "string") return take();
@@ -88,9 +119,9 @@
       s.async = true;
       s.onload = function () {
         if (typeof window[name] === "string") take();
-        else reject(new Error(src + " did not define " + name));
+        else reject(new Error(msg("search_file_incomplete", "{file} did not define {name}", { file: src, name: name })));
       };
-      s.onerror = function () { reject(new Error("could not load " + src)); };
+      s.onerror = function () { reject(new Error(msg("search_could_not_load", "could not load {file}", { file: src }))); };
       document.head.appendChild(s);
     });
   }
@@ -275,7 +306,7 @@
   function hitContent(container, hit) {
     var head = el("span", "search-hit-head");
     head.appendChild(el("span", "search-hit-title", hit.title || hit.url));
-    if (hit.kind) head.appendChild(el("span", "badge search-hit-kind", hit.kind));
+    if (hit.kind) head.appendChild(el("span", "badge search-hit-kind", facetName("kind", hit.kind)));
     container.appendChild(head);
     if (hit.section) container.appendChild(el("span", "search-hit-section", hit.section));
     if (hit.snippet) {
@@ -290,7 +321,7 @@
   function sectionLinks(hit) {
     if (!hit.sections || !hit.sections.length) return null;
     var ul = el("ul", "search-result-sections");
-    ul.setAttribute("aria-label", "More in " + (hit.title || hit.url));
+    ul.setAttribute("aria-label", msg("search_more_in", "More in {title}", { title: hit.title || hit.url }));
     hit.sections.forEach(function (s) {
       var li = el("li");
       var a = el("a", null, s.section);
@@ -305,21 +336,21 @@
   // the query.
   function noResults(q, res, linkClass) {
     var box = el("div", "search-message");
-    box.appendChild(document.createTextNode("No results for “" + q + "”."));
+    box.appendChild(document.createTextNode(msg("search_no_results", "No results for “{query}”.", { query: q })));
     if (res.suggestions && res.suggestions.length) {
-      box.appendChild(document.createTextNode(" Did you mean: "));
+      // The links go where the message has {suggestions}.
+      var around = msg("search_did_you_mean", "Did you mean: {suggestions}?").split("{suggestions}");
+      box.appendChild(document.createTextNode(" " + around[0]));
       res.suggestions.forEach(function (s, i) {
         if (i) box.appendChild(document.createTextNode(", "));
         var a = el("a", linkClass, s.title);
         a.href = root + s.url;
         box.appendChild(a);
       });
-      box.appendChild(document.createTextNode("?"));
+      box.appendChild(document.createTextNode(around.slice(1).join("")));
     }
     return box;
   }
-
-  function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
 
   function searchPageUrl(q) {
     return root + "search.html?q=" + encodeURIComponent(q);
@@ -336,7 +367,7 @@
   var listbox = el("div", "search-listbox");
   listbox.id = "search-listbox";
   listbox.setAttribute("role", "listbox");
-  listbox.setAttribute("aria-label", "Search results");
+  listbox.setAttribute("aria-label", msg("search_results_label", "Search results"));
   input.setAttribute("role", "combobox");
   input.setAttribute("aria-autocomplete", "list");
   input.setAttribute("aria-expanded", "false");
@@ -408,9 +439,11 @@
     if (!res.hits.length) {
       popup.appendChild(noResults(q, res, "search-suggestion"));
     } else if (res.total > res.hits.length) {
-      option(searchPageUrl(q), "search-all").textContent = "All " + plural(res.total, "result", "results") + " →";
+      option(searchPageUrl(q), "search-all").textContent = pluralMsg("search_all_results", res.total, "All {count} result →", "All {count} results →");
     }
-    status.textContent = res.hits.length ? plural(res.total, "page", "pages") + " found" : "No results";
+    status.textContent = res.hits.length
+      ? pluralMsg("search_pages_found", res.total, "{count} page found", "{count} pages found")
+      : msg("search_no_results_short", "No results");
     setOpen(true);
   }
 
@@ -419,7 +452,7 @@
     var mine = ++seq;
     if (!q.trim()) { setOpen(false); status.textContent = ""; return; }
     var ready = enginePromise;
-    if (!ready) message("Loading search…");
+    if (!ready) message(msg("search_loading", "Loading search…"));
     loadEngine().then(function (engine) {
       if (mine !== seq) return;
       showPopup(q, engine.search({ q: q, limit: POPUP_LIMIT }));
@@ -583,7 +616,7 @@
           state.limit = PAGE_STEP;
           runPage(true);
         });
-        var label = el("label", null, v.value + " ");
+        var label = el("label", null, facetName(name, v.value) + " ");
         label.htmlFor = id;
         label.appendChild(el("span", "count", "(" + v.count + ")"));
         row.appendChild(box);
@@ -624,8 +657,10 @@
     });
     var n = res.total;
     pageStatus.textContent = n === 0
-      ? (state.q || hasFilters() ? "No results. Check the spelling, use fewer words or remove filters." : "")
-      : plural(n, "page", "pages") + " found" + (res.fuzzy ? ", including similar spellings" : "");
+      ? (state.q || hasFilters() ? msg("search_no_results_hint", "No results. Check the spelling, use fewer words or remove filters.") : "")
+      : res.fuzzy
+        ? pluralMsg("search_pages_found_fuzzy", n, "{count} page found, including similar spellings", "{count} pages found, including similar spellings")
+        : pluralMsg("search_pages_found", n, "{count} page found", "{count} pages found");
     suggestionsBox.textContent = "";
     suggestionsBox.hidden = !(n === 0 && state.q && res.suggestions && res.suggestions.length);
     if (!suggestionsBox.hidden) suggestionsBox.appendChild(noResults(state.q, res, null));
@@ -646,7 +681,7 @@
     }
     var mine = ++pageSeq;
     if (!enginePromise) {
-      pageStatus.textContent = "Loading search…";
+      pageStatus.textContent = msg("search_loading", "Loading search…");
       placeholder.hidden = false;
     }
     var everyLanguage = allLanguages && allLanguages.checked;
