@@ -683,6 +683,61 @@ fn drop_comments<'a>(arena: &'a Arena<AstNode<'a>>, root: &'a AstNode<'a>, html:
 pub struct Tools {
     pub highlighter: Highlighter,
     pub sanitizer: Sanitizer,
+    /// What accord writes into page content itself, in the page's language.
+    pub labels: Labels,
+}
+
+/// The words accord adds to a page's content: callout titles the editor did not set, and the
+/// names of task-list boxes.
+#[derive(Clone, Debug)]
+pub struct Labels {
+    pub note: String,
+    pub tip: String,
+    pub important: String,
+    pub warning: String,
+    pub caution: String,
+    pub task_done: String,
+    pub task_todo: String,
+}
+
+impl Default for Labels {
+    fn default() -> Labels {
+        Labels::from_messages(&crate::messages::Messages::default())
+    }
+}
+
+impl Labels {
+    /// The labels in the messages' language (English where a message is missing).
+    pub fn from_messages(m: &crate::messages::Messages) -> Labels {
+        let get = |key: &str, english: &str| {
+            let t = m.text(key);
+            if t == key {
+                english.to_string()
+            } else {
+                t
+            }
+        };
+        Labels {
+            note: get("callout_note", "Note"),
+            tip: get("callout_tip", "Tip"),
+            important: get("callout_important", "Important"),
+            warning: get("callout_warning", "Warning"),
+            caution: get("callout_caution", "Caution"),
+            task_done: get("task_done", "Done"),
+            task_todo: get("task_todo", "To do"),
+        }
+    }
+
+    /// The default title of a callout of this kind.
+    fn callout(&self, kind: AlertType) -> &str {
+        match kind {
+            AlertType::Note => &self.note,
+            AlertType::Tip => &self.tip,
+            AlertType::Important => &self.important,
+            AlertType::Warning => &self.warning,
+            AlertType::Caution => &self.caution,
+        }
+    }
 }
 
 /// Everything rendering one page needs besides its Markdown.
@@ -775,7 +830,10 @@ pub fn render(input: &RenderInput<'_>) -> Rendered {
     // Writing to a Vec cannot fail.
     let _ = Formatter::format_document_with_plugins(root, &opts, &mut html, &plugins);
     Rendered {
-        html: accessible_task_boxes(&String::from_utf8_lossy(&html)),
+        html: localized_callouts(
+            &accessible_task_boxes(&String::from_utf8_lossy(&html), &input.tools.labels),
+            &input.tools.labels,
+        ),
         sections,
         terms_used,
     }
@@ -886,18 +944,47 @@ fn callout_open(kind: AlertType, title: &str) -> String {
 
 /// Task-list items render as disabled checkboxes with no label, which screen readers announce as
 /// an unnamed control; a symbol with a text name reads well and prints as a box to tick.
-fn accessible_task_boxes(html: &str) -> String {
+fn accessible_task_boxes(html: &str, labels: &Labels) -> String {
     if !html.contains("<input type=\"checkbox\"") {
         return html.to_string();
     }
     html.replace(
         "<input type=\"checkbox\" checked=\"\" disabled=\"\" />",
-        "<span class=\"task task-done\" role=\"img\" aria-label=\"Done\">☑</span>",
+        &format!(
+            "<span class=\"task task-done\" role=\"img\" aria-label=\"{}\">☑</span>",
+            escape_attr(&labels.task_done)
+        ),
     )
     .replace(
         "<input type=\"checkbox\" disabled=\"\" />",
-        "<span class=\"task\" role=\"img\" aria-label=\"To do\">☐</span>",
+        &format!(
+            "<span class=\"task\" role=\"img\" aria-label=\"{}\">☐</span>",
+            escape_attr(&labels.task_todo)
+        ),
     )
+}
+
+/// comrak names a callout without a title of its own in English ("Note"): in the page's
+/// language instead.
+fn localized_callouts(html: &str, labels: &Labels) -> String {
+    if !html.contains("<aside class=\"callout") {
+        return html.to_string();
+    }
+    let mut out = html.to_string();
+    for kind in [
+        AlertType::Note,
+        AlertType::Tip,
+        AlertType::Important,
+        AlertType::Warning,
+        AlertType::Caution,
+    ] {
+        let english = kind.default_title();
+        let ours = labels.callout(kind);
+        if english != ours {
+            out = out.replace(&callout_open(kind, &english), &callout_open(kind, ours));
+        }
+    }
+    out
 }
 
 /// Splits the page's text at its headings.

@@ -184,13 +184,21 @@ pub fn render_site(
 ) -> Result<(Vec<OutFile>, Fragments)> {
     let theme = timer.stage("theme", || Theme::load(root, &site.config.build.theme))?;
     let frags = timer.stage("markdown", || {
-        crate::fragments::render_all(site, &crate::markdown::Tools::default())
+        crate::fragments::render_all(site, &tools_for(site, &theme))
     });
     let mut files = render(root, site, &frags, &theme, timer, progress)?;
     for other in &site.translations {
         files.extend(render_translation(root, other, &theme, timer, progress)?);
     }
     Ok((files, frags))
+}
+
+/// The Markdown renderer's tools, with the words it writes in the site's language.
+fn tools_for(site: &Site, theme: &Theme) -> crate::markdown::Tools {
+    crate::markdown::Tools {
+        labels: crate::markdown::Labels::from_messages(&theme.messages(&site.config.book.language)),
+        ..crate::markdown::Tools::default()
+    }
 }
 
 /// A further language's site, under its code: its pages, views and search index, and the
@@ -203,7 +211,7 @@ pub fn render_translation(
     timer: &mut Timer,
     progress: Option<&ProgressBar>,
 ) -> Result<Vec<OutFile>> {
-    let frags = crate::fragments::render_all(site, &crate::markdown::Tools::default());
+    let frags = crate::fragments::render_all(site, &tools_for(site, theme));
     let sctx = render::site_ctx(site, theme);
     let all: Vec<usize> = (0..site.pages.len()).collect();
     let ((pages, t_pages), ((views, t_views), (index, t_index))) = rayon::join(

@@ -20,7 +20,7 @@ fn fixture() -> Fixture {
         ("content/_index.de.md", "---\ntitle: Startseite\ntranslated: \"2026-12-02\"\n---\n\nBeginnen Sie mit [Vertrauen](principles/trust.md).\n"),
         ("content/_index.pl.md", "---\ntitle: Strona główna\ntranslated: \"2026-12-02\"\n---\n\nZacznij od [zaufania](principles/trust.md).\n"),
         ("content/principles/trust.md", &trust),
-        ("content/principles/trust.de.md", "---\ntitle: Vertrauen aufbauen\nsummary: Vertrauen wächst aus regelmäßigem Kontakt.\ntranslated: \"2026-12-02\"\n---\n\nOpfer von Menschenhandel brauchen Unterstützung, bevor sie mit der Polizei sprechen. Siehe [Einwilligung](consent.md#why-it-matters) und die [Bedenkzeit](../glossary/reflection-period.md).\n\n## Was das bedeutet {#what-it-means}\n\nRegelmäßiger Kontakt zu Fachberatungsstellen.\n"),
+        ("content/principles/trust.de.md", "---\ntitle: Vertrauen aufbauen\nsummary: Vertrauen wächst aus regelmäßigem Kontakt.\ntranslated: \"2026-12-02\"\n---\n\nOpfer von Menschenhandel brauchen Unterstützung, bevor sie mit der Polizei sprechen. Siehe [Einwilligung](consent.md#why-it-matters) und die [Bedenkzeit](../glossary/reflection-period.md).\n\n## Was das bedeutet {#what-it-means}\n\nRegelmäßiger Kontakt zu Fachberatungsstellen.\n\n- [ ] Termine vereinbaren\n\n> [!NOTE]\n> Vertraulich.\n"),
         ("content/principles/trust.pl.md", "---\ntitle: Budowanie zaufania\ntranslated: \"2026-12-02\"\n---\n\nOrganizacje pomagają ofiarom handlu ludźmi, zanim porozmawiają z policją. Zobacz [zgodę](consent.md#why-it-matters) i [okres na zastanowienie się](../glossary/reflection-period.md).\n\n## Co to oznacza {#what-it-means}\n\nRegularny kontakt.\n"),
         ("content/principles/consent.md", &consent),
         ("content/glossary/reflection-period.md", "---\nkind: term\nterm: reflection and recovery period\naliases:\n  - reflection period\ndefinition: A period in which a presumed victim may recover and decide.\n---\n\nAt least 30 days under Article 13.\n"),
@@ -82,6 +82,9 @@ fn every_language_has_its_own_tree_with_lang_and_hreflang() {
     // Links inside a translation reach the same language's pages, anchors included.
     assert!(de.contains("href=\"consent.html#why-it-matters\""));
     assert!(de.contains("id=\"what-it-means\""));
+    // What accord writes into the content is in the page's language too.
+    assert!(de.contains("<span class=\"task\" role=\"img\" aria-label=\"Offen\">☐</span>"), "{de}");
+    assert!(de.contains("<aside class=\"callout callout-note\" role=\"note\" aria-label=\"Hinweis\">\n<p class=\"callout-title\">Hinweis</p>"), "{de}");
     // The shared files are the root's.
     assert!(de.contains("href=\"../../assets/style.css\""));
     assert!(!f.site().join("de/assets").exists());

@@ -156,7 +156,8 @@ fn every_glossary_variant_shows_its_card() {
     card("NGOs", "glossary/non-governmental-organisation.html");
 }
 
-/// (variant, glossary page) for every term, abbreviation and alias in content/glossary.
+/// (variant, glossary page) for every term, abbreviation and alias in content/glossary, in
+/// every language.
 fn glossary_variants() -> Vec<(String, String)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("content/glossary");
     let mut out = Vec::new();
@@ -176,6 +177,9 @@ fn glossary_variants() -> Vec<(String, String)> {
             .map(|(f, _)| f)
             .expect("front matter");
         let meta: serde_yaml::Value = serde_yaml::from_str(front).expect("yaml");
+        // A translation (`term.de.md`) names the same term: on the English site its German or
+        // Polish names show the English card too.
+        let name = name.split('.').next().unwrap_or(name);
         let page = format!("glossary/{name}.html");
         let mut push = |v: &serde_yaml::Value| {
             if let Some(s) = v.as_str() {

@@ -311,8 +311,13 @@ impl Builder {
                 t
             }
         };
-        // The preview shows the book's own language; translations are built by `accord build`.
+        // Translations are not pages of the book's own language (they are built on request,
+        // see `Snapshot::translations`).
         self.languages = config.further_languages();
+        // The words the renderer writes into content (callout titles, task boxes), in the book's
+        // language; a change of theme or language renders every page again anyway.
+        self.tools.labels =
+            crate::markdown::Labels::from_messages(&theme.messages(&config.book.language));
         let loaded = timer.stage("load", || {
             self.load(&content_dir, &config.book.src, changes)
         })?;
