@@ -507,17 +507,19 @@ struct DocLinks<'a> {
 impl DocLinks<'_> {
     /// Rewrites the article `html` (HTML accord generated, with links relative to the site root,
     /// attribute values double-quoted and escaped) of the page whose anchor is `own`:
-    /// - `id`s (and the `href="#…"` and `aria-describedby` that name them) get the page's anchor
+    /// - `id`s (and the `href="#…"`, `aria-describedby` and `aria-labelledby` that name them) get
+    ///   the page's anchor
     ///   as a prefix, since every page has its own "sources" or "scope" heading;
     /// - a link to a page in the document becomes a link to its anchor; any other relative link
     ///   or image is made relative to the document;
     /// - a link to a web address is followed by the address's number in the list at the end.
     fn rewrite(&mut self, html: &str, own: &str) -> String {
-        const TOKENS: [&str; 5] = [
+        const TOKENS: [&str; 6] = [
             " id=\"",
             " href=\"",
             " src=\"",
             " aria-describedby=\"",
+            " aria-labelledby=\"",
             "</a>",
         ];
         // One pass over the page: searching for each token separately from every position
@@ -550,7 +552,7 @@ impl DocLinks<'_> {
             match token {
                 " id=\"" if value == own => out.push_str(value),
                 " id=\"" => out.push_str(&format!("{own}--{value}")),
-                " aria-describedby=\"" => {
+                " aria-describedby=\"" | " aria-labelledby=\"" => {
                     let ids: Vec<String> = value
                         .split_whitespace()
                         .map(|id| format!("{own}--{id}"))
@@ -635,10 +637,10 @@ mod tests {
         let anchors: HashMap<&str, String> =
             [("principles/a.html", "page-principles-a".to_string())].into();
         let mut l = links("principles/print.html", &anchors);
-        let html = r##"<h2 id="scope"><a href="#scope">#</a>Scope</h2><p><a href="principles/a.html#x">A</a>, <a href="practices/b.html">B</a>, <a href="https://x.org/?a=1&amp;b=2">X</a> and <a href="https://x.org/?a=1&amp;b=2">again</a> <img src="assets/i.png"> <span aria-describedby="t1 t2"></span></p>"##;
+        let html = r##"<h2 id="scope"><a href="#scope">#</a>Scope</h2><p><a href="principles/a.html#x">A</a>, <a href="practices/b.html">B</a>, <a href="https://x.org/?a=1&amp;b=2">X</a> and <a href="https://x.org/?a=1&amp;b=2">again</a> <img src="assets/i.png"> <span aria-describedby="t1 t2"></span></p><div role="region" aria-labelledby="scope"></div>"##;
         assert_eq!(
             l.rewrite(html, "page-principles-c"),
-            r##"<h2 id="page-principles-c--scope"><a href="#page-principles-c--scope">#</a>Scope</h2><p><a href="#page-principles-a--x">A</a>, <a href="../practices/b.html">B</a>, <a href="https://x.org/?a=1&amp;b=2">X</a><a class="url-ref" href="#url-1"><span class="visually-hidden">web address </span>[1]</a> and <a href="https://x.org/?a=1&amp;b=2">again</a><a class="url-ref" href="#url-1"><span class="visually-hidden">web address </span>[1]</a> <img src="../assets/i.png"> <span aria-describedby="page-principles-c--t1 page-principles-c--t2"></span></p>"##
+            r##"<h2 id="page-principles-c--scope"><a href="#page-principles-c--scope">#</a>Scope</h2><p><a href="#page-principles-a--x">A</a>, <a href="../practices/b.html">B</a>, <a href="https://x.org/?a=1&amp;b=2">X</a><a class="url-ref" href="#url-1"><span class="visually-hidden">web address </span>[1]</a> and <a href="https://x.org/?a=1&amp;b=2">again</a><a class="url-ref" href="#url-1"><span class="visually-hidden">web address </span>[1]</a> <img src="../assets/i.png"> <span aria-describedby="page-principles-c--t1 page-principles-c--t2"></span></p><div role="region" aria-labelledby="page-principles-c--scope"></div>"##
         );
         assert_eq!(l.urls, ["https://x.org/?a=1&amp;b=2"]);
         // The page's own anchor stays as it is.

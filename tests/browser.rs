@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 mod skip;
 
 /// The longest the browser tests may take before they are stopped and counted as failed.
-const NODE_LIMIT: Duration = Duration::from_secs(12 * 60);
+const NODE_LIMIT: Duration = Duration::from_secs(18 * 60);
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -83,7 +83,10 @@ fn every_language_has_its_own_tree_with_lang_and_hreflang() {
     assert!(de.contains("href=\"consent.html#why-it-matters\""));
     assert!(de.contains("id=\"what-it-means\""));
     // What accord writes into the content is in the page's language too.
-    assert!(de.contains("<span class=\"task\" role=\"img\" aria-label=\"Offen\">☐</span>"), "{de}");
+    assert!(
+        de.contains("<span class=\"task\" role=\"img\" aria-label=\"Offen\">☐</span>"),
+        "{de}"
+    );
     assert!(de.contains("<aside class=\"callout callout-note\" role=\"note\" aria-label=\"Hinweis\">\n<p class=\"callout-title\">Hinweis</p>"), "{de}");
     // The shared files are the root's.
     assert!(de.contains("href=\"../../assets/style.css\""));
@@ -112,9 +115,9 @@ fn an_untranslated_page_is_the_original_with_a_note_in_the_readers_language() {
     let f = built();
     let de = f.read("de/principles/consent.html");
     assert!(de.contains("<h1>Informed consent</h1>"));
-    assert!(de.contains("<p class=\"translation-note\" role=\"note\">Diese Seite gibt es noch nicht auf Deutsch; sie wird im Original gezeigt (Sprache: Englisch). <a href=\"../../principles/consent.html\" hreflang=\"en\" lang=\"en\">English</a></p>"), "{de}");
+    assert!(de.contains("<p class=\"translation-note untranslated\" role=\"note\">Diese Seite gibt es noch nicht auf Deutsch; sie wird im Original gezeigt (Sprache: Englisch). <a href=\"../../principles/consent.html\" hreflang=\"en\" lang=\"en\">English</a></p>"), "{de}");
     let pl = f.read("pl/principles/consent.html");
-    assert!(pl.contains("<p class=\"translation-note\" role=\"note\">Ta strona nie została jeszcze przetłumaczona na język polski; wyświetlany jest oryginał (język angielski). <a href=\"../../principles/consent.html\" hreflang=\"en\" lang=\"en\">English</a></p>"), "{pl}");
+    assert!(pl.contains("<p class=\"translation-note untranslated\" role=\"note\">Ta strona nie została jeszcze przetłumaczona na język polski; wyświetlany jest oryginał (język angielski). <a href=\"../../principles/consent.html\" hreflang=\"en\" lang=\"en\">English</a></p>"), "{pl}");
     // A translation says so, with its date, and that no legal translator reviewed it.
     let tr = f.read("pl/principles/trust.html");
     assert!(tr.contains("Ta strona jest tłumaczeniem strony „Building trust” (oryginał: język angielski), wykonanym 2 grudnia 2026. Tłumaczenie nie zostało sprawdzone przez tłumacza prawniczego."), "{tr}");

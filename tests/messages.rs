@@ -106,8 +106,7 @@ fn text(s: &html5gum::HtmlString) -> String {
 /// the elements that hold the page's own text. A page shown in its original language because
 /// it has no translation yet keeps only its frame (header, navigation, footer) and the note.
 fn interface_text(html: &str, page_lang: &str) -> Vec<String> {
-    let untranslated = html.contains("<p class=\"translation-note\" role=\"note\">")
-        && html.contains(" hreflang=\"en\" lang=\"en\">English</a></p>");
+    let untranslated = html.contains("<p class=\"translation-note untranslated\" role=\"note\">");
     let mut out = Vec::new();
     // For each open element: its name, whether its text is skipped, its classes.
     let mut stack: Vec<(String, bool, String)> = Vec::new();

@@ -46,7 +46,7 @@ if (fileSite) {
 }
 
 // The whole run has a hard limit, so a hung browser can never hang the test suite.
-const LIMIT_MS = Number(process.env.ACCORD_BROWSER_LIMIT_MS || 8 * 60_000);
+const LIMIT_MS = Number(process.env.ACCORD_BROWSER_LIMIT_MS || 14 * 60_000);
 const watchdog = setTimeout(() => {
   console.log(`not ok - the browser tests did not finish within ${LIMIT_MS} ms`);
   process.exit(1);

@@ -286,7 +286,10 @@ export async function readingSuite(R, browser, site, opts) {
     }));
 
   await R.test(`${tag} no page is wider than a 320 px screen`, async () => {
-    const pages = opts.siteDir ? pagesWith(opts.siteDir) : ['index.html', 'tags/institutionalisation.html', 'tags/intergovernmental.html', 'timeline.html'];
+    // In a further language's folder, a page not yet translated is the original (checked in
+    // its own language) under the same frame as the translated ones: those are enough.
+    const untranslated = (rel) => fs.readFileSync(`${opts.siteDir}/${rel}`, 'utf8').includes('class="translation-note untranslated"');
+    const pages = opts.siteDir ? pagesWith(opts.siteDir).filter((rel) => !untranslated(rel)) : ['index.html', 'tags/institutionalisation.html', 'tags/intergovernmental.html', 'timeline.html'];
     const ctx = await newContext(browser, site, { viewport: { width: 320, height: 640 } });
     const wide = [];
     try {
