@@ -12,18 +12,23 @@ use crate::model::{self, Key, Kind, Type, ARTICLE_FIELDS, CITATION_FIELDS, KINDS
 
 /// The whole schema, as pretty-printed JSON.
 pub fn json_schema() -> Value {
-    let rules: Vec<Value> = KINDS
+    let mut rules: Vec<Value> = KINDS
         .iter()
         .map(|k| {
-            // A file without `kind` is a page.
+            // A file without `kind` is a page, unless it is a translation.
             let condition = if k.kind == Kind::Page {
-                json!({ "properties": { "kind": { "const": k.name } } })
+                json!({ "properties": { "kind": { "const": k.name } }, "not": { "required": ["translated"] } })
             } else {
                 json!({ "required": ["kind"], "properties": { "kind": { "const": k.name } } })
             };
             json!({ "if": condition, "then": kind_schema(k.kind) })
         })
         .collect();
+    // A translation (`page.de.md`) says when it was translated and sets only its texts.
+    rules.push(json!({
+        "if": { "required": ["translated"], "not": { "required": ["kind"] } },
+        "then": translation_schema(),
+    }));
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://accord.invalid/schema/front-matter.json",
@@ -35,6 +40,26 @@ pub fn json_schema() -> Value {
         },
         "allOf": rules,
         "$defs": defs(),
+    })
+}
+
+/// The keys a translation may set, typed as the originals' keys are (a term's `aliases`).
+fn translation_schema() -> Value {
+    let mut props = Map::new();
+    for name in model::TRANSLATION_KEYS {
+        let key = model::key(Kind::Term, name).or_else(|| model::key(Kind::Page, name));
+        if let Some(key) = key {
+            let mut schema = key_schema(key);
+            if let Some(obj) = schema.as_object_mut() {
+                obj.insert("description".into(), json!(key.doc));
+            }
+            props.insert(name.to_string(), schema);
+        }
+    }
+    json!({
+        "description": "A translation, beside its original (`page.de.md`): only its texts; every other key comes from the original.",
+        "properties": props,
+        "additionalProperties": false,
     })
 }
 

@@ -20,6 +20,7 @@ const SUBCOMMANDS: &[&str] = &[
     "check",
     "bundle",
     "print",
+    "translated",
     "completions",
     "man",
 ];

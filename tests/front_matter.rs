@@ -28,7 +28,27 @@ fn build_and_check(f: &Fixture) -> (String, String) {
     assert_eq!(build.status.code(), Some(1), "{}", stderr(&build));
     let check = f.accord(&["check"]);
     assert_eq!(check.status.code(), Some(1), "{}", stdout(&check));
-    (stderr(&build), stdout(&check))
+    (stderr(&build), without_sitemap_note(&stdout(&check)))
+}
+
+/// `accord check` also notes, for every project without `base-url`, that no sitemap is
+/// written; these fixtures have none, and the note is not about their front matter.
+fn without_sitemap_note(text: &str) -> String {
+    let mut out = String::new();
+    let mut skip_hint = false;
+    for line in text.split_inclusive('\n') {
+        if line.starts_with("book.toml: note: no sitemap.xml is written") {
+            skip_hint = true;
+            continue;
+        }
+        if skip_hint && line.starts_with("  hint:") {
+            skip_hint = false;
+            continue;
+        }
+        skip_hint = false;
+        out.push_str(line);
+    }
+    out
 }
 
 #[test]
