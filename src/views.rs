@@ -448,7 +448,7 @@ pub fn sitemap_note(config: &crate::config::Config) -> Option<crate::error::Diag
             "no sitemap.xml is written: `base-url` is not set under [site], and a sitemap needs absolute addresses",
         )
         .with_hint(
-            "set `base-url` under [site] in book.toml to the address the site is published at, such as `https://example.org/kb/`; it also gives every page a canonical link and link previews an image",
+            "set `base-url` under [site] in book.toml to the address the site is published at, such as `https://example.org/kb/`; it also gives every page a canonical link, its hreflang links to its other languages and link previews an image",
         )
     })
 }

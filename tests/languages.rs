@@ -53,30 +53,45 @@ fn every_language_has_its_own_tree_with_lang_and_hreflang() {
     assert!(de.contains("<html lang=\"de\" dir=\"ltr\">"));
     assert!(pl.contains("<html lang=\"pl\" dir=\"ltr\">"));
     assert!(de.contains("<h1>Vertrauen aufbauen</h1>"));
-    assert_eq!(
-        alternates(&de),
-        [
-            "<link rel=\"alternate\" hreflang=\"en\" href=\"../../principles/trust.html\">",
-            "<link rel=\"alternate\" hreflang=\"de\" href=\"../../de/principles/trust.html\">",
-            "<link rel=\"alternate\" hreflang=\"pl\" href=\"../../pl/principles/trust.html\">",
-            "<link rel=\"alternate\" hreflang=\"x-default\" href=\"../../principles/trust.html\">",
-        ]
+    // Without base-url there are no absolute addresses for `<link rel="alternate">` (search
+    // engines ignore relative ones): the switcher's links name each language with hreflang.
+    assert!(alternates(&de).is_empty(), "{:?}", alternates(&de));
+    for (lang, href) in [
+        ("en", "../../principles/trust.html"),
+        ("de", "../../de/principles/trust.html"),
+        ("pl", "../../pl/principles/trust.html"),
+    ] {
+        assert!(
+            de.contains(&format!(
+                "<a href=\"{href}\" hreflang=\"{lang}\" lang=\"{lang}\""
+            )),
+            "{lang}"
+        );
+    }
+    // With base-url, every page lists the languages it exists in, absolutely.
+    f.write(
+        "book.toml",
+        &format!("{BOOK}\n[site]\nbase-url = \"https://example.org/kb/\"\n"),
     );
-    assert_eq!(
-        alternates(&en),
-        [
-            "<link rel=\"alternate\" hreflang=\"en\" href=\"../principles/trust.html\">",
-            "<link rel=\"alternate\" hreflang=\"de\" href=\"../de/principles/trust.html\">",
-            "<link rel=\"alternate\" hreflang=\"pl\" href=\"../pl/principles/trust.html\">",
-            "<link rel=\"alternate\" hreflang=\"x-default\" href=\"../principles/trust.html\">",
-        ]
+    assert!(f.build().status.success());
+    let (en, de) = (
+        f.read("principles/trust.html"),
+        f.read("de/principles/trust.html"),
     );
+    let all = [
+        "<link rel=\"alternate\" hreflang=\"en\" href=\"https://example.org/kb/principles/trust.html\">",
+        "<link rel=\"alternate\" hreflang=\"de\" href=\"https://example.org/kb/de/principles/trust.html\">",
+        "<link rel=\"alternate\" hreflang=\"pl\" href=\"https://example.org/kb/pl/principles/trust.html\">",
+        "<link rel=\"alternate\" hreflang=\"x-default\" href=\"https://example.org/kb/principles/trust.html\">",
+    ];
+    assert_eq!(alternates(&de), all);
+    assert_eq!(alternates(&en), all);
     // An untranslated page names only the language it exists in.
     assert_eq!(
         alternates(&f.read("de/principles/consent.html")),
         [
-            "<link rel=\"alternate\" hreflang=\"en\" href=\"../../principles/consent.html\">",
-            "<link rel=\"alternate\" hreflang=\"x-default\" href=\"../../principles/consent.html\">",
+            "<link rel=\"alternate\" hreflang=\"en\" href=\"https://example.org/kb/principles/consent.html\">",
+            "<link rel=\"alternate\" hreflang=\"x-default\" href=\"https://example.org/kb/principles/consent.html\">",
         ]
     );
     // Links inside a translation reach the same language's pages, anchors included.

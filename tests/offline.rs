@@ -256,7 +256,7 @@ fn a_sitemap_is_written_only_with_base_url_and_check_says_why_not() {
     assert_eq!(
         stdout(&check),
         "book.toml: note: no sitemap.xml is written: `base-url` is not set under [site], and a sitemap needs absolute addresses\n  \
-         hint: set `base-url` under [site] in book.toml to the address the site is published at, such as `https://example.org/kb/`; it also gives every page a canonical link and link previews an image\n\
+         hint: set `base-url` under [site] in book.toml to the address the site is published at, such as `https://example.org/kb/`; it also gives every page a canonical link, its hreflang links to its other languages and link previews an image\n\
          0 errors, 0 warnings\n"
     );
 
