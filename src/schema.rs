@@ -179,7 +179,8 @@ mod tests {
     fn every_kind_has_a_rule_and_every_key_a_property() {
         let s = json_schema();
         let rules = s["allOf"].as_array().unwrap();
-        assert_eq!(rules.len(), KINDS.len());
+        // One rule per kind, and one for translations.
+        assert_eq!(rules.len(), KINDS.len() + 1);
         for (rule, k) in rules.iter().zip(KINDS) {
             let props = rule["then"]["properties"].as_object().unwrap();
             let names: Vec<&str> = props.keys().map(String::as_str).collect();
@@ -187,5 +188,13 @@ mod tests {
             expected.sort_unstable();
             assert_eq!(names, expected, "{}", k.name);
         }
+        let translation = rules[KINDS.len()]["then"]["properties"]
+            .as_object()
+            .unwrap();
+        let mut names: Vec<&str> = translation.keys().map(String::as_str).collect();
+        let mut expected = model::TRANSLATION_KEYS.to_vec();
+        names.sort_unstable();
+        expected.sort_unstable();
+        assert_eq!(names, expected);
     }
 }
