@@ -258,7 +258,11 @@ export async function searchSuite(R, browser, site, opts) {
       await input.click();
       await input.pressSequentially('uropol ', { delay: 15 });
       const message = page.locator('#search-popup .search-message');
-      await message.waitFor({ state: 'visible', timeout: 15_000 });
+      // The popup answers each keystroke ("u", "ur", …): wait for the answer to the whole word.
+      await page.waitForFunction(() => {
+        const m = document.querySelector('#search-popup .search-message');
+        return m && m.offsetParent !== null && m.innerText.includes('uropol');
+      }, null, { timeout: 15_000 });
       const text = await message.innerText();
       assert(text.startsWith('No results for “uropol ”.'), `the popup says: ${JSON.stringify(text)}`);
       const hrefs = await message.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
