@@ -183,22 +183,26 @@ pub fn render_site(
     progress: Option<&ProgressBar>,
 ) -> Result<(Vec<OutFile>, Fragments)> {
     let theme = timer.stage("theme", || Theme::load(root, &site.config.build.theme))?;
-    let frags = timer.stage("markdown", || {
-        crate::fragments::render_all(site, &tools_for(site, &theme))
-    });
+    // One set of tools (the highlighter's grammars take tens of milliseconds to load) for every
+    // language; only the words the renderer writes change.
+    let mut tools = crate::markdown::Tools {
+        labels: labels_for(site, &theme),
+        ..crate::markdown::Tools::default()
+    };
+    let frags = timer.stage("markdown", || crate::fragments::render_all(site, &tools));
     let mut files = render(root, site, &frags, &theme, timer, progress)?;
     for other in &site.translations {
-        files.extend(render_translation(root, other, &theme, timer, progress)?);
+        tools.labels = labels_for(other, &theme);
+        files.extend(render_translation(
+            root, other, &theme, &tools, timer, progress,
+        )?);
     }
     Ok((files, frags))
 }
 
-/// The Markdown renderer's tools, with the words it writes in the site's language.
-fn tools_for(site: &Site, theme: &Theme) -> crate::markdown::Tools {
-    crate::markdown::Tools {
-        labels: crate::markdown::Labels::from_messages(&theme.messages(&site.config.book.language)),
-        ..crate::markdown::Tools::default()
-    }
+/// The words the Markdown renderer writes into content, in the site's language.
+pub fn labels_for(site: &Site, theme: &Theme) -> crate::markdown::Labels {
+    crate::markdown::Labels::from_messages(&theme.messages(&site.config.book.language))
 }
 
 /// A further language's site, under its code: its pages, views and search index, and the
@@ -208,39 +212,71 @@ pub fn render_translation(
     root: &Path,
     site: &Site,
     theme: &Theme,
+    tools: &crate::markdown::Tools,
     timer: &mut Timer,
     progress: Option<&ProgressBar>,
 ) -> Result<Vec<OutFile>> {
-    let frags = crate::fragments::render_all(site, &tools_for(site, theme));
+    let frags = crate::fragments::render_all(site, tools);
+    let (pages, generated) = generate(
+        site,
+        &frags,
+        theme,
+        timer,
+        progress,
+        crate::search::language_index_files,
+    )?;
+    let prefix = site.prefix();
+    let mut files: Vec<OutFile> = pages.into_iter().chain(generated).collect();
+    files.extend(content_assets(root, site)?);
+    for f in &mut files {
+        f.path = format!("{prefix}{}", f.path);
+    }
+    Ok(files)
+}
+
+/// Pages, generated views and the search index of one language's site, side by side (the
+/// index is written on one thread, so building it beside the others keeps both cores busy):
+/// the pages, then the views and the index.
+fn generate(
+    site: &Site,
+    frags: &Fragments,
+    theme: &Theme,
+    timer: &mut Timer,
+    progress: Option<&ProgressBar>,
+    index: fn(&Site, &Fragments) -> Result<Vec<OutFile>>,
+) -> Result<(Vec<OutFile>, Vec<OutFile>)> {
     let sctx = render::site_ctx(site, theme);
     let all: Vec<usize> = (0..site.pages.len()).collect();
     let ((pages, t_pages), ((views, t_views), (index, t_index))) = rayon::join(
-        || timed(|| render::page_files(site, &frags, theme, &sctx, &all, progress)),
+        || timed(|| render::page_files(site, frags, theme, &sctx, &all, progress)),
         || {
             rayon::join(
-                || timed(|| crate::views::render(site, &frags, theme, &sctx)),
-                || timed(|| crate::search::language_index_files(site, &frags)),
+                || timed(|| crate::views::render(site, frags, theme, &sctx)),
+                || timed(|| index(site, frags)),
             )
         },
     );
     timer.stages.push(("pages", t_pages));
     timer.stages.push(("views", t_views));
     timer.stages.push(("index", t_index));
-    let prefix = site.prefix();
-    let mut files: Vec<OutFile> = pages?.into_iter().chain(views?).chain(index?).collect();
+    let pages = pages?;
+    Ok((pages, views?.into_iter().chain(index?).collect()))
+}
+
+/// The content folder's other files (images, PDFs), as the site publishes them.
+fn content_assets(root: &Path, site: &Site) -> Result<Vec<OutFile>> {
     let content_dir = root.join(&site.config.book.src);
-    for a in &site.assets {
-        let path = content_dir.join(a);
-        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-        files.push(OutFile {
-            path: a.clone(),
-            bytes,
-        });
-    }
-    for f in &mut files {
-        f.path = format!("{prefix}{}", f.path);
-    }
-    Ok(files)
+    site.assets
+        .iter()
+        .map(|a| {
+            let path = content_dir.join(a);
+            let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+            Ok(OutFile {
+                path: a.clone(),
+                bytes,
+            })
+        })
+        .collect()
 }
 
 /// The render stage: pages, generated views and the search index side by side (the index is
@@ -254,28 +290,20 @@ pub fn render(
     timer: &mut Timer,
     progress: Option<&ProgressBar>,
 ) -> Result<Vec<OutFile>> {
-    let sctx = render::site_ctx(site, theme);
-    let all: Vec<usize> = (0..site.pages.len()).collect();
-    let ((pages, t_pages), ((views, t_views), (index, t_index))) = rayon::join(
-        || timed(|| render::page_files(site, frags, theme, &sctx, &all, progress)),
-        || {
-            rayon::join(
-                || timed(|| crate::views::render(site, frags, theme, &sctx)),
-                || timed(|| crate::search::index_files(site, frags)),
-            )
-        },
-    );
-    timer.stages.push(("pages", t_pages));
-    timer.stages.push(("views", t_views));
-    timer.stages.push(("index", t_index));
-    let pages = pages?;
+    let (pages, generated) = generate(
+        site,
+        frags,
+        theme,
+        timer,
+        progress,
+        crate::search::index_files,
+    )?;
     let mut origins: Vec<Origin> = site
         .pages
         .iter()
         .map(|p| Origin::Page(p.source.clone()))
         .collect();
     let mut files = pages;
-    let generated = views?.into_iter().chain(index?);
     for f in generated {
         origins.push(Origin::Generated);
         files.push(f);
@@ -287,15 +315,9 @@ pub fn render(
             bytes: bytes.clone(),
         });
     }
-    let content_dir = root.join(&site.config.book.src);
-    for a in &site.assets {
-        let path = content_dir.join(a);
-        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-        origins.push(Origin::Asset(site.config.book.src.join(a)));
-        files.push(OutFile {
-            path: a.clone(),
-            bytes,
-        });
+    for f in content_assets(root, site)? {
+        origins.push(Origin::Asset(site.config.book.src.join(&f.path)));
+        files.push(f);
     }
     for extra in site
         .config

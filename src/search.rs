@@ -156,6 +156,21 @@ fn facet_names(site: &Site) -> Vec<FacetNames> {
 
 /// The index and the engine, each also as a classic script for pages opened from disk.
 pub fn index_files(site: &Site, frags: &Fragments) -> Result<Vec<OutFile>> {
+    let mut files = language_index_files(site, frags)?;
+    files.push(OutFile {
+        path: "assets/accord-search-wasm.js".into(),
+        bytes: base64_script(WASM_SCRIPT_VAR, ENGINE_WASM).into_bytes(),
+    });
+    files.push(OutFile {
+        path: "assets/accord-search.wasm".into(),
+        bytes: ENGINE_WASM.to_vec(),
+    });
+    Ok(files)
+}
+
+/// One language's index (`search/…` of its site), also as a classic script; a further
+/// language's site has only this, the engine being the root's.
+pub fn language_index_files(site: &Site, frags: &Fragments) -> Result<Vec<OutFile>> {
     let index = build_index(&section_docs(site, frags), &synonyms(site))
         .map_err(|e| Error::Other(format!("search index: {e}")))?;
     Ok(vec![
@@ -167,23 +182,7 @@ pub fn index_files(site: &Site, frags: &Fragments) -> Result<Vec<OutFile>> {
             path: INDEX_PATH.into(),
             bytes: index,
         },
-        OutFile {
-            path: "assets/accord-search-wasm.js".into(),
-            bytes: base64_script(WASM_SCRIPT_VAR, ENGINE_WASM).into_bytes(),
-        },
-        OutFile {
-            path: "assets/accord-search.wasm".into(),
-            bytes: ENGINE_WASM.to_vec(),
-        },
     ])
-}
-
-/// A further language's index, beside its pages (`de/search/…`); the engine is the root's.
-pub fn language_index_files(site: &Site, frags: &Fragments) -> Result<Vec<OutFile>> {
-    Ok(index_files(site, frags)?
-        .into_iter()
-        .filter(|f| !f.path.starts_with("assets/"))
-        .collect())
 }
 
 /// Answers a query from the prebuilt index of a built site or an unpacked bundle.

@@ -147,12 +147,15 @@ impl Snapshot {
                 let (site, _) =
                     pipeline::site_without_errors(resolved).map_err(|e| e.to_string())?;
                 let mut files = Vec::new();
+                let mut tools = crate::markdown::Tools::default();
                 for other in &site.translations {
+                    tools.labels = pipeline::labels_for(other, &self.theme);
                     files.extend(
                         pipeline::render_translation(
                             &self.root,
                             other,
                             &self.theme,
+                            &tools,
                             &mut timer,
                             None,
                         )
