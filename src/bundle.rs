@@ -113,9 +113,12 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
-/// The site's files plus the how-to pages and, last, the manifest of all of them.
+/// The site's files plus the how-to pages and, last, the manifest of all of them. The binary
+/// copies of the search engine and index are left out: a reader opens the bundle from disk,
+/// where pages cannot fetch them and load their script copies instead (served over http, the
+/// pages fall back to the scripts too).
 fn with_extras(mut files: Vec<OutFile>, title: &str, slug: &str, date: &str) -> Vec<OutFile> {
-    files.retain(|f| f.path != MANIFEST);
+    files.retain(|f| f.path != MANIFEST && !crate::search::is_binary_copy(&f.path));
     files.push(OutFile {
         path: "HOW-TO-OPEN.html".into(),
         bytes: how_to_html(title, slug, date).into_bytes(),

@@ -383,7 +383,7 @@ fn run(cli: Cli) -> accord::Result<()> {
                     }
                 }
             }
-            let resp = accord::search::search_languages(&indexes, &req);
+            let resp = accord::search::search_languages(&indexes, &req)?;
             print_out(&search_text(
                 &resp,
                 &req.q,

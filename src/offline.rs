@@ -31,17 +31,10 @@ pub const WEB_MANIFEST: &str = "manifest.webmanifest";
 pub const PAGE: &str = "offline.html";
 
 /// The files a saved copy never needs: the list and the worker themselves (the browser keeps
-/// the worker), what only search engines read, and the copies of the search engine and index
+/// the worker) and what only search engines read. The copies of the search engine and index
 /// as scripts, which only pages opened from disk load (over http the same bytes are fetched as
-/// `.wasm` and `.bin`).
-const NOT_SAVED: &[&str] = &[
-    FILE_LIST,
-    WORKER,
-    "robots.txt",
-    "sitemap.xml",
-    "search/index.js",
-    "assets/accord-search-wasm.js",
-];
+/// `.wasm` and `.bin`), are left out too (`search::is_script_copy`).
+const NOT_SAVED: &[&str] = &[FILE_LIST, WORKER, "robots.txt", "sitemap.xml"];
 
 #[derive(Serialize)]
 struct Listed<'a> {
@@ -64,7 +57,11 @@ struct FileList<'a> {
 pub fn file_list(files: &[OutFile], skip: &[&str]) -> (String, String) {
     let mut listed: Vec<&OutFile> = files
         .iter()
-        .filter(|f| !NOT_SAVED.contains(&f.path.as_str()) && !skip.contains(&f.path.as_str()))
+        .filter(|f| {
+            !NOT_SAVED.contains(&f.path.as_str())
+                && !crate::search::is_script_copy(&f.path)
+                && !skip.contains(&f.path.as_str())
+        })
         .collect();
     listed.sort_by(|a, b| a.path.cmp(&b.path));
     let hashes: Vec<String> = listed.iter().map(|f| sha256_hex(&f.bytes)).collect();

@@ -4,8 +4,8 @@
 use std::path::Path;
 
 use accord_search::{
-    base64_script, build_index, Engine, FacetNames, SearchRequest, SearchResponse, SectionDoc,
-    SynonymGroup, Synonyms, INDEX_SCRIPT_VAR, WASM_SCRIPT_VAR,
+    base64_script, build_index, chunk_script, Engine, FacetNames, PackedIndex, SearchRequest,
+    SearchResponse, SectionDoc, SynonymGroup, Synonyms, INDEX_SCRIPT_VAR, WASM_SCRIPT_VAR,
 };
 
 use crate::countries;
@@ -16,8 +16,11 @@ use crate::output::OutFile;
 use crate::search_assets::ENGINE_WASM;
 use crate::site::Site;
 
-/// Where the index lives inside a built site.
+/// Where the index's head lives inside a built site.
 pub const INDEX_PATH: &str = "search/index.bin";
+/// The folder of the index's chunks, each `N-CRC.bin` for \`fetch\` and `N-CRC.js` for pages
+/// opened from disk.
+pub const CHUNKS_DIR: &str = "search/chunks";
 
 /// One document per page section, with the page's facets.
 pub fn section_docs(site: &Site, frags: &Fragments) -> Vec<SectionDoc> {
@@ -168,26 +171,75 @@ pub fn index_files(site: &Site, frags: &Fragments) -> Result<Vec<OutFile>> {
     Ok(files)
 }
 
-/// One language's index (`search/…` of its site), also as a classic script; a further
-/// language's site has only this, the engine being the root's.
+/// The path of a search file within its language's site: `de/search/index.js` is
+/// `search/index.js` of the German site.
+fn within_language(path: &str) -> &str {
+    match path.split_once('/') {
+        Some((code, rest)) if crate::config::is_language_code(code) => rest,
+        _ => path,
+    }
+}
+
+/// The engine and index files only pages opened from disk load: their copies as scripts.
+pub fn is_script_copy(path: &str) -> bool {
+    let path = within_language(path);
+    path == "assets/accord-search-wasm.js"
+        || path == "search/index.js"
+        || path
+            .strip_prefix(CHUNKS_DIR)
+            .is_some_and(|p| p.starts_with('/') && p.ends_with(".js"))
+}
+
+/// The engine and index files only pages served over http fetch: their binary copies. Pages
+/// opened from disk cannot fetch, so a bundle leaves these out.
+pub fn is_binary_copy(path: &str) -> bool {
+    let path = within_language(path);
+    path == "assets/accord-search.wasm"
+        || path == INDEX_PATH
+        || path
+            .strip_prefix(CHUNKS_DIR)
+            .is_some_and(|p| p.starts_with('/') && p.ends_with(".bin"))
+}
+
+/// One language's index (`search/…` of its site): its head and its chunks, each also as a
+/// classic script for pages opened from disk; a further language's site has only this, the
+/// engine being the root's.
 pub fn language_index_files(site: &Site, frags: &Fragments) -> Result<Vec<OutFile>> {
     let index = build_index(&section_docs(site, frags), &synonyms(site))
         .map_err(|e| Error::Other(format!("search index: {e}")))?;
-    Ok(vec![
-        OutFile {
-            path: "search/index.js".into(),
-            bytes: base64_script(INDEX_SCRIPT_VAR, &index).into_bytes(),
-        },
-        OutFile {
-            path: INDEX_PATH.into(),
-            bytes: index,
-        },
-    ])
+    Ok(packed_index_files(index))
+}
+
+/// The files of a packed index, from the site root.
+pub fn packed_index_files(index: PackedIndex) -> Vec<OutFile> {
+    let names: Vec<String> = (0..index.chunks.len())
+        .map(|n| index.chunk_name(n))
+        .collect();
+    let mut files = Vec::with_capacity(2 + 2 * names.len());
+    files.push(OutFile {
+        path: "search/index.js".into(),
+        bytes: base64_script(INDEX_SCRIPT_VAR, &index.head).into_bytes(),
+    });
+    files.push(OutFile {
+        path: INDEX_PATH.into(),
+        bytes: index.head,
+    });
+    for (name, chunk) in names.into_iter().zip(index.chunks) {
+        files.push(OutFile {
+            path: format!("{CHUNKS_DIR}/{name}.js"),
+            bytes: chunk_script(&chunk).into_bytes(),
+        });
+        files.push(OutFile {
+            path: format!("{CHUNKS_DIR}/{name}.bin"),
+            bytes: chunk,
+        });
+    }
+    files
 }
 
 /// Answers a query from the prebuilt index of a built site or an unpacked bundle.
 pub fn search_site(site_dir: &Path, req: &SearchRequest) -> Result<SearchResponse> {
-    Ok(open_site_index(site_dir)?.search(req))
+    search_engine(&open_site_index(site_dir)?, req)
 }
 
 /// The index of one language of a built site: the book's own language at the root, another
@@ -241,10 +293,13 @@ fn language_dirs(site_dir: &Path) -> Vec<String> {
 
 /// Searches one or more languages' indexes: hits by score, their URLs from the site root,
 /// counts and facets added up, the first language's definition and suggestions first.
-pub fn search_languages(indexes: &[(String, Engine)], req: &SearchRequest) -> SearchResponse {
+pub fn search_languages(
+    indexes: &[(String, Engine)],
+    req: &SearchRequest,
+) -> Result<SearchResponse> {
     let mut merged = SearchResponse::default();
     for (prefix, engine) in indexes {
-        let mut r = engine.search(req);
+        let mut r = search_engine(engine, req)?;
         let at = |url: &mut String| url.insert_str(0, prefix);
         for h in &mut r.hits {
             at(&mut h.url);
@@ -284,19 +339,42 @@ pub fn search_languages(indexes: &[(String, Engine)], req: &SearchRequest) -> Se
             counts.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
         }
     }
-    merged
+    Ok(merged)
 }
 
-/// Opens the prebuilt index of a built site or an unpacked bundle.
+/// Opens the prebuilt index of a built site or an unpacked bundle. Only the head is read
+/// here; each chunk is read from its file when a search first needs it.
 pub fn open_site_index(site_dir: &Path) -> Result<Engine> {
     let path = site_dir.join(INDEX_PATH);
-    let blob = std::fs::read(&path).map_err(|e| {
+    let head = std::fs::read(&path).map_err(|e| {
         Error::Other(format!(
             "{}: {e}; build the site first (`accord build`) or point --site at a built site or unpacked bundle",
             path.display()
         ))
     })?;
-    Engine::from_vec(blob).map_err(|e| Error::Other(format!("{}: {e}", path.display())))
+    let chunks = site_dir.join(CHUNKS_DIR);
+    Engine::open_lazy(&head, Box::new(move |_, name| read_chunk(&chunks, name)))
+        .map_err(|e| Error::Other(format!("{}: {e}", path.display())))
+}
+
+/// A chunk from its binary file or, where only the script copy was kept (a bundle carries what
+/// a reader opening it from disk can use), from its script.
+fn read_chunk(dir: &Path, name: &str) -> std::io::Result<Vec<u8>> {
+    match std::fs::read(dir.join(format!("{name}.bin"))) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let script = std::fs::read_to_string(dir.join(format!("{name}.js")))?;
+            accord_search::chunk_from_script(&script)
+                .ok_or_else(|| std::io::Error::other(format!("{name}.js is not a chunk script")))
+        }
+        other => other,
+    }
+}
+
+/// Answers a query, saying so when the index is damaged rather than finding nothing.
+pub fn search_engine(engine: &Engine, req: &SearchRequest) -> Result<SearchResponse> {
+    engine
+        .try_search(req)
+        .map_err(|e| Error::Other(e.to_string()))
 }
 
 /// A snippet for a terminal: `<mark>` becomes emphasis, entities are decoded.

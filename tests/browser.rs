@@ -650,3 +650,87 @@ fn the_languages_switch_and_search_over_http_and_from_disk() {
         "the language tests failed in the browser:\n{out}"
     );
 }
+
+/// The browser reads the search index chunk by chunk and answers as `accord search` does over
+/// the whole index: the bundled knowledge base, over http from a plain static server (chunks
+/// fetched as binary files) and from disk (chunks loaded as scripts), for queries of every kind
+/// (common and rare words, phrases, a glossary abbreviation, a misspelling, a word being typed,
+/// nothing found); and no query loads half the index.
+#[test]
+fn the_lazily_read_index_answers_as_accord_search_over_http_and_from_disk() {
+    if !can_run("the lazily read index answers as accord search over http and from disk") {
+        return;
+    }
+    let _one = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let site = tmp.path().join("site");
+    build_site(root(), &site);
+    let queries = [
+        "police",
+        "labour inspection",
+        "\"national referral mechanism\"",
+        "NRM",
+        "traffiking",
+        "confidentialit",
+        "Europol joint investigation team",
+        "victims' rights -compensation",
+        "zzyzxq",
+    ];
+    let mut expected = Vec::new();
+    for q in queries {
+        let out = Command::new(env!("CARGO_BIN_EXE_accord"))
+            .args(["search", "--json", "--limit", "50", "--site"])
+            .arg(&site)
+            .arg(q)
+            .output()
+            .expect("run accord search");
+        assert!(
+            out.status.success(),
+            "{q}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut response: serde_json::Value =
+            serde_json::from_slice(&out.stdout).expect("accord search --json");
+        response["q"] = q.into();
+        expected.push(response);
+    }
+    assert!(
+        expected
+            .iter()
+            .filter(|r| r["total"].as_u64() > Some(0))
+            .count()
+            >= 8,
+        "the queries should find something"
+    );
+    let chunks = std::fs::read_dir(site.join("search/chunks"))
+        .expect("chunks")
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "bin"))
+        })
+        .count();
+    let spec = tmp.path().join("expected.json");
+    std::fs::write(
+        &spec,
+        serde_json::to_vec(&serde_json::json!({ "chunks": chunks, "queries": expected }))
+            .expect("json"),
+    )
+    .expect("write expected");
+    let mut cmd = Command::new("node");
+    cmd.current_dir(root())
+        .arg("tests/browser/parity.mjs")
+        .args(["--http", &serve_folder(&site), "--file"])
+        .arg(format!("file://{}", site.join("index.html").display()))
+        .arg("--expect")
+        .arg(&spec)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let (status, out) = run_with_limit(cmd, NODE_LIMIT);
+    report(&out);
+    assert_eq!(
+        status,
+        Some(0),
+        "lazy search differs in the browser:\n{out}"
+    );
+}

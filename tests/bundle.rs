@@ -127,6 +127,34 @@ fn bundle_opens_from_disk_and_its_manifest_verifies() {
     assert_links_resolve(&site);
     manifest_matches(&site);
 
+    // The search engine and index once each, in the form a reader opening the bundle from disk
+    // loads (scripts); the binary copies only pages served over http fetch are left out.
+    let search: BTreeSet<String> = a
+        .file_names()
+        .filter_map(|n| n.strip_prefix("my-knowledge-base/"))
+        .filter(|n| n.starts_with("search/") || n.starts_with("assets/accord-search"))
+        .map(str::to_string)
+        .collect();
+    assert!(
+        search.contains("assets/accord-search-wasm.js"),
+        "{search:?}"
+    );
+    assert!(search.contains("search/index.js"), "{search:?}");
+    assert!(
+        search.iter().any(|n| n.starts_with("search/chunks/")),
+        "{search:?}"
+    );
+    assert!(
+        search
+            .iter()
+            .all(|n| n.ends_with(".js") && !n.ends_with(".bin") && !n.ends_with(".wasm")),
+        "{search:?}"
+    );
+    // …and `accord search` reads the unpacked bundle all the same.
+    let o = accord(&["search", "--site", site.to_str().unwrap(), "knowledge"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!o.stdout.is_empty());
+
     let v = accord(&["bundle", "--verify", zip.to_str().unwrap()]);
     assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stdout));
     assert!(accord::bundle::verify(&zip).unwrap().is_empty());

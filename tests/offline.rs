@@ -131,7 +131,8 @@ fn the_file_list_names_every_saved_file_with_its_hash_and_the_worker_carries_its
         })
         .collect();
     // Every file of the site but the list, the worker, what only search engines read, and the
-    // script copies of the search engine and index that only pages opened from disk load.
+    // script copies of the search engine and index (head and chunks) that only pages opened
+    // from disk load.
     let not_saved: BTreeSet<&str> = [
         "offline.json",
         "sw.js",
@@ -142,7 +143,10 @@ fn the_file_list_names_every_saved_file_with_its_hash_and_the_worker_carries_its
     .into();
     let expected: Vec<String> = files_under(&f.site())
         .into_iter()
-        .filter(|p| !not_saved.contains(p.as_str()) && !p.starts_with(".accord"))
+        .filter(|p| {
+            let script_chunk = p.starts_with("search/chunks/") && p.ends_with(".js");
+            !not_saved.contains(p.as_str()) && !p.starts_with(".accord") && !script_chunk
+        })
         .collect();
     let paths: Vec<String> = listed.iter().map(|(p, _, _)| p.clone()).collect();
     assert_eq!(paths, expected);
@@ -156,6 +160,12 @@ fn the_file_list_names_every_saved_file_with_its_hash_and_the_worker_carries_its
     ] {
         assert!(paths.iter().any(|p| p == needed), "{needed} is not saved");
     }
+    assert!(
+        paths
+            .iter()
+            .any(|p| p.starts_with("search/chunks/") && p.ends_with(".bin")),
+        "the index's chunks are not saved: {paths:?}"
+    );
     let mut manifest = String::new();
     let mut total = 0;
     for (path, bytes, hash) in &listed {

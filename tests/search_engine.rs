@@ -447,7 +447,7 @@ fn native_and_wasm_engines_give_identical_results() {
     let index = dir.path().join("index.bin");
     let requests = dir.path().join("queries.json");
     std::fs::write(&wasm, ENGINE_WASM).expect("write wasm");
-    std::fs::write(&index, &blob).expect("write index");
+    blob.write_to(dir.path()).expect("write index");
     std::fs::write(&requests, serde_json::to_vec(&queries).expect("json")).expect("write");
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/js/run_wasm.js");
     let out = Command::new(node)
@@ -493,35 +493,65 @@ fn wasm_engine_rejects_garbage_and_answers_bad_requests() {
     let dir = tempfile::tempdir().expect("temp dir");
     let wasm = dir.path().join("accord-search.wasm");
     std::fs::write(&wasm, ENGINE_WASM).expect("write wasm");
-    // Garbage, then a real index with one byte damaged in the middle of tantivy's files: the
-    // engine answers with its message instead of trapping.
-    let mut damaged = build_index(&fixture(), &synonyms()).expect("index builds");
-    let middle = damaged.len() / 2;
-    damaged[middle] ^= 0x20;
-    let damaged_path = dir.path().join("damaged.bin");
-    std::fs::write(&damaged_path, &damaged).expect("write index");
+    // Garbage, a real index's head with one byte damaged, then a real head whose chunks are all
+    // damaged: the engine answers with its message instead of trapping, and a search that
+    // reads a damaged chunk says so.
+    let index = build_index(&fixture(), &synonyms()).expect("index builds");
+    let garbage = dir.path().join("garbage");
+    std::fs::create_dir(&garbage).expect("mkdir");
+    std::fs::write(garbage.join("index.bin"), "not an index").expect("write");
+    let mut damaged = index.clone();
+    let middle = damaged.head.len() / 2;
+    damaged.head[middle] ^= 0x20;
+    let damaged_head = dir.path().join("head");
+    damaged.write_to(&damaged_head).expect("write index");
+    let damaged_chunks = dir.path().join("chunks");
+    index.write_to(&damaged_chunks).expect("write index");
+    for entry in std::fs::read_dir(damaged_chunks.join("chunks")).expect("chunks") {
+        let path = entry.expect("entry").path();
+        let mut bytes = std::fs::read(&path).expect("read chunk");
+        let at = bytes.len() / 2;
+        bytes[at] ^= 0x20;
+        std::fs::write(&path, bytes).expect("damage chunk");
+    }
     let script = r#"
         const fs = require("fs");
+        const path = require("path");
         const { Engine } = require(process.argv[1] + "/tests/js/engine.js");
         const wasm = fs.readFileSync(process.argv[2]);
-        for (const index of [new TextEncoder().encode("not an index"), fs.readFileSync(process.argv[3])]) {
-            try { new Engine(wasm, index); console.log("opened"); }
+        for (const dir of process.argv.slice(3)) {
+            try {
+                const e = new Engine(wasm, path.join(dir, "index.bin"));
+                console.log(e.search({ q: "police" }).error || "answered");
+            }
             catch (e) { console.log(String(e.message)); }
         }
     "#;
     let out = Command::new(node)
         .args(["-e", script, env!("CARGO_MANIFEST_DIR")])
         .arg(&wasm)
-        .arg(&damaged_path)
+        .args([&garbage, &damaged_head, &damaged_chunks])
         .output()
         .expect("node runs");
     let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(
-        stdout,
-        "search index damaged — rebuild the site (it does not start with the accord search index signature)\n\
-         search index damaged — rebuild the site (its checksum does not match: it was changed or damaged after it was built)\n",
+        lines[..2],
+        [
+            "search index damaged — rebuild the site (it does not start with the accord search index signature)",
+            "search index damaged — rebuild the site (its checksum does not match: it was changed or damaged after it was built)",
+        ],
         "{}",
         String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(lines.len(), 3, "{stdout}");
+    assert!(
+        lines[2].starts_with("search index damaged — rebuild the site (chunk ")
+            && lines[2].ends_with(
+                " does not match its checksum: it was changed or damaged after it was built)"
+            ),
+        "{}",
+        lines[2]
     );
 }
 

@@ -239,7 +239,7 @@ fn main() {
     }
     times.sort_by(|a, b| a.total_cmp(b));
 
-    std::fs::write(out.join("index.bin"), &blob).expect("write index");
+    blob.write_to(&out).expect("write index");
     let json = serde_json::to_vec(&queries).expect("queries to json");
     std::fs::write(out.join("queries.json"), json).expect("write queries");
     println!(

@@ -9,10 +9,9 @@
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::PathBuf;
+use std::sync::Arc;
 
 use tantivy::collector::{Collector, Count, SegmentCollector};
-use tantivy::directory::OwnedBytes;
 use tantivy::fastfield::FacetReader;
 use tantivy::query::{
     AllQuery, BitSetDocSet, BooleanQuery, BoostQuery, ConstScoreQuery, ConstScorer, EnableScoring,
@@ -25,13 +24,13 @@ use tantivy::{
 };
 
 use crate::analysis::{within_edits, Analyzer, Word, TOKENIZER};
-use crate::directory::BlobDirectory;
+use crate::directory::{ChunkSource, Chunks, ReadOnlyDirectory, Storage};
 use crate::index::{facet, page_of, Fields};
 use crate::query::{Clause, Plan, SynonymTable};
 use crate::snippet::{opening, Matcher};
 use crate::{
-    Definition, Error, FacetCount, Hit, SearchRequest, SearchResponse, SectionLink, Suggestion,
-    Synonyms,
+    Definition, Error, FacetCount, Hit, PackedIndex, SearchRequest, SearchResponse, SectionLink,
+    Suggestion, Synonyms,
 };
 
 /// Field boosts: a word in the page title says more about a section than the same word in its
@@ -543,34 +542,70 @@ pub struct Engine {
     facet_names: Vec<(String, String, Vec<String>)>,
     /// The index's language's analysis, cloned for each search.
     analyzer: Analyzer,
+    /// Where tantivy's reads go.
+    storage: Arc<dyn Storage>,
+}
+
+/// The chunks the last reads needed, as an error.
+fn missing(chunks: &Chunks) -> Option<Error> {
+    let needed = chunks.take_missing();
+    if needed.is_empty() {
+        return None;
+    }
+    Some(Error::Missing(
+        needed.into_iter().map(|n| (n, chunks.name(n))).collect(),
+    ))
 }
 
 impl Engine {
-    /// Opens an index written by [`crate::build_index`]. Fails with [`Error::Version`] if it was
-    /// written by a different version of accord and [`Error::Format`] if it is not an index or
-    /// was damaged since it was written (its checksum is verified first, so no damaged byte
-    /// reaches tantivy).
-    pub fn open(blob: &[u8]) -> Result<Engine, Error> {
-        Engine::from_vec(blob.to_vec())
+    /// Opens an index written by [`crate::build_index`], held in memory. Fails with
+    /// [`Error::Version`] if it was written by a different version of accord and
+    /// [`Error::Format`] if it is not an index or was damaged since it was written (checksums
+    /// are verified before any byte reaches tantivy).
+    pub fn open(index: &PackedIndex) -> Result<Engine, Error> {
+        let chunks = index.chunks.clone();
+        Engine::open_lazy(
+            &index.head,
+            Box::new(move |n, _| {
+                chunks
+                    .get(n)
+                    .cloned()
+                    .ok_or_else(|| std::io::Error::other("no such chunk"))
+            }),
+        )
     }
 
-    /// Like [`Engine::open`], but takes ownership of the index bytes and reads the files in
-    /// place, so the index is held in memory once rather than twice.
-    pub fn from_vec(blob: Vec<u8>) -> Result<Engine, Error> {
-        let packed = crate::format::unpack(&blob)?;
-        let bytes = OwnedBytes::new(blob);
-        let files = packed
-            .files
-            .into_iter()
-            .map(|(name, range)| (PathBuf::from(name), bytes.slice(range)))
-            .collect();
-        // The checksum matched, so tantivy refusing the files means they were written wrong:
+    /// Opens an index from its head, reading each chunk from `source` when a search first
+    /// needs it. When the source does not have a chunk yet, the search ([`Engine::try_search`],
+    /// or this opening) ends with [`Error::Missing`] naming the chunks to get before running it
+    /// again: the browser cannot wait for a download in the middle of a search.
+    pub fn open_lazy(head: &[u8], source: Box<ChunkSource>) -> Result<Engine, Error> {
+        let head = crate::format::unpack_head(head)?;
+        let files = head.files.clone();
+        let synonyms = head.synonyms.clone();
+        let chunks = Arc::new(Chunks::new(head, source));
+        let dir = ReadOnlyDirectory::new(&files, chunks.clone());
+        match Engine::over(dir, synonyms, chunks.clone()) {
+            Ok(engine) => Ok(engine),
+            Err(err) => Err(chunks
+                .take_failure()
+                .or_else(|| missing(&chunks))
+                .unwrap_or(err)),
+        }
+    }
+
+    fn over(
+        dir: ReadOnlyDirectory,
+        synonyms: Synonyms,
+        chunks: Arc<dyn Storage>,
+    ) -> Result<Engine, Error> {
+        // The checksums matched, so tantivy refusing the files means they were written wrong:
         // to the reader that is a damaged index all the same.
         let damaged = |e: tantivy::TantivyError| Error::Format(e.to_string());
-        let index = Index::open(BlobDirectory::new(files)).map_err(damaged)?;
+        let index = Index::open(dir).map_err(damaged)?;
         index.tokenizers().register(
             TOKENIZER,
-            crate::analysis::index_analyzer(&packed.synonyms.language),
+            crate::analysis::index_analyzer(&synonyms.language),
         );
         let fields = Fields::of(&index.schema())?;
         // Manual reload: the index never changes, and the browser has no threads to watch it.
@@ -580,10 +615,9 @@ impl Engine {
             .try_into()
             .map_err(damaged)?;
         let searcher = reader.searcher();
-        let mut analyzer = Analyzer::new(&packed.synonyms.language);
-        let table = SynonymTable::new(&packed.synonyms, &mut analyzer);
-        let facet_names = packed
-            .synonyms
+        let mut analyzer = Analyzer::new(&synonyms.language);
+        let table = SynonymTable::new(&synonyms, &mut analyzer);
+        let facet_names = synonyms
             .facets
             .iter()
             .map(|f| {
@@ -600,11 +634,76 @@ impl Engine {
             searcher,
             _reader: reader,
             fields,
-            synonyms: packed.synonyms,
+            synonyms,
             table,
             facet_names,
             analyzer,
+            storage: chunks,
         })
+    }
+
+    fn chunks(&self) -> Option<&Chunks> {
+        self.storage.as_chunks()
+    }
+
+    /// True when a read of the current search found a chunk not loaded: what it computes from
+    /// here on is thrown away, so it stops rather than fetch what wrong answers would lead to.
+    fn incomplete(&self) -> bool {
+        self.chunks().is_some_and(|c| c.has_missing())
+    }
+
+    /// Like [`Engine::search`], but says when the answer could not be computed: a chunk that
+    /// is damaged or unreadable ([`Error::Format`]), or chunks to add first
+    /// ([`Error::Missing`]).
+    pub fn try_search(&self, req: &SearchRequest) -> Result<SearchResponse, Error> {
+        if let Some(chunks) = self.chunks() {
+            chunks.take_missing();
+        }
+        let response = self.search(req);
+        match self.chunks() {
+            Some(chunks) => match chunks.take_failure().or_else(|| missing(chunks)) {
+                Some(err) => Err(err),
+                None => Ok(response),
+            },
+            None => Ok(response),
+        }
+    }
+
+    /// What opening the index and any first search read besides the words searched: the
+    /// ranges of the byte space an index's head carries.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub(crate) fn preload(
+        data: Vec<u8>,
+        files: &[(String, std::ops::Range<u64>)],
+        synonyms: &Synonyms,
+    ) -> Result<Vec<std::ops::Range<u64>>, Error> {
+        use crate::directory::Recorder;
+        let recorder = Arc::new(Recorder {
+            data: tantivy::directory::OwnedBytes::new(data),
+            reads: std::sync::Mutex::new(Vec::new()),
+        });
+        let dir = ReadOnlyDirectory::new(files, recorder.clone());
+        let engine = Engine::over(dir, synonyms.clone(), recorder.clone())?;
+        for segment in engine.searcher.segment_readers() {
+            for field in engine.lexicon().fields {
+                segment.inverted_index(field)?;
+            }
+            segment.fast_fields().u64(crate::index::RANK)?;
+            segment.fast_fields().u64(crate::index::PAGE_RANK)?;
+            segment.facet_reader("facets")?;
+        }
+        drop(engine);
+        let mut reads =
+            std::mem::take(&mut *recorder.reads.lock().unwrap_or_else(|e| e.into_inner()));
+        reads.sort_by_key(|r| (r.start, r.end));
+        let mut merged: Vec<std::ops::Range<u64>> = Vec::new();
+        for r in reads.into_iter().filter(|r| r.start < r.end) {
+            match merged.last_mut() {
+                Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                _ => merged.push(r),
+            }
+        }
+        Ok(merged)
     }
 
     /// The language the index was analysed in (`de`, `pl`, …; empty for English).
@@ -647,6 +746,11 @@ impl Engine {
         let mut analyzer = self.analyzer.clone();
         let lexicon = self.lexicon();
         let plan = crate::query::plan(&req.q, &mut analyzer, &self.table, &|s| lexicon.has(s));
+        // Each stage reads what the previous one decided; with a chunk missing, its decisions
+        // are wrong and what they would read is not worth fetching.
+        if self.incomplete() {
+            return SearchResponse::default();
+        }
         let filters = self.resolve_filters(req, &mut analyzer);
         let filters: Vec<(&str, &[String])> =
             filters.iter().map(|(n, v)| (*n, v.as_slice())).collect();
@@ -661,6 +765,9 @@ impl Engine {
         }
 
         let resolved = resolve(&plan, &lexicon, &analyzer);
+        if self.incomplete() {
+            return response;
+        }
         response.fuzzy = resolved.iter().any(|r| match r {
             Resolved::Term(e) => e.near,
             Resolved::Compound { parts, joined } => joined.near && parts.iter().any(|p| p.near),
@@ -673,6 +780,9 @@ impl Engine {
         let count = |all: bool| self.searcher.search(&query(all, None), &Count).unwrap_or(0);
         // All words if any section has them all, else any word.
         let all = plan.positive.len() < 2 || count(true) > 0;
+        if self.incomplete() {
+            return response;
+        }
         let collected = self
             .searcher
             .search(&query(all, None), &PageCollector)
@@ -693,6 +803,9 @@ impl Engine {
             response.facets.insert(name.into(), values);
         }
 
+        if self.incomplete() {
+            return response;
+        }
         let pages = pages(collected.found);
         response.total = pages.len();
         let matcher = Matcher::new(searched_stems(&plan, &resolved, &analyzer));

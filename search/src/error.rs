@@ -10,6 +10,8 @@ pub enum Error {
     Version { found: u32, expected: u32 },
     /// tantivy refused to build the index.
     Index(String),
+    /// A lazily read index lacks these chunks (number and file name): add them and try again.
+    Missing(Vec<(usize, String)>),
 }
 
 impl fmt::Display for Error {
@@ -22,6 +24,11 @@ impl fmt::Display for Error {
                  (it reads version {expected}); rebuild the site with this accord"
             ),
             Error::Index(msg) => write!(f, "search index error: {msg}"),
+            Error::Missing(chunks) => write!(
+                f,
+                "the search needs {} more part(s) of the index",
+                chunks.len()
+            ),
         }
     }
 }

@@ -1,55 +1,206 @@
 //! The packed index: the only place that knows how the bytes are laid out.
 //!
+//! tantivy's files are laid end to end into one byte space, which is cut into chunks of
+//! [`CHUNK_SIZE`] bytes, each compressed on its own (deflate). A reader first gets the *head*:
+//!
 //! ```text
 //! magic "ACCORDSI" | u32 format version | u32 CRC-32 of everything after it
-//! u32 file count
-//! per file: u32 name length | name (UTF-8) | u64 data length | data
+//! u32 chunk size | u64 length of the byte space
+//! u32 file count;  per file:  u32 name length | name (UTF-8) | u64 offset | u64 length
 //! u32 synonyms length | synonyms (JSON)
+//! u32 chunk count; per chunk: u32 compressed length | u32 CRC-32 of the compressed bytes
+//! u32 range count; per range: u64 offset | u32 length
+//! u32 compressed length | the preloaded ranges' bytes end to end, deflated
 //! ```
-//! All integers are little-endian. The tantivy files are written as they are, and a version bump
-//! covers any change to the schema or the tokenizers.
 //!
-//! The checksum is verified before anything else is read. tantivy trusts its files once they are
-//! open (its own per-file checksums are only checked on request), so a damaged byte in a segment
-//! could make a search panic, which in the browser kills the engine for good. One CRC-32 over the
-//! whole payload catches every damaged byte, including in meta.json, the file table and the
-//! synonyms, which tantivy's checksums do not cover, and costs one pass over bytes that are
-//! read anyway.
+//! All integers are little-endian. The preloaded ranges are what opening the index reads
+//! (tantivy's footers, each field's dictionary index, the fast fields): recorded when the index
+//! is written, they come with the head, so opening needs no further request. Everything else
+//! is read chunk by chunk when a query needs it: a reader on a slow line fetches the dictionary
+//! blocks, postings and stored text of its query, not the index.
+//!
+//! Every chunk's checksum is in the head, which has its own, so no damaged byte reaches tantivy
+//! (it trusts its files once they are open; a damaged byte in a segment could make a search
+//! panic, which in the browser kills the engine for good). A chunk's file is named by its
+//! number and checksum (`17-0a1b2c3d`), so a cache can never hand a reader a chunk of another
+//! build of the site.
+
+use std::ops::Range;
 
 use crate::{Error, Synonyms, FORMAT_VERSION};
 
 const MAGIC: &[u8; 8] = b"ACCORDSI";
 /// Magic, version and checksum: the bytes the checksum does not cover.
 const HEADER: usize = MAGIC.len() + 4 + 4;
+/// Bytes of the index in one chunk, before compression. Small enough that a query fetching a
+/// dictionary block or one section's stored text does not drag much else along, large enough
+/// that a 10,000-page site is a few thousand files (see the README's note on the search index).
+pub const CHUNK_SIZE: usize = 16 * 1024;
+/// zlib's default level: nearly all of level 9's gain at a fraction of its time.
+const DEFLATE_LEVEL: u8 = 6;
+/// What a chunk may inflate to: a damaged length must not make a reader allocate without bound.
+const MAX_CHUNK: usize = 1 << 24;
 
-pub(crate) struct Packed {
-    /// Each file's name and its byte range in the blob.
-    pub files: Vec<(String, std::ops::Range<usize>)>,
+/// A whole index as it is written: the head and the compressed chunks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PackedIndex {
+    pub head: Vec<u8>,
+    pub chunks: Vec<Vec<u8>>,
+}
+
+impl PackedIndex {
+    /// The file name (without extension) of chunk `n`: its number and checksum.
+    pub fn chunk_name(&self, n: usize) -> String {
+        chunk_name(n, crc32fast::hash(&self.chunks[n]))
+    }
+
+    /// Total bytes of the head and every chunk.
+    pub fn len(&self) -> usize {
+        self.head.len() + self.chunks.iter().map(Vec::len).sum::<usize>()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.head.is_empty()
+    }
+
+    /// Writes the index into `dir` as a site carries it: the head as `index.bin`, each chunk
+    /// as `chunks/NAME.bin`.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn write_to(&self, dir: &std::path::Path) -> std::io::Result<()> {
+        std::fs::create_dir_all(dir.join("chunks"))?;
+        std::fs::write(dir.join("index.bin"), &self.head)?;
+        for (n, chunk) in self.chunks.iter().enumerate() {
+            std::fs::write(
+                dir.join("chunks")
+                    .join(format!("{}.bin", self.chunk_name(n))),
+                chunk,
+            )?;
+        }
+        Ok(())
+    }
+}
+
+pub(crate) fn chunk_name(n: usize, crc: u32) -> String {
+    format!("{n}-{crc:08x}")
+}
+
+/// What the head says.
+#[derive(Debug)]
+pub(crate) struct Head {
+    pub chunk_size: usize,
+    pub data_len: u64,
+    /// Each file's name and its byte range in the byte space.
+    pub files: Vec<(String, Range<u64>)>,
     pub synonyms: Synonyms,
+    /// Each chunk's compressed length and checksum.
+    pub chunks: Vec<(u32, u32)>,
+    /// The preloaded ranges and their bytes.
+    pub preloaded: Vec<(u64, Vec<u8>)>,
 }
 
 // Only the native build writes indexes.
 #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
-pub(crate) fn pack(files: &[(String, Vec<u8>)], synonyms: &Synonyms) -> Result<Vec<u8>, Error> {
+pub(crate) fn lay_out(files: &[(String, Vec<u8>)]) -> (Vec<u8>, Vec<(String, Range<u64>)>) {
+    let mut data = Vec::with_capacity(files.iter().map(|(_, d)| d.len()).sum());
+    let mut table = Vec::with_capacity(files.len());
+    for (name, bytes) in files {
+        let start = data.len() as u64;
+        data.extend_from_slice(bytes);
+        table.push((name.clone(), start..data.len() as u64));
+    }
+    (data, table)
+}
+
+/// Packs tantivy's files (sorted by name), with what opening them reads in the head.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) fn pack(files: &[(String, Vec<u8>)], synonyms: &Synonyms) -> Result<PackedIndex, Error> {
+    let (data, table) = lay_out(files);
+    let preload = crate::Engine::preload(data.clone(), &table, synonyms)?;
+    pack_laid_out(&data, &table, synonyms, &preload)
+}
+
+/// Packs laid-out files: `preload` are the ranges of `data` that opening the index reads.
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+pub(crate) fn pack_laid_out(
+    data: &[u8],
+    files: &[(String, Range<u64>)],
+    synonyms: &Synonyms,
+    preload: &[Range<u64>],
+) -> Result<PackedIndex, Error> {
     let synonyms = serde_json::to_vec(synonyms).map_err(|e| Error::Index(e.to_string()))?;
-    let size: usize = files.iter().map(|(n, d)| 12 + n.len() + d.len()).sum();
-    let mut out = Vec::with_capacity(HEADER + 4 + size + 4 + synonyms.len());
+    let chunks: Vec<Vec<u8>> = data.chunks(CHUNK_SIZE).map(deflate).collect();
+    let mut out = Vec::new();
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
     // The checksum, filled in once the payload is complete.
     out.extend_from_slice(&[0; 4]);
+    out.extend_from_slice(&len_u32(CHUNK_SIZE)?.to_le_bytes());
+    out.extend_from_slice(&(data.len() as u64).to_le_bytes());
     out.extend_from_slice(&len_u32(files.len())?.to_le_bytes());
-    for (name, data) in files {
+    for (name, range) in files {
         out.extend_from_slice(&len_u32(name.len())?.to_le_bytes());
         out.extend_from_slice(name.as_bytes());
-        out.extend_from_slice(&(data.len() as u64).to_le_bytes());
-        out.extend_from_slice(data);
+        out.extend_from_slice(&range.start.to_le_bytes());
+        out.extend_from_slice(&(range.end - range.start).to_le_bytes());
     }
     out.extend_from_slice(&len_u32(synonyms.len())?.to_le_bytes());
     out.extend_from_slice(&synonyms);
+    out.extend_from_slice(&len_u32(chunks.len())?.to_le_bytes());
+    for chunk in &chunks {
+        out.extend_from_slice(&len_u32(chunk.len())?.to_le_bytes());
+        out.extend_from_slice(&crc32fast::hash(chunk).to_le_bytes());
+    }
+    out.extend_from_slice(&len_u32(preload.len())?.to_le_bytes());
+    let mut preloaded = Vec::new();
+    for range in preload {
+        let (start, end) = (range.start as usize, range.end as usize);
+        out.extend_from_slice(&range.start.to_le_bytes());
+        out.extend_from_slice(&len_u32(end - start)?.to_le_bytes());
+        preloaded.extend_from_slice(&data[start..end]);
+    }
+    let preloaded = deflate(&preloaded);
+    out.extend_from_slice(&len_u32(preloaded.len())?.to_le_bytes());
+    out.extend_from_slice(&preloaded);
     let crc = crc32fast::hash(&out[HEADER..]);
     out[HEADER - 4..HEADER].copy_from_slice(&crc.to_le_bytes());
+    Ok(PackedIndex { head: out, chunks })
+}
+
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+fn deflate(bytes: &[u8]) -> Vec<u8> {
+    miniz_oxide::deflate::compress_to_vec(bytes, DEFLATE_LEVEL)
+}
+
+/// A chunk as it was written, checked against the head's checksum and inflated.
+pub(crate) fn inflate_chunk(head: &Head, n: usize, bytes: &[u8]) -> Result<Vec<u8>, Error> {
+    let Some(&(len, crc)) = head.chunks.get(n) else {
+        return Err(Error::Format(format!("there is no chunk {n}")));
+    };
+    if bytes.len() != len as usize || crc32fast::hash(bytes) != crc {
+        return Err(Error::Format(format!(
+            "chunk {n} does not match its checksum: it was changed or damaged after it was built"
+        )));
+    }
+    let expected = chunk_len(head, n);
+    let out = inflate(bytes, expected).map_err(|e| Error::Format(format!("chunk {n}: {e}")))?;
+    if out.len() != expected {
+        return Err(Error::Format(format!("chunk {n} has the wrong length")));
+    }
     Ok(out)
+}
+
+/// Uncompressed length of chunk `n` (the last one is shorter).
+pub(crate) fn chunk_len(head: &Head, n: usize) -> usize {
+    let start = (n * head.chunk_size) as u64;
+    head.data_len
+        .saturating_sub(start)
+        .min(head.chunk_size as u64) as usize
+}
+
+fn inflate(bytes: &[u8], limit: usize) -> Result<Vec<u8>, String> {
+    // The limit comes from the head, whose checksum has been verified.
+    miniz_oxide::inflate::decompress_to_vec_with_limit(bytes, limit.max(1))
+        .map_err(|e| format!("{:?}", e.status))
 }
 
 #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
@@ -57,7 +208,7 @@ fn len_u32(len: usize) -> Result<u32, Error> {
     u32::try_from(len).map_err(|_| Error::Index(format!("{len} bytes is too large to pack")))
 }
 
-pub(crate) fn unpack(blob: &[u8]) -> Result<Packed, Error> {
+pub(crate) fn unpack_head(blob: &[u8]) -> Result<Head, Error> {
     let mut r = Reader { rest: blob };
     if r.take(MAGIC.len()).ok() != Some(&MAGIC[..]) {
         return Err(Error::Format(
@@ -77,6 +228,11 @@ pub(crate) fn unpack(blob: &[u8]) -> Result<Packed, Error> {
             "its checksum does not match: it was changed or damaged after it was built".into(),
         ));
     }
+    let chunk_size = r.u32()? as usize;
+    let data_len = r.u64()?;
+    if chunk_size == 0 || chunk_size > MAX_CHUNK {
+        return Err(Error::Format(format!("chunk size {chunk_size}")));
+    }
     let count = r.u32()?;
     let mut files = Vec::new();
     for _ in 0..count {
@@ -84,22 +240,63 @@ pub(crate) fn unpack(blob: &[u8]) -> Result<Packed, Error> {
         let name = std::str::from_utf8(r.take(name_len)?)
             .map_err(|_| Error::Format("a file name is not UTF-8".into()))?
             .to_string();
-        let data_len = usize::try_from(r.u64()?)
-            .map_err(|_| Error::Format("a file is too large for this platform".into()))?;
-        let start = blob.len() - r.rest.len();
-        r.take(data_len)?;
-        files.push((name, start..start + data_len));
+        let start = r.u64()?;
+        let len = r.u64()?;
+        let end = start
+            .checked_add(len)
+            .filter(|end| *end <= data_len)
+            .ok_or_else(|| Error::Format(format!("{name} lies outside the index")))?;
+        files.push((name, start..end));
     }
     let synonyms_len = r.u32()? as usize;
     let synonyms = serde_json::from_slice(r.take(synonyms_len)?)
         .map_err(|e| Error::Format(format!("synonyms: {e}")))?;
+    let chunk_count = r.u32()? as usize;
+    if chunk_count as u64 != data_len.div_ceil(chunk_size as u64) {
+        return Err(Error::Format(format!("{chunk_count} chunks")));
+    }
+    let mut chunks = Vec::with_capacity(chunk_count);
+    for _ in 0..chunk_count {
+        chunks.push((r.u32()?, r.u32()?));
+    }
+    let range_count = r.u32()? as usize;
+    let mut ranges = Vec::new();
+    for _ in 0..range_count {
+        let (start, len) = (r.u64()?, r.u32()? as usize);
+        if start.saturating_add(len as u64) > data_len {
+            return Err(Error::Format(
+                "a preloaded range lies outside the index".into(),
+            ));
+        }
+        ranges.push((start, len));
+    }
+    let packed_len = r.u32()? as usize;
+    let total: usize = ranges.iter().map(|(_, len)| len).sum();
+    let all = inflate(r.take(packed_len)?, total)
+        .map_err(|e| Error::Format(format!("preloaded bytes: {e}")))?;
+    if all.len() != total {
+        return Err(Error::Format("the preloaded bytes are incomplete".into()));
+    }
     if !r.rest.is_empty() {
         return Err(Error::Format(format!(
             "{} unexpected bytes at the end",
             r.rest.len()
         )));
     }
-    Ok(Packed { files, synonyms })
+    let mut preloaded = Vec::with_capacity(ranges.len());
+    let mut at = 0;
+    for (start, len) in ranges {
+        preloaded.push((start, all[at..at + len].to_vec()));
+        at += len;
+    }
+    Ok(Head {
+        chunk_size,
+        data_len,
+        files,
+        synonyms,
+        chunks,
+        preloaded,
+    })
 }
 
 struct Reader<'a> {

@@ -40,14 +40,16 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Deserializer, Serialize};
 
+pub use directory::ChunkSource;
 pub use engine::Engine;
 pub use error::Error;
+pub use format::{PackedIndex, CHUNK_SIZE};
 pub use language::has_stemmer;
 
 /// Version of the packed index. Bump it whenever the schema, the tokenizers or the packing
 /// change, so an engine never reads an index it would misinterpret (an old bundle opened with a
 /// new engine fails with a clear error instead of returning nonsense).
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 /// What every reader of a damaged index is told: the command line, the dev server and the
 /// browser's search box.
@@ -56,8 +58,11 @@ pub const DAMAGED: &str = "search index damaged — rebuild the site";
 /// Global variable set by `assets/accord-search-wasm.js`: the engine, base64-encoded, for pages
 /// opened from `file://`, where `fetch` is blocked.
 pub const WASM_SCRIPT_VAR: &str = "ACCORD_SEARCH_WASM_B64";
-/// Global variable set by `search/index.js`: the packed index, base64-encoded.
+/// Global variable set by `search/index.js`: the index's head, base64-encoded.
 pub const INDEX_SCRIPT_VAR: &str = "ACCORD_SEARCH_INDEX_B64";
+/// Function each chunk's script (`search/chunks/N-CRC.js`) calls with its script element and
+/// the chunk, base64-encoded: pages opened from disk load chunks as classic scripts.
+pub const CHUNK_SCRIPT_CALL: &str = "ACCORD_SEARCH_CHUNK";
 
 /// The facet fields, in the order the response lists them.
 pub const FACETS: [&str; 5] = ["kind", "region", "country", "stakeholder", "tag"];
@@ -271,8 +276,19 @@ pub struct Definition {
 /// The result depends only on the input: documents are ordered by URL and written into a single
 /// segment, so the same site always produces the same bytes.
 #[cfg(not(target_arch = "wasm32"))]
-pub fn build_index(docs: &[SectionDoc], synonyms: &Synonyms) -> Result<Vec<u8>, Error> {
+pub fn build_index(docs: &[SectionDoc], synonyms: &Synonyms) -> Result<PackedIndex, Error> {
     index::build(docs, synonyms)
+}
+
+/// A chunk as a classic script: it hands the chunk to the page that loaded it (see
+/// [`CHUNK_SCRIPT_CALL`]).
+pub fn chunk_script(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 4 / 3 + 64);
+    out.push_str(CHUNK_SCRIPT_CALL);
+    out.push_str("(document.currentScript,\"");
+    base64_into(bytes, &mut out);
+    out.push_str("\");\n");
+    out
 }
 
 /// A classic script that sets `window[var]` to `bytes` in base64.
@@ -287,6 +303,15 @@ pub fn base64_script(var: &str, bytes: &[u8]) -> String {
     base64_into(bytes, &mut out);
     out.push_str("\";\n");
     out
+}
+
+/// The chunk a [`chunk_script`] carries; `None` if the text is not one.
+pub fn chunk_from_script(script: &str) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    let rest = script.strip_prefix(CHUNK_SCRIPT_CALL)?;
+    let rest = rest.strip_prefix("(document.currentScript,\"")?;
+    let b64 = rest.strip_suffix("\");\n")?;
+    base64::engine::general_purpose::STANDARD.decode(b64).ok()
 }
 
 fn base64_into(bytes: &[u8], out: &mut String) {

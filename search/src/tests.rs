@@ -413,26 +413,40 @@ fn ties_are_broken_by_url() {
     );
 }
 
+/// An engine over `head` whose chunks come from `index`.
+fn open_head(head: &[u8], index: &PackedIndex) -> Result<Engine, Error> {
+    let chunks = index.chunks.clone();
+    Engine::open_lazy(
+        head,
+        Box::new(move |n, _| {
+            chunks
+                .get(n)
+                .cloned()
+                .ok_or_else(|| std::io::Error::other("no such chunk"))
+        }),
+    )
+}
+
 #[test]
 fn other_format_versions_are_rejected() {
-    let mut blob = build_index(&fixture(), &Synonyms::default()).expect("builds");
-    blob[8..12].copy_from_slice(&(FORMAT_VERSION + 1).to_le_bytes());
-    let err = Engine::open(&blob).err().expect("rejected");
+    let index = build_index(&fixture(), &Synonyms::default()).expect("builds");
+    let mut head = index.head.clone();
+    head[8..12].copy_from_slice(&(FORMAT_VERSION + 1).to_le_bytes());
+    let err = open_head(&head, &index).err().expect("rejected");
     assert!(
         matches!(err, Error::Version { found, expected } if found == FORMAT_VERSION + 1 && expected == FORMAT_VERSION)
     );
     assert!(err.to_string().contains("rebuild the site"), "{err}");
 
     assert!(matches!(
-        Engine::open(b"not an index"),
+        open_head(b"not an index", &index),
         Err(Error::Format(_))
     ));
-    let blob = build_index(&fixture(), &Synonyms::default()).expect("builds");
     assert!(matches!(
-        Engine::open(&blob[..blob.len() / 2]),
+        open_head(&index.head[..index.head.len() / 2], &index),
         Err(Error::Format(_))
     ));
-    assert!(Engine::open(&[]).is_err());
+    assert!(open_head(&[], &index).is_err());
 }
 
 #[test]
@@ -531,7 +545,7 @@ fn the_same_documents_give_the_same_bytes() {
     let a = build_index(&fixture(), &synonyms()).expect("builds");
     let b = build_index(&fixture(), &synonyms()).expect("builds");
     assert!(a == b, "two builds of the same documents differ");
-    let packed = crate::format::unpack(&a).expect("unpacks");
+    let packed = crate::format::unpack_head(&a.head).expect("unpacks");
     let names: Vec<&str> = packed.files.iter().map(|(n, _)| n.as_str()).collect();
     assert!(names.contains(&"meta.json"), "{names:?}");
     assert!(
@@ -544,11 +558,16 @@ fn the_same_documents_give_the_same_bytes() {
     assert!(Engine::open(&a).expect("opens").num_docs() > 0);
 }
 
-/// Flips one byte at `at` and opens the result, catching a panic as an `Err` of its message.
-fn open_flipped(blob: &[u8], at: usize, mask: u8) -> Result<Result<Engine, Error>, String> {
-    let mut damaged = blob.to_vec();
+/// Flips one byte at `at` of the head and opens the result, catching a panic as an `Err` of
+/// its message.
+fn open_flipped(index: &PackedIndex, at: usize, mask: u8) -> Result<Result<Engine, Error>, String> {
+    let mut damaged = index.head.clone();
     damaged[at] ^= mask;
-    std::panic::catch_unwind(|| Engine::open(&damaged)).map_err(|p| {
+    caught(|| open_head(&damaged, index))
+}
+
+fn caught<T>(f: impl FnOnce() -> T + std::panic::UnwindSafe) -> Result<T, String> {
+    std::panic::catch_unwind(f).map_err(|p| {
         p.downcast_ref::<String>()
             .cloned()
             .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
@@ -557,15 +576,15 @@ fn open_flipped(blob: &[u8], at: usize, mask: u8) -> Result<Result<Engine, Error
 }
 
 #[test]
-fn every_damaged_byte_is_an_error_never_a_panic() {
-    let blob = build_index(&fixture(), &synonyms()).expect("builds");
-    // Every byte of the file, the header, tantivy's files, meta.json, the file table and the
-    // synonyms alike, with a one-bit and an all-bits flip.
+fn every_damaged_byte_of_the_head_is_an_error_never_a_panic() {
+    let index = build_index(&fixture(), &synonyms()).expect("builds");
+    // Every byte of the head: the header, the file and chunk tables, the synonyms and the
+    // preloaded bytes alike, with a one-bit and an all-bits flip.
     let mut trials = 0;
-    for at in 0..blob.len() {
+    for at in 0..index.head.len() {
         for mask in [0x01, 0xff] {
             trials += 1;
-            match open_flipped(&blob, at, mask) {
+            match open_flipped(&index, at, mask) {
                 Err(panic) => panic!("byte {at} ^ {mask:#x}: the engine panicked: {panic}"),
                 Ok(Ok(_)) => panic!("byte {at} ^ {mask:#x}: a damaged index opened"),
                 Ok(Err(Error::Version { .. })) => assert!((8..12).contains(&at), "byte {at}"),
@@ -576,8 +595,8 @@ fn every_damaged_byte_is_an_error_never_a_panic() {
             }
         }
     }
-    assert_eq!(trials, blob.len() * 2);
-    let err = open_flipped(&blob, blob.len() / 2, 0x01)
+    assert_eq!(trials, index.head.len() * 2);
+    let err = open_flipped(&index, index.head.len() / 2, 0x01)
         .expect("no panic")
         .err()
         .expect("an error");
@@ -586,6 +605,164 @@ fn every_damaged_byte_is_an_error_never_a_panic() {
         "search index damaged — rebuild the site (its checksum does not match: it was changed or \
          damaged after it was built)"
     );
+}
+
+/// Queries that between them read much of the fixture's index.
+fn probe_queries() -> Vec<SearchRequest> {
+    [
+        "police",
+        "labour inspection",
+        "\"forced labour\"",
+        "NRM",
+        "reflecton",
+        "vict",
+        "xyzzy",
+    ]
+    .iter()
+    .map(|q| SearchRequest {
+        q: q.to_string(),
+        ..SearchRequest::default()
+    })
+    .collect()
+}
+
+#[test]
+fn a_damaged_chunk_is_an_error_when_read_never_a_panic_or_a_wrong_answer() {
+    let index = build_index(&fixture(), &synonyms()).expect("builds");
+    let good = Engine::open(&index).expect("opens");
+    let expected: Vec<SearchResponse> = probe_queries().iter().map(|r| good.search(r)).collect();
+    let mut errors = 0;
+    for n in 0..index.chunks.len() {
+        for at in [0, index.chunks[n].len() / 2, index.chunks[n].len() - 1] {
+            let mut damaged = index.clone();
+            damaged.chunks[n][at] ^= 0x55;
+            let engine = caught(|| Engine::open(&damaged))
+                .unwrap_or_else(|p| panic!("chunk {n} byte {at}: panicked opening: {p}"))
+                .expect("opening reads only the head");
+            for (req, want) in probe_queries().iter().zip(&expected) {
+                let got = caught(std::panic::AssertUnwindSafe(|| engine.try_search(req)))
+                    .unwrap_or_else(|p| panic!("chunk {n} byte {at} {:?}: panicked: {p}", req.q));
+                match got {
+                    Ok(got) => assert_eq!(&got, want, "chunk {n} byte {at} {:?}", req.q),
+                    Err(e @ Error::Format(_)) => {
+                        errors += 1;
+                        assert!(e.to_string().starts_with(DAMAGED), "{e}");
+                        assert!(e.to_string().contains("does not match its checksum"), "{e}");
+                    }
+                    Err(e) => panic!("chunk {n} byte {at}: unexpected error {e}"),
+                }
+            }
+        }
+    }
+    assert!(errors > 0, "no damaged chunk was ever read");
+}
+
+/// A lazily read index: the chunks each search asks for are added, as the browser does, until
+/// it answers. Returns the answers and how many chunks each search added.
+fn lazily(index: &PackedIndex, requests: &[SearchRequest]) -> (Vec<SearchResponse>, Vec<usize>) {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex};
+    let arrived: Arc<Mutex<HashMap<usize, Vec<u8>>>> = Arc::default();
+    let source = {
+        let arrived = arrived.clone();
+        move |n: usize, _: &str| {
+            arrived
+                .lock()
+                .unwrap()
+                .remove(&n)
+                .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::WouldBlock))
+        }
+    };
+    let add = |need: &[(usize, String)]| {
+        for (n, name) in need {
+            assert_eq!(*name, index.chunk_name(*n));
+            arrived.lock().unwrap().insert(*n, index.chunks[*n].clone());
+        }
+        need.len()
+    };
+    let engine = match Engine::open_lazy(&index.head, Box::new(source.clone())) {
+        Ok(engine) => engine,
+        Err(Error::Missing(need)) => panic!("opening needed chunks besides the head: {need:?}"),
+        Err(e) => panic!("{e}"),
+    };
+    let mut answers = Vec::new();
+    let mut added = Vec::new();
+    for req in requests {
+        let mut count = 0;
+        let answer = loop {
+            match engine.try_search(req) {
+                Ok(r) => break r,
+                Err(Error::Missing(need)) => {
+                    assert!(count < index.chunks.len(), "the engine keeps asking");
+                    count += add(&need);
+                }
+                Err(e) => panic!("{:?}: {e}", req.q),
+            }
+        };
+        answers.push(answer);
+        added.push(count);
+    }
+    (answers, added)
+}
+
+/// Sections enough for an index of many chunks: a word per section that no other has, and
+/// words every section shares.
+fn many_sections(n: usize) -> Vec<SectionDoc> {
+    (0..n)
+        .map(|i| {
+            doc(
+                &format!("p{}.html#s{}", i / 8, i % 8),
+                &format!("Page {}", i / 8),
+                &format!("Section {i}"),
+                &format!(
+                    "Cooperation between police and labour inspectors, case {i}: word{i}x \
+                     appears here and nowhere else. {}",
+                    "Shared practice text about referral and victim support. ".repeat(1 + i % 5)
+                ),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_lazily_read_index_answers_as_the_whole_one_and_reads_only_what_a_query_needs() {
+    let index = build_index(&many_sections(4000), &synonyms()).expect("builds");
+    assert!(index.chunks.len() > 20, "{} chunks", index.chunks.len());
+    let mut requests = probe_queries();
+    requests.extend(
+        [
+            "word1234x",
+            "word17x police",
+            "cooperation",
+            "referral victim",
+            "polise",
+            "inspect",
+        ]
+        .iter()
+        .map(|q| SearchRequest {
+            q: q.to_string(),
+            ..SearchRequest::default()
+        }),
+    );
+    let whole = Engine::open(&index).expect("opens");
+    let expected: Vec<SearchResponse> = requests.iter().map(|r| whole.search(r)).collect();
+    let (answers, _) = lazily(&index, &requests);
+    for ((req, got), want) in requests.iter().zip(&answers).zip(&expected) {
+        assert_eq!(got, want, "{:?}", req.q);
+    }
+    // A word of one section reads a few chunks, not the index.
+    let rare = requests.iter().position(|r| r.q == "word1234x").unwrap();
+    assert!(expected[rare].total == 1, "{:?}", expected[rare]);
+    let (_, alone) = lazily(&index, &requests[rare..=rare]);
+    assert!(
+        alone[0] * 3 < index.chunks.len(),
+        "a one-section word read {} of {} chunks",
+        alone[0],
+        index.chunks.len()
+    );
+    // Asked again, a query needs nothing more.
+    let (_, twice) = lazily(&index, &[requests[rare].clone(), requests[rare].clone()]);
+    assert_eq!(twice[1], 0);
 }
 
 /// An index in `language` of the given (url, title, body) sections.

@@ -2,20 +2,31 @@
 //! generated glue (pages opened from disk cannot load ES modules, and the engine should not
 //! need a JavaScript build step).
 //!
-//! Protocol, all lengths in bytes:
-//! 1. `alloc(len)` returns a buffer; the caller copies the packed index into it and calls
-//!    `open_index(ptr, len)`, which takes ownership and returns 0, or -1 with the error
-//!    message as the result (`result_ptr()`, `result_len()`).
-//! 2. For each query: `alloc` a buffer, copy the request JSON into it, call
-//!    `search(ptr, len)`; it frees the request and returns a pointer to the response JSON,
-//!    whose length is `result_len()`. The response stays valid until the next call.
+//! Protocol, all lengths in bytes; a "result" is read with `result_ptr()` and `result_len()`
+//! and stays valid until the next call:
+//! 1. `alloc(len)` returns a buffer; the caller copies the index's head into it and calls
+//!    `open_index(ptr, len)`, which takes ownership and returns 0 when the engine is open, -1
+//!    with the error message as the result, or 1 with the chunks it needs as the result
+//!    (`[[n, "file name"], …]` in JSON): add them and call `open_index` again.
+//! 2. `add_chunk(n, ptr, len)` hands over chunk `n` as fetched (a buffer from `alloc`, whose
+//!    ownership passes to the engine). The engine checks it when a search first reads it.
+//! 3. For each query: `alloc` a buffer, copy the request JSON into it, call `search(ptr, len)`;
+//!    it frees the request and returns a pointer to the result: the response JSON, or
+//!    `{"need": [[n, "file name"], …]}` (add those chunks and search again), or
+//!    `{"error": "…"}` (a damaged index).
 
 use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
-use crate::{Engine, SearchRequest, SearchResponse};
+use crate::{Engine, Error, SearchRequest};
+
+type Arrived = Arc<Mutex<HashMap<usize, Vec<u8>>>>;
 
 thread_local! {
     static ENGINE: RefCell<Option<Engine>> = const { RefCell::new(None) };
+    /// Chunks the page added that the engine has not read yet.
+    static ARRIVED: Arrived = Arc::new(Mutex::new(HashMap::new()));
     static RESULT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
@@ -46,21 +57,46 @@ fn set_result(bytes: Vec<u8>) -> *const u8 {
     })
 }
 
+fn needed(chunks: &[(usize, String)]) -> Vec<u8> {
+    serde_json::to_vec(chunks).unwrap_or_default()
+}
+
 /// # Safety
 /// `ptr` must come from `alloc(len)`, filled with `len` bytes; ownership passes to the engine.
 #[no_mangle]
 pub unsafe extern "C" fn open_index(ptr: *mut u8, len: usize) -> i32 {
-    match Engine::from_vec(take(ptr, len)) {
+    let head = take(ptr, len);
+    let arrived = ARRIVED.with(Arc::clone);
+    let source = move |n: usize, _: &str| {
+        arrived
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&n)
+            .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::WouldBlock))
+    };
+    match Engine::open_lazy(&head, Box::new(source)) {
         Ok(engine) => {
             ENGINE.with(|e| *e.borrow_mut() = Some(engine));
             set_result(Vec::new());
             0
+        }
+        Err(Error::Missing(chunks)) => {
+            set_result(needed(&chunks));
+            1
         }
         Err(err) => {
             set_result(err.to_string().into_bytes());
             -1
         }
     }
+}
+
+/// # Safety
+/// `ptr` must come from `alloc(len)`, filled with `len` bytes; ownership passes to the engine.
+#[no_mangle]
+pub unsafe extern "C" fn add_chunk(n: usize, ptr: *mut u8, len: usize) {
+    let bytes = take(ptr, len);
+    ARRIVED.with(|a| a.lock().unwrap_or_else(|e| e.into_inner()).insert(n, bytes));
 }
 
 /// # Safety
@@ -71,15 +107,20 @@ pub unsafe extern "C" fn search(ptr: *mut u8, len: usize) -> *const u8 {
     let request = take(ptr, len);
     // A malformed request (only the page's own script sends them) is an empty query.
     let request: SearchRequest = serde_json::from_slice(&request).unwrap_or_default();
-    let response = ENGINE.with(|e| {
+    let answer = ENGINE.with(|e| {
         e.borrow()
             .as_ref()
-            .map(|engine| engine.search(&request))
-            .unwrap_or_default()
+            .map(|engine| engine.try_search(&request))
     });
-    let json = serde_json::to_vec(&response)
-        .unwrap_or_else(|_| serde_json::to_vec(&SearchResponse::default()).unwrap_or_default());
-    set_result(json)
+    let json = match answer {
+        Some(Ok(response)) => serde_json::to_vec(&response),
+        Some(Err(Error::Missing(chunks))) => {
+            serde_json::to_vec(&serde_json::json!({ "need": chunks }))
+        }
+        Some(Err(err)) => serde_json::to_vec(&serde_json::json!({ "error": err.to_string() })),
+        None => serde_json::to_vec(&serde_json::json!({ "error": "no index is open" })),
+    };
+    set_result(json.unwrap_or_default())
 }
 
 #[no_mangle]

@@ -96,6 +96,7 @@ pub struct Snapshot {
 pub fn is_index_path(path: &str) -> bool {
     path == crate::search::INDEX_PATH
         || path == "search/index.js"
+        || path.starts_with(crate::search::CHUNKS_DIR)
         || path.starts_with("assets/accord-search")
 }
 

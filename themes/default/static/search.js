@@ -1,9 +1,10 @@
 // accord search: the header search box on every page and the search page (search.html).
 //
 // The engine is accord-search compiled to WebAssembly, the same code as `accord search`, reading
-// the index written at build time. It is loaded on first use, not with the page. Over http(s)
-// the engine and index are fetched as binary files; pages opened from disk (file://) cannot
-// fetch, so they load the same bytes from classic scripts that set a base64 global.
+// the index written at build time. It is loaded on first use, not with the page, and the index
+// piece by piece: its head first, then the chunks each search needs. Over http(s) the engine
+// and chunks are fetched as binary files; pages opened from disk (file://) cannot fetch, so
+// they load the same bytes from classic scripts carrying them in base64.
 //
 // Nothing from the index is inserted as HTML: titles, sections and kinds go in via textContent,
 // and snippets are rebuilt as text nodes with only the engine's <mark> elements.
@@ -165,8 +166,63 @@
     return modulePromise;
   }
 
+  // A chunk of an index: fetched over http, loaded as a classic script from disk (the script
+  // calls ACCORD_SEARCH_CHUNK with itself and the chunk in base64). Each chunk is asked for
+  // once per page, however many searches need it at the same time.
+  var chunkWaiters = typeof WeakMap === "function" ? new WeakMap() : null;
+  window.ACCORD_SEARCH_CHUNK = function (el, text) {
+    var waiter = chunkWaiters && el && chunkWaiters.get(el);
+    if (!waiter) return;
+    chunkWaiters.delete(el);
+    try {
+      waiter.resolve(base64Bytes(text));
+    } catch (err) {
+      waiter.reject(damaged(DAMAGED));
+    }
+  };
+  function chunkFromScript(src) {
+    return new Promise(function (resolve, reject) {
+      var s = document.createElement("script");
+      chunkWaiters.set(s, { resolve: resolve, reject: reject });
+      s.src = src;
+      s.async = true;
+      s.onload = function () {
+        if (chunkWaiters.has(s)) {
+          chunkWaiters.delete(s);
+          reject(damaged(DAMAGED));
+        }
+        s.remove();
+      };
+      s.onerror = function () {
+        chunkWaiters.delete(s);
+        s.remove();
+        reject(new Error(msg("search_could_not_load", "could not load {file}", { file: src })));
+      };
+      document.head.appendChild(s);
+    });
+  }
+  function chunk(indexRoot, name) {
+    var base = indexRoot + "search/chunks/" + name;
+    if (location.protocol !== "file:" && window.fetch) {
+      return fetch(base + ".bin")
+        .then(function (r) {
+          if (!r.ok) throw new Error(base + ".bin: HTTP " + r.status);
+          return r.arrayBuffer();
+        })
+        .then(function (buf) { return new Uint8Array(buf); })
+        .catch(function () { return chunkFromScript(base + ".js"); });
+    }
+    return chunkFromScript(base + ".js");
+  }
+
+  // A search that needs more of the index says which chunks; they are fetched side by side and
+  // the search runs again. Every round adds chunks, so a search ends; the bound only guards
+  // against an engine that keeps asking for what it was given.
+  var MAX_ROUNDS = 24;
+
   // The engine over the index of the site whose root is `indexRoot` (this language's, or
-  // another language's for a search in all languages).
+  // another language's for a search in all languages). Only the index's head is loaded here:
+  // the rest comes chunk by chunk as searches need it.
   function openEngine(indexRoot) {
     return Promise.all([
       engineModule(),
@@ -176,6 +232,7 @@
         var x = instance.exports;
         var enc = new TextEncoder();
         var dec = new TextDecoder();
+        var pending = {}; // chunk number -> promise of its arrival in the engine
         function copyIn(data) {
           var ptr = x.alloc(data.length);
           new Uint8Array(x.memory.buffer, ptr, data.length).set(data);
@@ -184,28 +241,60 @@
         function output(ptr) {
           return dec.decode(new Uint8Array(x.memory.buffer, ptr, x.result_len()));
         }
-        var index = loaded[1];
-        var opened;
-        try {
-          opened = x.open_index(copyIn(index), index.length);
-        } catch (err) {
-          // The engine verifies the index's checksum before reading it, so a trap here means
-          // bytes it could not make sense of: to the reader, a damaged index.
-          throw damaged(DAMAGED);
-        }
-        if (opened !== 0) throw damaged(output(x.result_ptr()));
-        return {
-          search: function (request) {
-            var data = enc.encode(JSON.stringify(request));
-            try {
-              return JSON.parse(output(x.search(copyIn(data), data.length)));
-            } catch (err) {
-              enginePromise = null; // a trapped instance is unusable: start afresh next time
-              allPromise = null;
-              throw err;
+        function fetchChunks(need) {
+          return Promise.all(need.map(function (pair) {
+            var n = pair[0];
+            if (!pending[n]) {
+              pending[n] = chunk(indexRoot, pair[1]).then(function (data) {
+                x.add_chunk(n, copyIn(data), data.length);
+              }, function (err) {
+                delete pending[n]; // a later search may try again
+                throw err;
+              });
             }
+            return pending[n];
+          }));
+        }
+        var head = loaded[1];
+        function open(round) {
+          var opened;
+          try {
+            opened = x.open_index(copyIn(head), head.length);
+          } catch (err) {
+            // The engine verifies the index's checksums before reading it, so a trap here
+            // means bytes it could not make sense of: to the reader, a damaged index.
+            throw damaged(DAMAGED);
           }
-        };
+          if (opened === 1 && round < MAX_ROUNDS) {
+            return fetchChunks(JSON.parse(output(x.result_ptr()))).then(function () { return open(round + 1); });
+          }
+          if (opened !== 0) throw damaged(output(x.result_ptr()));
+        }
+        function run(request, round) {
+          var data = enc.encode(JSON.stringify(request));
+          var answer;
+          try {
+            answer = JSON.parse(output(x.search(copyIn(data), data.length)));
+          } catch (err) {
+            enginePromise = null; // a trapped instance is unusable: start afresh next time
+            allPromise = null;
+            throw err;
+          }
+          if (answer.need && round < MAX_ROUNDS) {
+            return fetchChunks(answer.need).then(function () { return run(request, round + 1); });
+          }
+          if (answer.need) throw damaged(DAMAGED);
+          if (answer.error) throw damaged(answer.error);
+          return answer;
+        }
+        return Promise.resolve(open(0)).then(function () {
+          return {
+            // A promise of the response: the chunks a search needs may have to be fetched.
+            search: function (request) {
+              return Promise.resolve().then(function () { return run(request, 0); });
+            }
+          };
+        });
       });
     });
   }
@@ -245,9 +334,15 @@
   // One response from several languages' engines: hits by score, their URLs from this page's
   // language root, counts and facets added up, this language's definition first.
   function searchAll(engines, req) {
+    return Promise.all(engines.map(function (e) { return e.engine.search(req); })).then(function (responses) {
+      return mergeResponses(engines, responses, req);
+    });
+  }
+
+  function mergeResponses(engines, responses, req) {
     var merged = { total: 0, hits: [], facets: {}, definition: null, fuzzy: false, suggestions: [] };
-    engines.forEach(function (e) {
-      var r = e.engine.search(req);
+    engines.forEach(function (e, i) {
+      var r = responses[i];
       var at = function (url) { return e.up + url; };
       r.hits.forEach(function (h) {
         h.url = at(h.url);
@@ -455,7 +550,10 @@
     if (!ready) message(msg("search_loading", "Loading search…"));
     loadEngine().then(function (engine) {
       if (mine !== seq) return;
-      showPopup(q, engine.search({ q: q, limit: POPUP_LIMIT }));
+      return engine.search({ q: q, limit: POPUP_LIMIT }).then(function (res) {
+        // A later keystroke's answer may have come first: only the latest is shown.
+        if (mine === seq) showPopup(q, res);
+      });
     }).catch(function (err) {
       if (mine !== seq) return;
       message(unavailable(err));
@@ -687,8 +785,11 @@
     var everyLanguage = allLanguages && allLanguages.checked;
     (everyLanguage ? loadAll() : loadEngine()).then(function (loaded) {
       if (mine !== pageSeq) return;
-      placeholder.hidden = true;
-      renderPage(everyLanguage ? searchAll(loaded, request()) : loaded.search(request()));
+      return (everyLanguage ? searchAll(loaded, request()) : loaded.search(request())).then(function (res) {
+        if (mine !== pageSeq) return;
+        placeholder.hidden = true;
+        renderPage(res);
+      });
     }).catch(function (err) {
       if (mine !== pageSeq) return;
       placeholder.hidden = true;
