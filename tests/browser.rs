@@ -674,6 +674,8 @@ fn the_lazily_read_index_answers_as_accord_search_over_http_and_from_disk() {
         "confidentialit",
         "Europol joint investigation team",
         "victims' rights -compensation",
+        "Länder",
+        "I-24/7",
         "zzyzxq",
     ];
     let mut expected = Vec::new();

@@ -38,10 +38,25 @@ async function shown(page) {
   );
 }
 
-/** Chunk files the page has asked for so far (both forms). */
+/** Counts chunk scripts as the page adds them (from disk, chunks load as scripts, which
+ * resource timing does not list for file: addresses). */
+function countChunkScripts() {
+  window.__chunkScripts = 0;
+  new MutationObserver((records) => {
+    for (const r of records) {
+      for (const n of r.addedNodes) {
+        if (n.tagName === 'SCRIPT' && /\/search\/chunks\//.test(n.src)) window.__chunkScripts++;
+      }
+    }
+  }).observe(document, { childList: true, subtree: true });
+}
+
+/** Chunks the page has asked for so far: fetched, or loaded as scripts. */
 async function chunksLoaded(page) {
-  return page.evaluate(() =>
-    performance.getEntriesByType('resource').filter((e) => /\/search\/chunks\//.test(e.name)).length,
+  return page.evaluate(
+    () =>
+      performance.getEntriesByType('resource').filter((e) => /\/search\/chunks\//.test(e.name)).length +
+      (window.__chunkScripts || 0),
   );
 }
 
@@ -51,6 +66,7 @@ try {
   for (const site of sites) {
     await R.test(`${site.kind}: the lazily read index answers every query as accord search does`, async () => {
       const ctx = await newContext(browser, site);
+      await ctx.addInitScript(countChunkScripts);
       const page = await newPage(ctx);
       for (const want of expected.queries) {
         await page.goto(site.url('search.html?q=' + encodeURIComponent(want.q)));
@@ -63,21 +79,30 @@ try {
           { timeout: 30_000 },
         );
         const got = await shown(page);
-        const wantHits = want.hits.map((h) => ({ url: h.url, section: h.section, snippet: h.snippet }));
+        // innerHTML writes quotes as they are, where the engine escapes them.
+        const asSerialised = (html) => html.replaceAll('&#39;', "'").replaceAll('&quot;', '"');
+        const wantHits = want.hits.map((h) => ({ url: h.url, section: h.section, snippet: asSerialised(h.snippet) }));
+        const at = wantHits.findIndex((h, i) => JSON.stringify(h) !== JSON.stringify(got[i]));
         assert(
-          JSON.stringify(got) === JSON.stringify(wantHits),
-          `"${want.q}": the page shows\n${JSON.stringify(got, null, 1)}\nbut accord search gives\n${JSON.stringify(wantHits, null, 1)}`,
+          at < 0 && got.length === wantHits.length,
+          `"${want.q}": the page shows ${got.length} results, accord search ${wantHits.length}; ` +
+            `result ${at + 1} on the page is ${JSON.stringify(got[at])}, from accord search ${JSON.stringify(wantHits[at])}`,
         );
         const status = await page.locator('#search-status').textContent();
         assert(
           want.total === 0 ? !/\d/.test(status) : status.startsWith(String(want.total) + ' '),
           `"${want.q}": status ${JSON.stringify(status)}, expected ${want.total} pages`,
         );
-        const loaded = await chunksLoaded(page);
-        assert(
-          loaded < expected.chunks / 2,
-          `"${want.q}": the page loaded ${loaded} of ${expected.chunks} chunks for one query`,
-        );
+        // A query that finds a page or two reads a small part of the index. (A common word's
+        // fifty results on the search page may well read most of a small site's index.)
+        if (want.total > 0 && want.total <= 3) {
+          const loaded = await chunksLoaded(page);
+          assert(loaded > 0, `"${want.q}": no chunk loads were seen`);
+          assert(
+            loaded < expected.chunks / 2,
+            `"${want.q}": the page loaded ${loaded} of ${expected.chunks} chunks for ${want.total} result(s)`,
+          );
+        }
       }
       await ctx.close();
     });
