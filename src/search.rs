@@ -360,13 +360,19 @@ pub fn open_site_index(site_dir: &Path) -> Result<Engine> {
 /// A chunk from its binary file or, where only the script copy was kept (a bundle carries what
 /// a reader opening it from disk can use), from its script.
 fn read_chunk(dir: &Path, name: &str) -> std::io::Result<Vec<u8>> {
-    match std::fs::read(dir.join(format!("{name}.bin"))) {
+    let named = |path: &Path, e: std::io::Error| {
+        std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))
+    };
+    let bin = dir.join(format!("{name}.bin"));
+    match std::fs::read(&bin) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let script = std::fs::read_to_string(dir.join(format!("{name}.js")))?;
-            accord_search::chunk_from_script(&script)
-                .ok_or_else(|| std::io::Error::other(format!("{name}.js is not a chunk script")))
+            let js = dir.join(format!("{name}.js"));
+            let script = std::fs::read_to_string(&js).map_err(|e| named(&js, e))?;
+            accord_search::chunk_from_script(&script).ok_or_else(|| {
+                std::io::Error::other(format!("{} is not a chunk script", js.display()))
+            })
         }
-        other => other,
+        other => other.map_err(|e| named(&bin, e)),
     }
 }
 

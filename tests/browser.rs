@@ -257,7 +257,32 @@ fn a_damaged_search_index_is_reported_in_the_search_box() {
     script[at] = if script[at] == b'A' { b'B' } else { b'A' };
     std::fs::write(&js, &script).expect("damage index.js");
 
-    let base = serve_folder(&site);
+    assert_reports_damage(&site, "the damaged index head");
+
+    // A whole head and damaged chunks: the search that reads them says so. Every chunk is
+    // damaged, as each search reads only some.
+    let site = tmp.path().join("site-chunks");
+    build_site(&project, &site);
+    for entry in std::fs::read_dir(site.join("search/chunks")).expect("chunks") {
+        let path = entry.expect("entry").path();
+        let mut bytes = std::fs::read(&path).expect("read chunk");
+        let at = bytes.len() / 2;
+        bytes[at] = if path.extension().is_some_and(|x| x == "js") {
+            if bytes[at] == b'A' {
+                b'B'
+            } else {
+                b'A'
+            }
+        } else {
+            bytes[at] ^ 0x01
+        };
+        std::fs::write(&path, &bytes).expect("damage chunk");
+    }
+    assert_reports_damage(&site, "damaged index chunks");
+}
+
+fn assert_reports_damage(site: &Path, what: &str) {
+    let base = serve_folder(site);
     let mut cmd = Command::new("node");
     cmd.current_dir(root())
         .arg("tests/browser/damaged.mjs")
@@ -268,11 +293,7 @@ fn a_damaged_search_index_is_reported_in_the_search_box() {
         .stderr(Stdio::piped());
     let (status, out) = run_with_limit(cmd, NODE_LIMIT);
     report(&out);
-    assert_eq!(
-        status,
-        Some(0),
-        "the damaged index was not reported:\n{out}"
-    );
+    assert_eq!(status, Some(0), "{what} was not reported:\n{out}");
 }
 
 /// The whole report when run with --nocapture or when the test fails; the verdict always.

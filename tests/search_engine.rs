@@ -630,4 +630,46 @@ fn accord_search_reports_a_damaged_index_and_never_panics() {
             index.display()
         )
     );
+
+    // A whole head over damaged chunks: the search that reads one names it. Every chunk is
+    // damaged, as a search reads only some.
+    std::fs::write(&index, &good).expect("restore index");
+    let chunks = site.join("search/chunks");
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(&chunks).expect("chunks") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|x| x == "bin") {
+            let mut bytes = std::fs::read(&path).expect("read chunk");
+            let at = bytes.len() / 2;
+            bytes[at] ^= 0x55;
+            std::fs::write(&path, &bytes).expect("damage chunk");
+            names.push(path.file_stem().unwrap().to_string_lossy().into_owned());
+        }
+    }
+    let o = search();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(o.stdout.is_empty());
+    let named = names.iter().find(|n| {
+        stderr
+            == format!(
+                "search index damaged — rebuild the site (chunk {n} does not match its \
+                 checksum: it was changed or damaged after it was built)\n"
+            )
+    });
+    assert!(named.is_some(), "{stderr}");
+    // A chunk file gone: the search says which.
+    for name in &names {
+        std::fs::remove_file(chunks.join(format!("{name}.bin"))).expect("remove");
+        std::fs::remove_file(chunks.join(format!("{name}.js"))).expect("remove");
+    }
+    let o = search();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with("search index damaged — rebuild the site (chunk ")
+            && stderr.contains(&format!("{}", chunks.display()))
+            && stderr.contains(".js: No such file or directory"),
+        "{stderr}"
+    );
 }

@@ -178,13 +178,19 @@ pub(crate) fn inflate_chunk(head: &Head, n: usize, bytes: &[u8]) -> Result<Vec<u
     };
     if bytes.len() != len as usize || crc32fast::hash(bytes) != crc {
         return Err(Error::Format(format!(
-            "chunk {n} does not match its checksum: it was changed or damaged after it was built"
+            "chunk {} does not match its checksum: it was changed or damaged after it was built",
+            chunk_name(n, crc)
         )));
     }
     let expected = chunk_len(head, n);
-    let out = inflate(bytes, expected).map_err(|e| Error::Format(format!("chunk {n}: {e}")))?;
+    let name = || chunk_name(n, crc);
+    let out =
+        inflate(bytes, expected).map_err(|e| Error::Format(format!("chunk {}: {e}", name())))?;
     if out.len() != expected {
-        return Err(Error::Format(format!("chunk {n} has the wrong length")));
+        return Err(Error::Format(format!(
+            "chunk {} has the wrong length",
+            name()
+        )));
     }
     Ok(out)
 }
