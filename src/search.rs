@@ -18,7 +18,7 @@ use crate::site::Site;
 
 /// Where the index's head lives inside a built site.
 pub const INDEX_PATH: &str = "search/index.bin";
-/// The folder of the index's chunks, each `N-CRC.bin` for \`fetch\` and `N-CRC.js` for pages
+/// The folder of the index's chunks, each `N-ID.bin` for `fetch` and `N-ID.js` for pages
 /// opened from disk.
 pub const CHUNKS_DIR: &str = "search/chunks";
 

@@ -55,7 +55,7 @@ pub(crate) struct Chunks {
 impl std::fmt::Debug for Chunks {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Chunks")
-            .field("chunks", &self.head.chunks.len())
+            .field("chunks", &self.head.chunk_count)
             .finish()
     }
 }
@@ -83,7 +83,7 @@ impl Chunks {
     }
 
     pub fn name(&self, n: usize) -> String {
-        format::chunk_name(n, self.head.chunks.get(n).map_or(0, |c| c.1))
+        format::chunk_name(n, self.head.id)
     }
 
     /// The chunks reads needed since the last call, and forgets them.

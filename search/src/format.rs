@@ -5,25 +5,32 @@
 //!
 //! ```text
 //! magic "ACCORDSI" | u32 format version | u32 CRC-32 of everything after it
-//! u32 chunk size | u64 length of the byte space
+//! u32 chunk size | u64 length of the byte space | u32 chunk count | u32 index id
 //! u32 file count;  per file:  u32 name length | name (UTF-8) | u64 offset | u64 length
 //! u32 synonyms length | synonyms (JSON)
-//! u32 chunk count; per chunk: u32 compressed length | u32 CRC-32 of the compressed bytes
 //! u32 range count; per range: u64 offset | u32 length
 //! u32 compressed length | the preloaded ranges' bytes end to end, deflated
 //! ```
 //!
-//! All integers are little-endian. The preloaded ranges are what opening the index reads
-//! (tantivy's footers, each field's dictionary index, the fast fields): recorded when the index
-//! is written, they come with the head, so opening needs no further request. Everything else
-//! is read chunk by chunk when a query needs it: a reader on a slow line fetches the dictionary
-//! blocks, postings and stored text of its query, not the index.
+//! and each chunk is a file of its own, `N-ID` (its number and the index id):
 //!
-//! Every chunk's checksum is in the head, which has its own, so no damaged byte reaches tantivy
-//! (it trusts its files once they are open; a damaged byte in a segment could make a search
-//! panic, which in the browser kills the engine for good). A chunk's file is named by its
-//! number and checksum (`17-0a1b2c3d`), so a cache can never hand a reader a chunk of another
-//! build of the site.
+//! ```text
+//! u32 CRC-32 of what follows | the chunk's bytes, deflated
+//! ```
+//!
+//! All integers are little-endian. The preloaded ranges are what opening the index reads
+//! (tantivy's footers, each field's dictionary index, the fast fields, the stored text's block
+//! index): recorded when the index is written, they come with the head, so opening needs no
+//! further request. Everything else is read chunk by chunk when a query needs it: a reader on a
+//! slow line fetches the dictionary blocks, postings and stored text of its query, not the
+//! index.
+//!
+//! Checksums cover the head and every chunk, so no damaged byte reaches tantivy (it trusts its
+//! files once they are open; a damaged byte in a segment could make a search panic, which in
+//! the browser kills the engine for good). The index id is the CRC-32 of the whole byte space:
+//! chunk files of two different indexes have different names, so a cache can never hand a
+//! reader a chunk of another build of the site, and the head needs no table of chunks (at
+//! 100,000 pages such a table alone would be hundreds of kilobytes).
 
 use std::ops::Range;
 
@@ -46,12 +53,14 @@ const MAX_CHUNK: usize = 1 << 24;
 pub struct PackedIndex {
     pub head: Vec<u8>,
     pub chunks: Vec<Vec<u8>>,
+    /// What chunk file names carry (see the module documentation).
+    pub id: u32,
 }
 
 impl PackedIndex {
-    /// The file name (without extension) of chunk `n`: its number and checksum.
+    /// The file name (without extension) of chunk `n`: its number and the index id.
     pub fn chunk_name(&self, n: usize) -> String {
-        chunk_name(n, crc32fast::hash(&self.chunks[n]))
+        chunk_name(n, self.id)
     }
 
     /// Total bytes of the head and every chunk.
@@ -80,8 +89,8 @@ impl PackedIndex {
     }
 }
 
-pub(crate) fn chunk_name(n: usize, crc: u32) -> String {
-    format!("{n}-{crc:08x}")
+pub(crate) fn chunk_name(n: usize, id: u32) -> String {
+    format!("{n}-{id:08x}")
 }
 
 /// What the head says.
@@ -92,8 +101,8 @@ pub(crate) struct Head {
     /// Each file's name and its byte range in the byte space.
     pub files: Vec<(String, Range<u64>)>,
     pub synonyms: Synonyms,
-    /// Each chunk's compressed length and checksum.
-    pub chunks: Vec<(u32, u32)>,
+    pub chunk_count: usize,
+    pub id: u32,
     /// The preloaded ranges and their bytes.
     pub preloaded: Vec<(u64, Vec<u8>)>,
 }
@@ -128,7 +137,17 @@ pub(crate) fn pack_laid_out(
     preload: &[Range<u64>],
 ) -> Result<PackedIndex, Error> {
     let synonyms = serde_json::to_vec(synonyms).map_err(|e| Error::Index(e.to_string()))?;
-    let chunks: Vec<Vec<u8>> = data.chunks(CHUNK_SIZE).map(deflate).collect();
+    let chunks: Vec<Vec<u8>> = data
+        .chunks(CHUNK_SIZE)
+        .map(|chunk| {
+            let packed = deflate(chunk);
+            let mut file = Vec::with_capacity(4 + packed.len());
+            file.extend_from_slice(&crc32fast::hash(&packed).to_le_bytes());
+            file.extend_from_slice(&packed);
+            file
+        })
+        .collect();
+    let id = crc32fast::hash(data);
     let mut out = Vec::new();
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
@@ -136,6 +155,8 @@ pub(crate) fn pack_laid_out(
     out.extend_from_slice(&[0; 4]);
     out.extend_from_slice(&len_u32(CHUNK_SIZE)?.to_le_bytes());
     out.extend_from_slice(&(data.len() as u64).to_le_bytes());
+    out.extend_from_slice(&len_u32(chunks.len())?.to_le_bytes());
+    out.extend_from_slice(&id.to_le_bytes());
     out.extend_from_slice(&len_u32(files.len())?.to_le_bytes());
     for (name, range) in files {
         out.extend_from_slice(&len_u32(name.len())?.to_le_bytes());
@@ -145,11 +166,6 @@ pub(crate) fn pack_laid_out(
     }
     out.extend_from_slice(&len_u32(synonyms.len())?.to_le_bytes());
     out.extend_from_slice(&synonyms);
-    out.extend_from_slice(&len_u32(chunks.len())?.to_le_bytes());
-    for chunk in &chunks {
-        out.extend_from_slice(&len_u32(chunk.len())?.to_le_bytes());
-        out.extend_from_slice(&crc32fast::hash(chunk).to_le_bytes());
-    }
     out.extend_from_slice(&len_u32(preload.len())?.to_le_bytes());
     let mut preloaded = Vec::new();
     for range in preload {
@@ -163,7 +179,11 @@ pub(crate) fn pack_laid_out(
     out.extend_from_slice(&preloaded);
     let crc = crc32fast::hash(&out[HEADER..]);
     out[HEADER - 4..HEADER].copy_from_slice(&crc.to_le_bytes());
-    Ok(PackedIndex { head: out, chunks })
+    Ok(PackedIndex {
+        head: out,
+        chunks,
+        id,
+    })
 }
 
 #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
@@ -171,26 +191,26 @@ fn deflate(bytes: &[u8]) -> Vec<u8> {
     miniz_oxide::deflate::compress_to_vec(bytes, DEFLATE_LEVEL)
 }
 
-/// A chunk as it was written, checked against the head's checksum and inflated.
+/// A chunk as it was written, checked against its checksum and inflated.
 pub(crate) fn inflate_chunk(head: &Head, n: usize, bytes: &[u8]) -> Result<Vec<u8>, Error> {
-    let Some(&(len, crc)) = head.chunks.get(n) else {
-        return Err(Error::Format(format!("there is no chunk {n}")));
-    };
-    if bytes.len() != len as usize || crc32fast::hash(bytes) != crc {
-        return Err(Error::Format(format!(
+    let name = || chunk_name(n, head.id);
+    if n >= head.chunk_count {
+        return Err(Error::Format(format!("there is no chunk {}", name())));
+    }
+    let damaged = || {
+        Error::Format(format!(
             "chunk {} does not match its checksum: it was changed or damaged after it was built",
-            chunk_name(n, crc)
-        )));
+            name()
+        ))
+    };
+    let (crc, packed) = bytes.split_at_checked(4).ok_or_else(damaged)?;
+    if crc32fast::hash(packed).to_le_bytes() != crc {
+        return Err(damaged());
     }
     let expected = chunk_len(head, n);
-    let name = || chunk_name(n, crc);
-    let out =
-        inflate(bytes, expected).map_err(|e| Error::Format(format!("chunk {}: {e}", name())))?;
+    let out = inflate(packed, expected).map_err(|e| Error::Format(format!("chunk {}: {e}", name())))?;
     if out.len() != expected {
-        return Err(Error::Format(format!(
-            "chunk {} has the wrong length",
-            name()
-        )));
+        return Err(Error::Format(format!("chunk {} has the wrong length", name())));
     }
     Ok(out)
 }
@@ -236,8 +256,13 @@ pub(crate) fn unpack_head(blob: &[u8]) -> Result<Head, Error> {
     }
     let chunk_size = r.u32()? as usize;
     let data_len = r.u64()?;
+    let chunk_count = r.u32()? as usize;
+    let id = r.u32()?;
     if chunk_size == 0 || chunk_size > MAX_CHUNK {
         return Err(Error::Format(format!("chunk size {chunk_size}")));
+    }
+    if chunk_count as u64 != data_len.div_ceil(chunk_size as u64) {
+        return Err(Error::Format(format!("{chunk_count} chunks")));
     }
     let count = r.u32()?;
     let mut files = Vec::new();
@@ -257,14 +282,6 @@ pub(crate) fn unpack_head(blob: &[u8]) -> Result<Head, Error> {
     let synonyms_len = r.u32()? as usize;
     let synonyms = serde_json::from_slice(r.take(synonyms_len)?)
         .map_err(|e| Error::Format(format!("synonyms: {e}")))?;
-    let chunk_count = r.u32()? as usize;
-    if chunk_count as u64 != data_len.div_ceil(chunk_size as u64) {
-        return Err(Error::Format(format!("{chunk_count} chunks")));
-    }
-    let mut chunks = Vec::with_capacity(chunk_count);
-    for _ in 0..chunk_count {
-        chunks.push((r.u32()?, r.u32()?));
-    }
     let range_count = r.u32()? as usize;
     let mut ranges = Vec::new();
     for _ in 0..range_count {
@@ -300,7 +317,8 @@ pub(crate) fn unpack_head(blob: &[u8]) -> Result<Head, Error> {
         data_len,
         files,
         synonyms,
-        chunks,
+        chunk_count,
+        id,
         preloaded,
     })
 }

@@ -60,7 +60,7 @@ pub const DAMAGED: &str = "search index damaged — rebuild the site";
 pub const WASM_SCRIPT_VAR: &str = "ACCORD_SEARCH_WASM_B64";
 /// Global variable set by `search/index.js`: the index's head, base64-encoded.
 pub const INDEX_SCRIPT_VAR: &str = "ACCORD_SEARCH_INDEX_B64";
-/// Function each chunk's script (`search/chunks/N-CRC.js`) calls with its script element and
+/// Function each chunk's script (`search/chunks/N-ID.js`) calls with its script element and
 /// the chunk, base64-encoded: pages opened from disk load chunks as classic scripts.
 pub const CHUNK_SCRIPT_CALL: &str = "ACCORD_SEARCH_CHUNK";
 
