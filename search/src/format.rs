@@ -7,7 +7,7 @@
 //! magic "ACCORDSI" | u32 format version | u32 CRC-32 of everything after it
 //! u32 chunk size | u64 length of the byte space | u32 chunk count | u32 index id
 //! u32 file count;  per file:  u32 name length | name (UTF-8) | u64 offset | u64 length
-//! u32 synonyms length | synonyms (JSON)
+//! u32 synonyms length | u32 compressed length | synonyms (JSON), deflated
 //! u32 range count; per range: u64 offset | u32 length
 //! u32 compressed length | the preloaded ranges' bytes end to end, deflated
 //! ```
@@ -164,8 +164,11 @@ pub(crate) fn pack_laid_out(
         out.extend_from_slice(&range.start.to_le_bytes());
         out.extend_from_slice(&(range.end - range.start).to_le_bytes());
     }
+    // Glossary definitions make the synonyms most of a small site's head.
+    let packed_synonyms = deflate(&synonyms);
     out.extend_from_slice(&len_u32(synonyms.len())?.to_le_bytes());
-    out.extend_from_slice(&synonyms);
+    out.extend_from_slice(&len_u32(packed_synonyms.len())?.to_le_bytes());
+    out.extend_from_slice(&packed_synonyms);
     out.extend_from_slice(&len_u32(preload.len())?.to_le_bytes());
     let mut preloaded = Vec::new();
     for range in preload {
@@ -280,7 +283,10 @@ pub(crate) fn unpack_head(blob: &[u8]) -> Result<Head, Error> {
         files.push((name, start..end));
     }
     let synonyms_len = r.u32()? as usize;
-    let synonyms = serde_json::from_slice(r.take(synonyms_len)?)
+    let packed_len = r.u32()? as usize;
+    let synonyms = inflate(r.take(packed_len)?, synonyms_len)
+        .map_err(|e| Error::Format(format!("synonyms: {e}")))?;
+    let synonyms = serde_json::from_slice(&synonyms)
         .map_err(|e| Error::Format(format!("synonyms: {e}")))?;
     let range_count = r.u32()? as usize;
     let mut ranges = Vec::new();
