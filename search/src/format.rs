@@ -211,9 +211,13 @@ pub(crate) fn inflate_chunk(head: &Head, n: usize, bytes: &[u8]) -> Result<Vec<u
         return Err(damaged());
     }
     let expected = chunk_len(head, n);
-    let out = inflate(packed, expected).map_err(|e| Error::Format(format!("chunk {}: {e}", name())))?;
+    let out =
+        inflate(packed, expected).map_err(|e| Error::Format(format!("chunk {}: {e}", name())))?;
     if out.len() != expected {
-        return Err(Error::Format(format!("chunk {} has the wrong length", name())));
+        return Err(Error::Format(format!(
+            "chunk {} has the wrong length",
+            name()
+        )));
     }
     Ok(out)
 }
@@ -286,8 +290,8 @@ pub(crate) fn unpack_head(blob: &[u8]) -> Result<Head, Error> {
     let packed_len = r.u32()? as usize;
     let synonyms = inflate(r.take(packed_len)?, synonyms_len)
         .map_err(|e| Error::Format(format!("synonyms: {e}")))?;
-    let synonyms = serde_json::from_slice(&synonyms)
-        .map_err(|e| Error::Format(format!("synonyms: {e}")))?;
+    let synonyms =
+        serde_json::from_slice(&synonyms).map_err(|e| Error::Format(format!("synonyms: {e}")))?;
     let range_count = r.u32()? as usize;
     let mut ranges = Vec::new();
     for _ in 0..range_count {

@@ -1,5 +1,7 @@
 //! Behaviour of the whole engine on a small knowledge base.
 
+use std::collections::HashSet;
+
 use crate::*;
 
 fn doc(url: &str, title: &str, section: &str, body: &str) -> SectionDoc {
@@ -556,6 +558,136 @@ fn the_same_documents_give_the_same_bytes() {
         "{names:?}"
     );
     assert!(Engine::open(&a).expect("opens").num_docs() > 0);
+}
+
+/// A site of 40 pages of one to five sections each, with words, countries and regions drawn
+/// from small lists so that queries match many sections of many pages.
+fn larger_site() -> Vec<SectionDoc> {
+    const WORDS: [&str; 16] = [
+        "referral",
+        "victims",
+        "police",
+        "labour",
+        "inspectors",
+        "shelter",
+        "prosecution",
+        "border",
+        "cooperation",
+        "trafficking",
+        "witness",
+        "protection",
+        "memorandum",
+        "agency",
+        "exploitation",
+        "identification",
+    ];
+    const COUNTRIES: [&str; 5] = ["Italy", "Portugal", "Ghana", "Nepal", "Chile"];
+    const REGIONS: [&str; 3] = ["Europe", "Africa", "Asia"];
+    // A fixed linear congruential sequence: the same "random" site on every run.
+    let mut state: u64 = 7;
+    let mut next = move |n: usize| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1);
+        (state >> 33) as usize % n
+    };
+    let mut docs = Vec::new();
+    for page in 0..40 {
+        let title = format!("{} {}", WORDS[next(16)], WORDS[next(16)]);
+        for section in 0..1 + next(5) {
+            let body: Vec<&str> = (0..8 + next(20)).map(|_| WORDS[next(16)]).collect();
+            docs.push(SectionDoc {
+                countries: vec![COUNTRIES[next(5)].into()],
+                regions: vec![REGIONS[page % 3].into()],
+                kind: if page % 2 == 0 {
+                    "principle"
+                } else {
+                    "practice"
+                }
+                .into(),
+                ..doc(
+                    &format!("p/{page:02}.html#s{section}"),
+                    &title,
+                    WORDS[next(16)],
+                    &body.join(" "),
+                )
+            });
+        }
+    }
+    // Given out of URL order: the build orders them.
+    docs.reverse();
+    docs
+}
+
+#[test]
+fn segments_written_apart_search_like_one() {
+    let docs = larger_site();
+    assert!(docs.len() > 60, "{}", docs.len());
+    let one = crate::index::build_in_shards(&docs, &synonyms(), usize::MAX).expect("builds");
+    let sharded = crate::index::build_in_shards(&docs, &synonyms(), 7).expect("builds");
+    let again = crate::index::build_in_shards(&docs, &synonyms(), 7).expect("builds");
+    assert!(sharded == again, "two builds of the same documents differ");
+    // Merged into one segment, whatever the number written.
+    let packed = crate::format::unpack_head(&sharded.head).expect("unpacks");
+    let segments: HashSet<&str> = packed
+        .files
+        .iter()
+        .filter_map(|(n, _)| n.split_once('.').map(|(s, _)| s))
+        .filter(|s| *s != "meta")
+        .collect();
+    assert_eq!(
+        segments,
+        HashSet::from(["00000000000000000000000000000001"])
+    );
+
+    let (one, sharded) = (Engine::open(&one).unwrap(), Engine::open(&sharded).unwrap());
+    assert_eq!(sharded.num_docs(), docs.len() as u64);
+    let requests = [
+        "referral",
+        "police victims",
+        "\"labour inspectors\"",
+        "prosecution -border",
+        "traffick",
+        "polise",
+        "shelter witness protection",
+    ]
+    .into_iter()
+    .map(|query| SearchRequest {
+        q: query.into(),
+        limit: 100,
+        ..SearchRequest::default()
+    })
+    .chain([SearchRequest {
+        q: "agency".into(),
+        country: vec!["Italy".into()],
+        limit: 100,
+        ..SearchRequest::default()
+    }]);
+    for req in requests {
+        let (a, b) = (one.search(&req), sharded.search(&req));
+        assert!(a.total > 1, "{:?} finds too little to compare", req.q);
+        assert_eq!(a, b, "{:?}", req.q);
+    }
+    for facet in crate::FACETS {
+        assert_eq!(one.facet_values(facet), sharded.facet_values(facet));
+    }
+}
+
+#[test]
+fn shards_end_with_a_page() {
+    let docs = larger_site();
+    let ranked = crate::index::ranked(&docs);
+    let shards = crate::index::shards(&ranked, 7);
+    assert!(shards.len() > 5, "{}", shards.len());
+    assert_eq!(shards.iter().map(|s| s.len()).sum::<usize>(), docs.len());
+    for pair in shards.windows(2) {
+        let (last, first) = (pair[0].last().unwrap(), &pair[1][0]);
+        assert_eq!(last.rank + 1, first.rank);
+        assert_ne!(last.page_rank, first.page_rank);
+        assert!(pair[0].len() >= 7);
+    }
+    // An empty site is one empty shard: its index has a segment to open.
+    assert_eq!(crate::index::shards(&[], 7).len(), 1);
 }
 
 /// Flips one byte at `at` of the head and opens the result, catching a panic as an `Err` of
