@@ -49,7 +49,7 @@ for n in "${sizes[@]}"; do
   done
   t=$(printf '%s\n' "${times[@]}" | median)
   site_kb=$(du -sk "$dir/site" | cut -f1)
-  idx=$(wc -c < "$dir/site/search/index.bin")
+  idx=$(cat "$dir/site/search/index.bin" "$dir"/site/search/chunks/*.bin | wc -c)
   eng=$(wc -c < "$dir/site/assets/accord-search.wasm")
   engz=$(gzip -9 -c "$dir/site/assets/accord-search.wasm" | wc -c)
   printf '| accord | %s | %s s | %s MB | %s MB | %s KB | %s KB / %s KB |\n' "$n" "$t" "$mem" "$((site_kb / 1024))" "$((idx / 1024))" "$((eng / 1024))" "$((engz / 1024))"
