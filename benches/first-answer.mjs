@@ -93,11 +93,16 @@ async function firstAnswer(browser, url, query) {
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
   await page.goto(url, { waitUntil: 'load' });
+  // A book's index.html may send the reader on to its first chapter.
+  await page.waitForSelector('#search-input', { timeout: 120_000 });
+  await page.waitForLoadState('load');
   sent = {};
   const start = Date.now();
   await page.focus('#search-input');
   await page.keyboard.type(query);
-  await page.waitForSelector('#search-popup [role=option]', { timeout: 120_000 });
+  await page.waitForSelector('#search-popup [role=option]', { timeout: 120_000 }).catch((e) => {
+    throw new Error(`no answer from ${url} for "${query}" (sent so far: ${JSON.stringify(sent)}): ${e.message}`);
+  });
   const ms = Date.now() - start;
   const bytes = { ...sent };
   await ctx.close();
