@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::fragments::Fragments;
 use crate::messages::Messages;
 use crate::model;
-use crate::output::OutFile;
+use crate::output::{OutFile, Sink};
 use crate::render::{link_item, render_template, term_label, LinkItem, SiteCtx};
 use crate::site::Site;
 use crate::theme::Theme;
@@ -144,6 +144,33 @@ pub fn render(
     theme: &Theme,
     sctx: &SiteCtx,
 ) -> Result<Vec<OutFile>> {
+    let outputs = each_view(site, frags, theme, sctx, Ok)?;
+    Ok(outputs.into_iter().flatten().collect())
+}
+
+/// Renders every view, in parallel, into `sink` as each view is done (the printable documents
+/// hold every page's text: holding them all until the last view is done would double the
+/// memory they need). Returns the paths put.
+pub fn put(
+    site: &Site,
+    frags: &Fragments,
+    theme: &Theme,
+    sctx: &SiteCtx,
+    sink: &Sink,
+) -> Result<Vec<String>> {
+    let outputs = each_view(site, frags, theme, sctx, |files| sink.put_all(files))?;
+    Ok(outputs.into_iter().flatten().collect())
+}
+
+/// Each view's files passed through `then` as soon as the view is rendered; the results in the
+/// order of [`VIEWS`], or the first view's error.
+fn each_view<T: Send>(
+    site: &Site,
+    frags: &Fragments,
+    theme: &Theme,
+    sctx: &SiteCtx,
+    then: impl Fn(Vec<OutFile>) -> Result<T> + Sync,
+) -> Result<Vec<T>> {
     let input = ViewInput {
         site,
         frags,
@@ -151,16 +178,12 @@ pub fn render(
         sctx,
     };
     let default = site.is_default_language();
-    let outputs: Vec<Result<Vec<OutFile>>> = VIEWS
+    let outputs: Vec<Result<T>> = VIEWS
         .par_iter()
         .filter(|(name, _)| default || !ONCE_PER_SITE.contains(name))
-        .map(|(_, v)| v(&input))
+        .map(|(_, v)| v(&input).and_then(&then))
         .collect();
-    let mut files = Vec::new();
-    for o in outputs {
-        files.extend(o?);
-    }
-    Ok(files)
+    outputs.into_iter().collect()
 }
 
 fn browse(v: &ViewInput) -> Result<Vec<OutFile>> {
