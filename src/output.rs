@@ -350,6 +350,30 @@ impl Sink {
         }
     }
 
+    /// A file of the site written piece by piece (a printable document of thousands of pages),
+    /// put when [`SinkWriter::finish`] is called.
+    pub fn create(&self, path: &str) -> Result<SinkWriter<'_>> {
+        let path = format!("{}{path}", self.prefix);
+        let out = match &self.shared.dir {
+            Some(dir) => {
+                let p = dir.join(&path);
+                if let Some(parent) = p.parent() {
+                    self.make_dir(parent)?;
+                }
+                let file = File::create(&p).map_err(|e| Error::io(&p, e))?;
+                Piece::File(std::io::BufWriter::new(file))
+            }
+            None => Piece::Memory(Vec::new()),
+        };
+        Ok(SinkWriter {
+            sink: self,
+            path,
+            out,
+            hasher: Sha256::new(),
+            bytes: 0,
+        })
+    }
+
     /// Notes a file that was written into the folder directly, not put (the zip, written from
     /// the other files); in memory, the file put under `path`. Returns what was noted.
     pub fn note(&self, path: &str) -> Result<Written> {
@@ -375,6 +399,75 @@ impl Sink {
     pub fn into_files(self) -> Vec<OutFile> {
         let kept = std::mem::take(&mut *lock(&self.shared.kept));
         kept.into_values().collect()
+    }
+}
+
+/// A file being written into a [`Sink`]; see [`Sink::create`].
+pub struct SinkWriter<'a> {
+    sink: &'a Sink,
+    /// In the site, prefix and all.
+    path: String,
+    out: Piece,
+    hasher: Sha256,
+    bytes: u64,
+}
+
+enum Piece {
+    File(std::io::BufWriter<File>),
+    Memory(Vec<u8>),
+}
+
+impl SinkWriter<'_> {
+    /// Writes `text`; an error names the file.
+    pub fn text(&mut self, text: &str) -> Result<()> {
+        self.hasher.update(text.as_bytes());
+        self.bytes += text.len() as u64;
+        let written = match &mut self.out {
+            Piece::File(w) => w.write_all(text.as_bytes()),
+            Piece::Memory(v) => {
+                v.extend_from_slice(text.as_bytes());
+                Ok(())
+            }
+        };
+        written.map_err(|e| self.error(e))
+    }
+
+    fn error(&self, e: std::io::Error) -> Error {
+        match self.sink.dir() {
+            Some(dir) => Error::io(&dir.join(&self.path), e),
+            None => Error::Other(format!("{}: {e}", self.path)),
+        }
+    }
+
+    /// Completes the file and notes it in the sink; returns its path in the site.
+    pub fn finish(self) -> Result<String> {
+        let written = Written {
+            path: self.path.clone(),
+            bytes: self.bytes,
+            sha256: self.hasher.clone().finalize().into(),
+        };
+        match self.out {
+            Piece::File(w) => {
+                w.into_inner().map_err(|e| {
+                    let e = e.into_error();
+                    match self.sink.dir() {
+                        Some(dir) => Error::io(&dir.join(&self.path), e),
+                        None => Error::Other(format!("{}: {e}", self.path)),
+                    }
+                })?;
+            }
+            Piece::Memory(bytes) => {
+                lock(&self.sink.shared.kept).insert(
+                    self.path.clone(),
+                    OutFile {
+                        path: self.path.clone(),
+                        bytes,
+                    },
+                );
+            }
+        }
+        lock(&self.sink.shared.written).insert(self.path.clone(), written);
+        Ok(self.path)
     }
 }
 

@@ -100,7 +100,6 @@ pub const VIEWS: &[(&str, View)] = &[
     ("taxonomy terms", taxonomy_terms),
     ("404", not_found),
     ("search", search_page),
-    ("print", crate::print::views),
     ("feed", feed),
     ("sitemap", sitemap),
     ("matrix", matrix),
@@ -137,20 +136,21 @@ fn redirects(v: &ViewInput) -> Result<Vec<OutFile>> {
     Ok(crate::redirect::pages(v.site, &v.sctx.messages))
 }
 
-/// Renders every view, in parallel.
+/// Renders every view, in parallel, in memory.
 pub fn render(
     site: &Site,
     frags: &Fragments,
     theme: &Theme,
     sctx: &SiteCtx,
 ) -> Result<Vec<OutFile>> {
-    let outputs = each_view(site, frags, theme, sctx, Ok)?;
-    Ok(outputs.into_iter().flatten().collect())
+    let sink = Sink::memory();
+    put(site, frags, theme, sctx, &sink)?;
+    Ok(sink.into_files())
 }
 
-/// Renders every view, in parallel, into `sink` as each view is done (the printable documents
-/// hold every page's text: holding them all until the last view is done would double the
-/// memory they need). Returns the paths put.
+/// Renders every view, in parallel, into `sink` as each view is done; the printable documents
+/// (which hold every page's text) are written as their pages are rendered (see [`crate::print`]).
+/// Returns the paths put.
 pub fn put(
     site: &Site,
     frags: &Fragments,
@@ -158,19 +158,6 @@ pub fn put(
     sctx: &SiteCtx,
     sink: &Sink,
 ) -> Result<Vec<String>> {
-    let outputs = each_view(site, frags, theme, sctx, |files| sink.put_all(files))?;
-    Ok(outputs.into_iter().flatten().collect())
-}
-
-/// Each view's files passed through `then` as soon as the view is rendered; the results in the
-/// order of [`VIEWS`], or the first view's error.
-fn each_view<T: Send>(
-    site: &Site,
-    frags: &Fragments,
-    theme: &Theme,
-    sctx: &SiteCtx,
-    then: impl Fn(Vec<OutFile>) -> Result<T> + Sync,
-) -> Result<Vec<T>> {
     let input = ViewInput {
         site,
         frags,
@@ -178,12 +165,22 @@ fn each_view<T: Send>(
         sctx,
     };
     let default = site.is_default_language();
-    let outputs: Vec<Result<T>> = VIEWS
-        .par_iter()
-        .filter(|(name, _)| default || !ONCE_PER_SITE.contains(name))
-        .map(|(_, v)| v(&input).and_then(&then))
-        .collect();
-    outputs.into_iter().collect()
+    let (outputs, print) = rayon::join(
+        || {
+            VIEWS
+                .par_iter()
+                .filter(|(name, _)| default || !ONCE_PER_SITE.contains(name))
+                .map(|(_, v)| v(&input).and_then(|files| sink.put_all(files)))
+                .collect::<Vec<Result<Vec<String>>>>()
+        },
+        || crate::print::put(&input, sink),
+    );
+    let mut paths = Vec::new();
+    for o in outputs {
+        paths.extend(o?);
+    }
+    paths.extend(print?);
+    Ok(paths)
 }
 
 fn browse(v: &ViewInput) -> Result<Vec<OutFile>> {
