@@ -11,10 +11,10 @@
 #
 #   bash benches/build.sh [PAGES...]      (default: 1000 10000; e.g. 1000 10000 100000)
 #
-# Peers: ZOLA and MDBOOK name the programs; otherwise `zola`/`mdbook` on PATH, else /tmp/zola and
-# /tmp/mdbook. A peer that is not installed is skipped, and the script says so. Corpora are kept
-# in BENCH_DIR (default target/bench, one folder `cN` per size) and made only when missing: 100,000
-# pages take a few minutes to write.
+# Peers: ZOLA and MDBOOK name the programs (`none` leaves one out); otherwise `zola`/`mdbook` on
+# PATH, else /tmp/zola and /tmp/mdbook. A peer that is not installed is skipped, and the script
+# says so. Corpora are kept in BENCH_DIR (default target/bench, one folder `cN` per size) and made
+# only when missing: 100,000 pages take a few minutes to write.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,7 +40,8 @@ fi
 
 # The program of a peer: $1 (an environment override), else $2 on PATH, else /tmp/$2.
 find_peer() {
-  if [ -n "$1" ]; then echo "$1"
+  if [ "$1" = none ]; then return
+  elif [ -n "$1" ]; then echo "$1"
   elif command -v "$2" >/dev/null; then command -v "$2"
   elif [ -x "/tmp/$2" ]; then echo "/tmp/$2"
   fi

@@ -3,8 +3,8 @@
 //! The zip holds one folder, so unzipping never scatters files into the reader's Downloads
 //! folder. Beside the site it carries `MANIFEST.sha256` in `sha256sum` format (so a reader
 //! without accord can check it with standard tools) and a short page on how to open and verify
-//! it. The site is built in memory, exactly as `accord build` would, without touching the
-//! project's output folder.
+//! it. The site is built exactly as `accord build` would, into a private temporary folder rather
+//! than the project's output folder, and zipped from there one file at a time.
 
 use std::collections::BTreeMap;
 use std::fs::File;

@@ -1,8 +1,8 @@
 //! `accord print`: the printable document of the site, or of one section, as a PDF written by
 //! a headless Chromium (or Google Chrome) already installed on the machine.
 //!
-//! The site is built in memory, as `accord bundle` does, and written to a private temporary
-//! folder that the browser opens from disk; the project's output folder is not touched and
+//! The site is built, as `accord bundle` does, into a private temporary folder that the
+//! browser opens from disk; the project's output folder is not touched and
 //! nothing is fetched from the network. Without a browser the command says what to install, and
 //! that any browser's "Print → Save as PDF" on `print.html` gives the same document.
 
