@@ -1,63 +1,120 @@
 #!/usr/bin/env bash
-# Build benchmark: generates synthetic knowledge bases (about 600 words a page, with headings,
-# lists, tables and cross-links, three folders deep) and prints, for each size, the build time
-# (median of RUNS), peak memory, the search index and engine sizes, and the same for mdBook on
-# the same pages when `mdbook` is installed.
+# Build benchmark: accord (release build, with its search index) against Zola without search,
+# Zola with search and mdBook, on the same synthetic knowledge base (benches/corpus/gen_corpus.py:
+# about 600 words a page with headings, lists, tables and cross-links, in a 10-ary tree; the same
+# pages in each tool's layout).
 #
-#   bash benches/build.sh [PAGES...]     (default: 1000 10000; RUNS=3)
+# Runs are paired and alternate (accord, Zola, Zola with search, mdBook, accord, …; RUNS=3 rounds)
+# so that the noise of a shared machine falls on every tool alike. For each size it prints the
+# median build time, the ratio of accord's time to Zola's without search (the median of the
+# ratios within each round) and the median peak memory (GNU time's maximum resident set).
+#
+#   bash benches/build.sh [PAGES...]      (default: 1000 10000; e.g. 1000 10000 100000)
+#
+# Peers: ZOLA and MDBOOK name the programs (`none` leaves one out); otherwise `zola`/`mdbook` on
+# PATH, else /tmp/zola and /tmp/mdbook. A peer that is not installed is skipped, and the script
+# says so. Corpora are kept in BENCH_DIR (default target/bench, one folder `cN` per size) and made
+# only when missing: 100,000 pages take a few minutes to write.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 sizes=("$@")
 [ ${#sizes[@]} -eq 0 ] && sizes=(1000 10000)
 runs=${RUNS:-3}
-out=target/bench
-mkdir -p "$out"
+bench=${BENCH_DIR:-target/bench}
+target=${CARGO_TARGET_DIR:-target}
+mkdir -p "$bench"
 
-echo "building accord and the corpus generator (release)..." >&2
-cargo build --quiet --release --bin accord --example corpus
-accord=target/release/accord
-gen=target/release/examples/corpus
+if [ ! -x /usr/bin/time ]; then
+  echo "benches/build.sh needs GNU time (/usr/bin/time; Debian: apt-get install time) for peak memory" >&2
+  exit 1
+fi
 
-# Peak resident memory in MB and wall time in seconds of one command, via /proc polling-free
-# GNU time when present, else bash's time and no memory figure.
-measure() {
-  local log="$out/time.log"
-  if [ -x /usr/bin/time ]; then
-    /usr/bin/time -f '%e %M' -o "$log" "$@" >/dev/null 2>&1
-    awk '{ printf "%s %.0f\n", $1, $2 / 1024 }' "$log"
-  else
-    local s e
-    s=$(date +%s.%N); "$@" >/dev/null 2>&1; e=$(date +%s.%N)
-    awk -v s="$s" -v e="$e" 'BEGIN { printf "%.2f -\n", e - s }'
+# ACCORD names another accord program to time (an earlier version, to compare).
+accord=${ACCORD:-}
+if [ -z "$accord" ]; then
+  echo "building accord (release)..." >&2
+  cargo build --quiet --release --bin accord
+  accord=$target/release/accord
+fi
+
+# The program of a peer: $1 (an environment override), else $2 on PATH, else /tmp/$2.
+find_peer() {
+  if [ "$1" = none ]; then return
+  elif [ -n "$1" ]; then echo "$1"
+  elif command -v "$2" >/dev/null; then command -v "$2"
+  elif [ -x "/tmp/$2" ]; then echo "/tmp/$2"
   fi
 }
+zola=$(find_peer "${ZOLA:-}" zola)
+mdbook=$(find_peer "${MDBOOK:-}" mdbook)
+[ -z "$zola" ] && echo "Zola is not installed: skipped (set ZOLA, or unpack a release to /tmp/zola)" >&2
+[ -z "$mdbook" ] && echo "mdBook is not installed: skipped (set MDBOOK, or unpack a release to /tmp/mdbook)" >&2
 
-median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-
-printf '\n| tool | pages | build (median of %s) | peak memory | site size | search index | engine (raw / gzip) |\n' "$runs"
-printf '|---|---|---|---|---|---|---|\n'
-for n in "${sizes[@]}"; do
-  dir="$out/corpus-$n"
-  mdflag=""
-  command -v mdbook >/dev/null && mdflag="--mdbook"
-  "$gen" "$dir" "$n" $mdflag 2>/dev/null
-  times=(); mem=0
-  for _ in $(seq "$runs"); do
-    read -r t m < <(measure "$accord" build --root "$dir")
-    times+=("$t"); [ "$m" != "-" ] && [ "$m" -gt "$mem" ] && mem=$m
-  done
-  t=$(printf '%s\n' "${times[@]}" | median)
-  site_kb=$(du -sk "$dir/site" | cut -f1)
-  idx=$(cat "$dir/site/search/index.bin" "$dir"/site/search/chunks/*.bin | wc -c)
-  eng=$(wc -c < "$dir/site/assets/accord-search.wasm")
-  engz=$(gzip -9 -c "$dir/site/assets/accord-search.wasm" | wc -c)
-  printf '| accord | %s | %s s | %s MB | %s MB | %s KB | %s KB / %s KB |\n' "$n" "$t" "$mem" "$((site_kb / 1024))" "$((idx / 1024))" "$((eng / 1024))" "$((engz / 1024))"
-  if [ -n "$mdflag" ]; then
-    read -r t m < <(measure mdbook build "$dir-mdbook")
-    js=$(find "$dir-mdbook/book" -name 'searchindex.js' -printf '%s' 2>/dev/null || echo 0)
-    printf '| mdBook | %s | %s s | %s MB | %s MB | %s KB (searchindex.js) | – |\n' "$n" "$t" "$m" "$(( $(du -sk "$dir-mdbook/book" | cut -f1) / 1024 ))" "$((js / 1024))"
+# One build, timed: prints "seconds peak-KiB". The output folder is removed first (untimed), so
+# no tool pays for deleting the previous build.
+measure() {
+  local out=$1 log="$bench/time.log"
+  shift
+  rm -rf "$out"
+  if ! /usr/bin/time -f '%e %M' -o "$log" "$@" >"$bench/run.log" 2>&1; then
+    echo "failed: $* (see $bench/run.log)" >&2
+    exit 1
   fi
+  cat "$log"
+}
+
+median() { sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+mib() { awk '{ printf "%.0f MiB", $1 / 1024 }'; }
+
+printf '\n| pages | tool | build time (median of %s) | accord / Zola without search (median of pairs) | peak memory (median) |\n' "$runs"
+printf '|---|---|---|---|---|\n'
+for n in "${sizes[@]}"; do
+  corpus="$bench/c$n"
+  if [ ! -f "$corpus/.pages-$n" ]; then
+    echo "writing $n pages to $corpus..." >&2
+    rm -rf "$corpus"
+    python3 benches/corpus/gen_corpus.py "$n" "$corpus" >&2
+    touch "$corpus/.pages-$n"
+  fi
+  tools=(accord)
+  [ -n "$zola" ] && tools+=(zola zola-search)
+  [ -n "$mdbook" ] && tools+=(mdbook)
+  declare -A times=() mems=()
+  ratios=()
+  for r in $(seq "$runs"); do
+    for tool in "${tools[@]}"; do
+      out=$(realpath -m "$corpus/out-$tool")
+      case $tool in
+        accord) res=$(measure "$out" "$accord" build --root "$corpus/mdbook" --out "$out") ;;
+        zola) res=$(measure "$out" "$zola" --root "$corpus/zola" --config "$corpus/zola/config.nosearch.toml" build --output-dir "$out") ;;
+        zola-search) res=$(measure "$out" "$zola" --root "$corpus/zola" --config "$corpus/zola/config.toml" build --output-dir "$out") ;;
+        mdbook) res=$(measure "$out" "$mdbook" build "$corpus/mdbook" --dest-dir "$out") ;;
+      esac
+      read -r t m <<<"$res"
+      echo "  $n pages, round $r: $tool $t s, $((m / 1024)) MiB" >&2
+      times[$tool]+="$t "
+      mems[$tool]+="$m "
+      [ "$tool" = zola ] && ratios+=("$(awk -v a="$last_accord" -v z="$t" 'BEGIN { printf "%.3f", a / z }')")
+      [ "$tool" = accord ] && last_accord=$t
+    done
+  done
+  for tool in "${tools[@]}"; do
+    t=$(printf '%s\n' ${times[$tool]} | median)
+    m=$(printf '%s\n' ${mems[$tool]} | median | mib)
+    ratio="–"
+    if [ "$tool" = accord ] && [ ${#ratios[@]} -gt 0 ]; then
+      ratio="$(printf '%s\n' "${ratios[@]}" | median | awk '{ printf "%.2f×", $1 }')"
+    fi
+    case $tool in
+      accord) name="accord (with search)" ;;
+      zola) name="Zola without search" ;;
+      zola-search) name="Zola with search" ;;
+      mdbook) name="mdBook (with search)" ;;
+    esac
+    printf '| %s | %s | %.2f s | %s | %s |\n' "$n" "$name" "$t" "$ratio" "$m"
+  done
+  unset times mems
 done
 echo
-echo "Search latency: bash benches/search.sh; rebuild latency: bash benches/rebuild.sh" >&2
+echo "Each size's last accord site is in $bench/cN/out-accord. Search latency: bash benches/search.sh; rebuild latency: bash benches/rebuild.sh" >&2

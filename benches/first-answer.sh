@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# First search answer at several sizes: builds the synthetic corpus of ../shared/bench (mdBook
-# layout) with accord, then measures in headless Chromium the first answer over a throttled
+# First search answer at several sizes: builds the synthetic corpus (benches/corpus, mdBook
+# layout; kept in BENCH_DIR like benches/build.sh's) with accord, then measures in headless Chromium the first answer over a throttled
 # local http server and from file:// (benches/first-answer.mjs), with the bytes fetched. For a
 # peer, the size of Zola's search index for the same pages, which a Zola site's search
 # downloads whole before its first answer, when Zola is at /tmp/zola or on the PATH.
@@ -11,8 +11,8 @@ cd "$(dirname "$0")/.."
 
 sizes=("$@")
 [ ${#sizes[@]} -eq 0 ] && sizes=(1000 10000)
-gen=../shared/bench/gen_corpus.py
-out=target/bench
+gen=benches/corpus/gen_corpus.py
+out=${BENCH_DIR:-target/bench}
 mkdir -p "$out"
 zola=$(command -v zola || true)
 [ -z "$zola" ] && [ -x /tmp/zola ] && zola=/tmp/zola
@@ -22,12 +22,12 @@ cargo build --quiet --release --bin accord
 accord=target/release/accord
 
 for n in "${sizes[@]}"; do
-  corpus="$out/first-$n"
+  corpus="$out/c$n"
   [ -d "$corpus/mdbook" ] || python3 "$gen" "$n" "$corpus" >/dev/null
-  "$accord" build --quiet --root "$corpus/mdbook" --out "$corpus/site"
-  head=$(wc -c < "$corpus/site/search/index.bin")
-  chunks=$(find "$corpus/site/search/chunks" -name '*.bin' | wc -l)
-  whole=$(find "$corpus/site/search/chunks" -name '*.bin' -printf '%s\n' | awk '{ s += $1 } END { print s }')
+  "$accord" build --quiet --root "$corpus/mdbook" --out "$corpus/site-first-answer"
+  head=$(wc -c < "$corpus/site-first-answer/search/index.bin")
+  chunks=$(find "$corpus/site-first-answer/search/chunks" -name '*.bin' | wc -l)
+  whole=$(find "$corpus/site-first-answer/search/chunks" -name '*.bin' -printf '%s\n' | awk '{ s += $1 } END { print s }')
   echo
   echo "## $n pages: index head $head bytes, $chunks chunks, $whole bytes of chunks in all"
   if [ -n "$zola" ]; then
@@ -37,6 +37,6 @@ for n in "${sizes[@]}"; do
     echo "Zola's search index for the same pages: ${zidx:-?} bytes (${zgz} gzipped), fetched whole before its first answer"
   fi
   echo
-  node benches/first-answer.mjs "$corpus/site" --kbps "${KBPS:-200}" --rtt "${RTT:-150}" --runs "${RUNS:-3}" \
+  node benches/first-answer.mjs "$corpus/site-first-answer" --kbps "${KBPS:-200}" --rtt "${RTT:-150}" --runs "${RUNS:-3}" \
     "referral police" "victim"
 done

@@ -42,24 +42,28 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     };
     // Refuse early, before any work, to replace a folder accord did not write.
     output::check_replaceable(&out)?;
+    // Pages are written into the temporary folder as they are rendered; the folder replaces
+    // the output only once the site is complete.
+    let staging = output::Staging::begin(&out)?;
     let bar = opts.progress.then(|| progress_bar(site.pages.len()));
-    let rendered = pipeline::render_site(&opts.root, &site, &mut timer, bar.as_ref());
+    let rendered =
+        pipeline::render_site(&opts.root, &site, &mut timer, bar.as_ref(), &staging.sink);
     if let Some(pb) = &bar {
         pb.finish_and_clear();
     }
-    let (mut files, _) = rendered?;
+    rendered?;
     let mut bundle = None;
     if opts.bundle || site.config.bundle.publish {
-        let (with_zip, link) = timer.stage("bundle", || {
-            crate::bundle::publish(&opts.root, &site, files)
+        let link = timer.stage("bundle", || {
+            crate::bundle::publish(&opts.root, &site, &staging.sink)
         })?;
-        files = with_zip;
         bundle = Some(link);
     }
-    timer.stage("write", || output::write_site(&out, &files))?;
+    let files = staging.sink.count();
+    timer.stage("write", || staging.commit())?;
     Ok(BuildReport {
         pages: site.pages.len(),
-        files: files.len(),
+        files,
         out,
         stages: timer.stages,
         total: start.elapsed(),

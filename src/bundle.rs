@@ -3,8 +3,8 @@
 //! The zip holds one folder, so unzipping never scatters files into the reader's Downloads
 //! folder. Beside the site it carries `MANIFEST.sha256` in `sha256sum` format (so a reader
 //! without accord can check it with standard tools) and a short page on how to open and verify
-//! it. The site is built in memory, exactly as `accord build` would, without touching the
-//! project's output folder.
+//! it. The site is built exactly as `accord build` would, into a private temporary folder rather
+//! than the project's output folder, and zipped from there one file at a time.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -19,7 +19,7 @@ use crate::date::Date;
 use crate::error::{Diagnostic, Error, Result};
 use crate::html::escape_html;
 use crate::offline::{self, BundleLink};
-use crate::output::OutFile;
+use crate::output::{OutFile, Sink, TempDir, Written};
 use crate::pipeline::{self, Timer};
 use crate::render;
 use crate::site::Site;
@@ -29,13 +29,17 @@ use crate::theme::Theme;
 pub const MANIFEST: &str = "MANIFEST.sha256";
 
 /// Builds the site of the project in `root` and writes it as a zip, by default
-/// `<title-slug>-<YYYY-MM-DD>.zip` in the project folder. Returns the path written.
+/// `<title-slug>-<YYYY-MM-DD>.zip` in the project folder. Returns the path written. The site is
+/// written into a temporary folder first and the zip made from its files one at a time, so
+/// neither the site nor the zip is ever held in memory whole.
 pub fn bundle(root: &Path, out: Option<&Path>) -> Result<PathBuf> {
     let mut timer = Timer::default();
     // The same stages as `accord build`: a bundle is never made from a site with errors
     // (such as assets loaded from another site, which would break it offline).
     let (site, _) = pipeline::site_without_errors(pipeline::front(root, &mut timer)?)?;
-    let (files, _) = pipeline::render_site(root, &site, &mut timer, None)?;
+    let work = TempDir::new("bundle")?;
+    let sink = Sink::folder(work.path.clone());
+    pipeline::render_site(root, &site, &mut timer, None, &sink)?;
     let title = site.config.book.title.clone();
     let slug = slugify(&title);
     let date = Date::today().to_string();
@@ -43,27 +47,24 @@ pub fn bundle(root: &Path, out: Option<&Path>) -> Result<PathBuf> {
         Some(o) => o.to_path_buf(),
         None => root.join(file_name(&slug, &date)),
     };
-    let bytes = zip_site(files, &title, &slug, &date)?;
+    let entries = with_extras(&sink, &title, &slug, &date);
     write_atomically(&out, |f| {
-        f.write_all(&bytes)
-            .map_err(|e| Error::Other(format!("writing the zip: {e}")))
+        let mut writer = std::io::BufWriter::new(f);
+        write_zip(&mut writer, &slug, &date, &entries, &sink)?;
+        writer.flush().map_err(|e| Error::io(&out, e))
     })?;
     Ok(out)
 }
 
-/// `accord build --bundle`: the site's files plus the zip of the same site, and the "Reading offline" page that links
-/// it. The zip holds the site as `accord bundle` makes it; its own copy of the page has no link
-/// to itself, since a zip cannot carry its own checksum.
-pub fn publish(
-    root: &Path,
-    site: &Site,
-    files: Vec<OutFile>,
-) -> Result<(Vec<OutFile>, BundleLink)> {
+/// `accord build --bundle`: adds to the site in `sink` the zip of the same site, and the "Reading
+/// offline" page that links it. The zip holds the site as `accord bundle` makes it; its own copy
+/// of the page has no link to itself, since a zip cannot carry its own checksum.
+pub fn publish(root: &Path, site: &Site, sink: &Sink) -> Result<BundleLink> {
     let title = &site.config.book.title;
     let slug = slugify(title);
     let date = Date::today().to_string();
     let name = file_name(&slug, &date);
-    if files.iter().any(|f| f.path == name) {
+    if sink.has(&name) {
         return Err(Error::Content(vec![Diagnostic::error(
             "book.toml",
             0,
@@ -74,33 +75,41 @@ pub fn publish(
             "rename that file, or set `publish = false` under [bundle]",
         )]));
     }
-    let zip = zip_site(files.clone(), title, &slug, &date)?;
+    let entries = with_extras(sink, title, &slug, &date);
+    let zip = match sink.dir() {
+        // Written straight into the site, from the site's files beside it.
+        Some(dir) => {
+            let path = dir.join(&name);
+            let file = File::create(&path).map_err(|e| Error::io(&path, e))?;
+            let mut writer = std::io::BufWriter::new(file);
+            write_zip(&mut writer, &slug, &date, &entries, sink)?;
+            writer
+                .into_inner()
+                .map_err(|e| Error::io(&path, e.into_error()))?;
+            sink.note(&name)?
+        }
+        None => {
+            let mut buf = std::io::Cursor::new(Vec::new());
+            write_zip(&mut buf, &slug, &date, &entries, sink)?;
+            let bytes = buf.into_inner();
+            sink.put(OutFile {
+                path: name.clone(),
+                bytes,
+            })?;
+            sink.note(&name)?
+        }
+    };
     let link = BundleLink {
         file: name,
-        bytes: zip.len() as u64,
-        size: offline::size_label(zip.len() as u64),
-        sha256: sha256_hex(&zip),
+        bytes: zip.bytes,
+        size: offline::size_label(zip.bytes),
+        sha256: zip.hex(),
     };
     let theme = Theme::load(root, &site.config.build.theme)?;
     let sctx = render::site_ctx(site, &theme);
-    let mut files = files;
-    files.retain(|f| f.path != offline::PAGE);
-    files.push(offline::page(&theme, &sctx, Some(&link))?);
-    files.push(OutFile {
-        path: link.file.clone(),
-        bytes: zip,
-    });
-    let files = offline::with_worker(&theme, files, &[&link.file])?;
-    Ok((files, link))
-}
-
-/// The zip of a rendered site, in memory: its files in the folder `slug`, with the how-to pages
-/// and the manifest.
-pub fn zip_site(files: Vec<OutFile>, title: &str, slug: &str, date: &str) -> Result<Vec<u8>> {
-    let files = with_extras(files, title, slug, date);
-    let mut buf = std::io::Cursor::new(Vec::new());
-    write_zip(&mut buf, slug, date, &files)?;
-    Ok(buf.into_inner())
+    sink.put(offline::page(&theme, &sctx, Some(&link))?)?;
+    offline::put_worker(&theme, sink, &[&link.file])?;
+    Ok(link)
 }
 
 /// The zip's file name: `<title-slug>-<YYYY-MM-DD>.zip`.
@@ -113,35 +122,55 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
-/// The site's files plus the how-to pages and, last, the manifest of all of them. The binary
-/// copies of the search engine and index are left out: a reader opens the bundle from disk,
-/// where pages cannot fetch them and load their script copies instead (served over http, the
-/// pages fall back to the scripts too).
-fn with_extras(mut files: Vec<OutFile>, title: &str, slug: &str, date: &str) -> Vec<OutFile> {
-    files.retain(|f| f.path != MANIFEST && !crate::search::is_binary_copy(&f.path));
-    files.push(OutFile {
-        path: "HOW-TO-OPEN.html".into(),
-        bytes: how_to_html(title, slug, date).into_bytes(),
-    });
-    files.push(OutFile {
-        path: "HOW-TO-OPEN.txt".into(),
-        bytes: how_to_text(title, slug, date).into_bytes(),
-    });
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    let manifest = manifest(&files);
-    files.push(OutFile {
+/// One file of the zip, by its path in the site's folder.
+struct ZipEntry {
+    path: String,
+    /// Made for the zip; `None` for a file of the site, read when it is zipped.
+    made: Option<Vec<u8>>,
+}
+
+/// The site's files plus the how-to pages, sorted by path, and, last, the manifest of all of
+/// them. The binary copies of the search engine and index are left out: a reader opens the
+/// bundle from disk, where pages cannot fetch them and load their script copies instead
+/// (served over http, the pages fall back to the scripts too).
+fn with_extras(sink: &Sink, title: &str, slug: &str, date: &str) -> Vec<ZipEntry> {
+    let mut listed: Vec<Written> = sink
+        .written()
+        .into_iter()
+        .filter(|f| f.path != MANIFEST && !crate::search::is_binary_copy(&f.path))
+        .collect();
+    let mut made: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    for (path, text) in [
+        ("HOW-TO-OPEN.html", how_to_html(title, slug, date)),
+        ("HOW-TO-OPEN.txt", how_to_text(title, slug, date)),
+    ] {
+        let f = OutFile {
+            path: path.into(),
+            bytes: text.into_bytes(),
+        };
+        listed.retain(|w| w.path != f.path);
+        listed.push(Written::of(&f));
+        made.insert(f.path, f.bytes);
+    }
+    listed.sort_by(|a, b| a.path.cmp(&b.path));
+    let manifest = manifest(&listed);
+    let mut entries: Vec<ZipEntry> = listed
+        .into_iter()
+        .map(|w| ZipEntry {
+            made: made.remove(&w.path),
+            path: w.path,
+        })
+        .collect();
+    entries.push(ZipEntry {
         path: MANIFEST.into(),
-        bytes: manifest.into_bytes(),
+        made: Some(manifest.into_bytes()),
     });
-    files
+    entries
 }
 
 /// `sha256sum` output: `<hex>  <path>` per file, sorted by path.
-pub fn manifest(files: &[OutFile]) -> String {
-    let mut lines: Vec<(String, String)> = files
-        .iter()
-        .map(|f| (f.path.clone(), hex(&Sha256::digest(&f.bytes))))
-        .collect();
+pub fn manifest(files: &[Written]) -> String {
+    let mut lines: Vec<(&str, String)> = files.iter().map(|f| (f.path.as_str(), f.hex())).collect();
     lines.sort();
     lines
         .into_iter()
@@ -166,7 +195,8 @@ fn write_zip<W: Write + std::io::Seek>(
     file: &mut W,
     slug: &str,
     date: &str,
-    files: &[OutFile],
+    entries: &[ZipEntry],
+    site: &Sink,
 ) -> Result<()> {
     let zip_err = |e: zip::result::ZipError| Error::Other(format!("writing the zip: {e}"));
     let mut parts = date.split('-').map(|p| p.parse::<u16>().unwrap_or(1));
@@ -178,7 +208,7 @@ fn write_zip<W: Write + std::io::Seek>(
     // Every entry carries the build date, so the same content on the same day gives the same zip.
     let stamp = zip::DateTime::from_date_and_time(y, m as u8, d as u8, 0, 0, 0).unwrap_or_default();
     let mut zip = ZipWriter::new(file);
-    for f in files {
+    for f in entries {
         let method = if stored(&f.path) {
             CompressionMethod::Stored
         } else {
@@ -190,7 +220,15 @@ fn write_zip<W: Write + std::io::Seek>(
             .unix_permissions(0o644);
         zip.start_file(format!("{slug}/{}", f.path), opts)
             .map_err(zip_err)?;
-        zip.write_all(&f.bytes)
+        let read;
+        let bytes = match &f.made {
+            Some(b) => b,
+            None => {
+                read = site.read(&f.path)?;
+                &read
+            }
+        };
+        zip.write_all(bytes)
             .map_err(|e| Error::Other(format!("writing the zip: {e}")))?;
     }
     zip.finish().map_err(zip_err)?;
@@ -569,7 +607,7 @@ mod tests {
 
     #[test]
     fn manifest_is_sha256sum_format_sorted_by_path() {
-        let files = vec![
+        let files = [
             OutFile {
                 path: "b.html".into(),
                 bytes: b"b".to_vec(),
@@ -578,7 +616,8 @@ mod tests {
                 path: "a.html".into(),
                 bytes: Vec::new(),
             },
-        ];
+        ]
+        .map(|f| Written::of(&f));
         assert_eq!(
             manifest(&files),
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  a.html\n\

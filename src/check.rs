@@ -9,6 +9,7 @@
 use std::path::Path;
 
 use crate::error::{format_diagnostics, sort_diagnostics, Diagnostic, Error, Result};
+use crate::output::Sink;
 use crate::pipeline::{self, Timer};
 
 pub struct CheckReport {
@@ -48,8 +49,10 @@ pub fn check(root: &Path) -> Result<CheckReport> {
     findings.extend(crate::audit::page_warnings(&site));
     findings.extend(crate::audit::translation_findings(root, &site)?);
     findings.extend(crate::views::sitemap_note(&site.config));
-    match pipeline::render_site(root, &site, &mut timer, None) {
-        Ok((files, frags)) => {
+    let sink = Sink::memory();
+    match pipeline::render_site(root, &site, &mut timer, None, &sink) {
+        Ok(frags) => {
+            let files = sink.into_files();
             findings.extend(crate::audit::site_warnings(root, &site, &frags, &files))
         }
         Err(Error::Content(d)) => findings.extend(d),

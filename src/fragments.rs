@@ -96,9 +96,18 @@ pub fn fragment_for(site: &Site, tools: &Tools, i: usize, at: &str) -> Fragment 
         rewrite_link: &rewrite,
         glossary: Some(&linker),
     });
+    // Every page's fragment is held until the last stage that reads it: trimmed to its length,
+    // as a string grown by doubling may have up to twice the room it needs.
+    let mut html = r.html;
+    html.shrink_to_fit();
+    let mut sections = r.sections;
+    for s in &mut sections {
+        s.text.shrink_to_fit();
+    }
+    sections.shrink_to_fit();
     Fragment {
-        html: r.html,
-        sections: r.sections,
+        html,
+        sections,
         terms_used: r.terms_used,
     }
 }

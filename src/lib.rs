@@ -5,8 +5,11 @@
 //! ```text
 //! config::load → pipeline::load (content::load, frontmatter::parse) → site::resolve
 //!   → audit::build_errors → theme::load → fragments::render_all
-//!   → {render::page_files ∥ views::render ∥ search::index_files} + assets → output::write_site
+//!   → {render::put_pages ∥ views::put ∥ search::index_files} + assets → output::Sink
 //! ```
+//!
+//! Each finished file goes into an [`output::Sink`] as soon as it is made: for `accord build`,
+//! the temporary folder that [`output::Staging`] swaps into place once the site is complete.
 //!
 //! The content model (kinds and front-matter keys) is data in [`model`]; validation, the facts
 //! table, exports, `accord new` and `accord schema` derive from it. [`pipeline`] holds the stage

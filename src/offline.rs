@@ -17,7 +17,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-use crate::output::OutFile;
+use crate::output::{OutFile, Sink, Written};
 use crate::render::{render_template, SiteCtx};
 use crate::site::Site;
 use crate::theme::Theme;
@@ -54,8 +54,8 @@ struct FileList<'a> {
 
 /// `offline.json` for `files`, without the files in `skip`: the version is the SHA-256 of the
 /// `sha256sum` manifest of the listed files, so it changes exactly when one of them does.
-pub fn file_list(files: &[OutFile], skip: &[&str]) -> (String, String) {
-    let mut listed: Vec<&OutFile> = files
+pub fn file_list(files: &[Written], skip: &[&str]) -> (String, String) {
+    let mut listed: Vec<&Written> = files
         .iter()
         .filter(|f| {
             !NOT_SAVED.contains(&f.path.as_str())
@@ -64,7 +64,7 @@ pub fn file_list(files: &[OutFile], skip: &[&str]) -> (String, String) {
         })
         .collect();
     listed.sort_by(|a, b| a.path.cmp(&b.path));
-    let hashes: Vec<String> = listed.iter().map(|f| sha256_hex(&f.bytes)).collect();
+    let hashes: Vec<String> = listed.iter().map(|f| f.hex()).collect();
     let manifest: String = listed
         .iter()
         .zip(&hashes)
@@ -73,13 +73,13 @@ pub fn file_list(files: &[OutFile], skip: &[&str]) -> (String, String) {
     let version = sha256_hex(manifest.as_bytes());
     let list = FileList {
         version: version.clone(),
-        bytes: listed.iter().map(|f| f.bytes.len()).sum(),
+        bytes: listed.iter().map(|f| f.bytes as usize).sum(),
         files: listed
             .iter()
             .zip(hashes)
             .map(|(f, h)| Listed {
                 path: &f.path,
-                bytes: f.bytes.len(),
+                bytes: f.bytes as usize,
                 hash: h[..16].to_string(),
             })
             .collect(),
@@ -101,11 +101,15 @@ struct WorkerCtx<'a> {
     list: &'static str,
 }
 
-/// `files` with the file list and the service worker made for them as they are now (any made
-/// before are replaced). Called last, once every other file of the site is final; `skip` names
-/// files a saved copy leaves out (the published zip).
-pub fn with_worker(theme: &Theme, mut files: Vec<OutFile>, skip: &[&str]) -> Result<Vec<OutFile>> {
-    files.retain(|f| f.path != FILE_LIST && f.path != WORKER);
+/// Puts the file list and the service worker made for the files in `sink` as they are now
+/// (replacing any made before). Called last, once every other file of the site is final; `skip`
+/// names files a saved copy leaves out (the published zip).
+pub fn put_worker(theme: &Theme, sink: &Sink, skip: &[&str]) -> Result<()> {
+    let files: Vec<Written> = sink
+        .written()
+        .into_iter()
+        .filter(|f| f.path != FILE_LIST && f.path != WORKER)
+        .collect();
     let (version, json) = file_list(&files, skip);
     let worker = render_template(
         theme,
@@ -116,12 +120,12 @@ pub fn with_worker(theme: &Theme, mut files: Vec<OutFile>, skip: &[&str]) -> Res
         },
         WORKER.into(),
     )?;
-    files.push(OutFile {
+    sink.put(OutFile {
         path: FILE_LIST.into(),
         bytes: json.into_bytes(),
-    });
-    files.push(worker);
-    Ok(files)
+    })?;
+    sink.put(worker)?;
+    Ok(())
 }
 
 /// The published zip, as the "Reading offline" page shows it.
@@ -288,9 +292,11 @@ mod tests {
 
     #[test]
     fn the_version_changes_with_any_listed_file_and_only_then() {
-        let f = |p: &str, b: &str| OutFile {
-            path: p.into(),
-            bytes: b.as_bytes().to_vec(),
+        let f = |p: &str, b: &str| {
+            Written::of(&OutFile {
+                path: p.into(),
+                bytes: b.as_bytes().to_vec(),
+            })
         };
         let a = [f("index.html", "a"), f("robots.txt", "x")];
         let b = [f("index.html", "b"), f("robots.txt", "x")];

@@ -18,11 +18,14 @@
 //! in: between those two renames `site` is missing for a moment, and if the second one fails the
 //! old site is put back.
 
+use std::collections::{BTreeMap, HashSet};
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
+use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 
@@ -147,43 +150,369 @@ impl OutputLock {
     }
 }
 
-/// Writes `files` as the new content of `out`, atomically replacing what was there.
-pub fn write_site(out: &Path, files: &[OutFile]) -> Result<()> {
-    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    }
-    let _lock = OutputLock::acquire(out)?;
-    // Checked again under the lock: the folder may have changed while this build waited.
-    check_replaceable(out)?;
-    remove_stale(out);
-    let tmp = sibling(out, &format!("new-{}", std::process::id()));
-    std::fs::create_dir_all(&tmp).map_err(|e| Error::io(&tmp, e))?;
-    let result = fill(&tmp, files).and_then(|()| swap(&tmp, out));
-    // After a swap `tmp` holds the previous site; after a failure, the unfinished one.
-    let _ = std::fs::remove_dir_all(&tmp);
-    result
+/// The new site of `out` while it is written: the lock on `out` and the temporary folder beside
+/// it, which [`Staging::commit`] swaps into place. Dropped without a commit (an error, a panic),
+/// it removes the unfinished folder and leaves the previous site as it was.
+pub struct Staging {
+    out: PathBuf,
+    /// Writes into the temporary folder.
+    pub sink: Sink,
+    _lock: OutputLock,
 }
 
-fn fill(dir: &Path, files: &[OutFile]) -> Result<()> {
-    let mut dirs: Vec<PathBuf> = files
-        .iter()
-        .filter_map(|f| Path::new(&f.path).parent().map(|p| dir.join(p)))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        std::fs::create_dir_all(d).map_err(|e| Error::io(d, e))?;
+impl Staging {
+    /// Takes the lock on `out` (waiting for another build into it to finish), checks that accord
+    /// may replace it, and makes the empty temporary folder.
+    pub fn begin(out: &Path) -> Result<Staging> {
+        if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        let lock = OutputLock::acquire(out)?;
+        // Checked again under the lock: the folder may have changed while this build waited.
+        check_replaceable(out)?;
+        remove_stale(out);
+        let tmp = sibling(out, &format!("new-{}", std::process::id()));
+        std::fs::create_dir_all(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        Ok(Staging {
+            out: out.to_path_buf(),
+            sink: Sink::folder(tmp),
+            _lock: lock,
+        })
     }
-    files.par_iter().try_for_each(|f| {
-        let path = dir.join(&f.path);
-        std::fs::write(&path, &f.bytes).map_err(|e| Error::io(&path, e))
-    })?;
-    let marker = dir.join(MARKER);
-    std::fs::write(
-        &marker,
-        b"This folder is written by accord and replaced on every build.\n",
-    )
-    .map_err(|e| Error::io(&marker, e))
+
+    /// The temporary folder.
+    pub fn dir(&self) -> &Path {
+        self.sink.dir().unwrap_or(Path::new("."))
+    }
+
+    /// Marks the complete site as accord's and swaps it in place of the previous one.
+    pub fn commit(self) -> Result<()> {
+        let tmp = self.dir().to_path_buf();
+        let marker = tmp.join(MARKER);
+        std::fs::write(
+            &marker,
+            b"This folder is written by accord and replaced on every build.\n",
+        )
+        .map_err(|e| Error::io(&marker, e))?;
+        swap(&tmp, &self.out)
+        // Dropping `self` removes `tmp`, which now holds the previous site.
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if let Some(dir) = self.sink.dir() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+/// A file put into a [`Sink`]: what the offline file list and the zip's manifest need of it,
+/// without its bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Written {
+    pub path: String,
+    pub bytes: u64,
+    pub sha256: [u8; 32],
+}
+
+impl Written {
+    pub fn of(f: &OutFile) -> Written {
+        Written {
+            path: f.path.clone(),
+            bytes: f.bytes.len() as u64,
+            sha256: Sha256::digest(&f.bytes).into(),
+        }
+    }
+
+    /// The SHA-256 in lowercase hexadecimal.
+    pub fn hex(&self) -> String {
+        self.sha256.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// Where the render stage puts each finished file as soon as it is made, from any thread, so
+/// that a build holds only the files being made at the moment rather than the whole site.
+/// Either a folder (`accord build` and `accord bundle`), or memory for the commands that read
+/// the site back (`accord check` audits it, `accord print` rewrites a document). A file put
+/// twice under one path is replaced, as a file system would.
+pub struct Sink {
+    shared: Arc<Shared>,
+    /// Put before every path: a further language's folder (`fr/`), or nothing.
+    prefix: String,
+}
+
+#[derive(Default)]
+struct Shared {
+    dir: Option<PathBuf>,
+    /// The folders made so far, so that each is made once.
+    made: Mutex<HashSet<PathBuf>>,
+    /// Every file put, by path.
+    written: Mutex<BTreeMap<String, Written>>,
+    /// Memory only: the files themselves.
+    kept: Mutex<BTreeMap<String, OutFile>>,
+}
+
+impl Sink {
+    /// Writes files into `dir`, which exists.
+    pub fn folder(dir: PathBuf) -> Sink {
+        Sink {
+            shared: Arc::new(Shared {
+                dir: Some(dir),
+                ..Shared::default()
+            }),
+            prefix: String::new(),
+        }
+    }
+
+    /// Keeps files in memory.
+    pub fn memory() -> Sink {
+        Sink {
+            shared: Arc::default(),
+            prefix: String::new(),
+        }
+    }
+
+    /// The same sink, putting files under the folder `prefix` (ending in `/`) of the site.
+    pub fn under(&self, prefix: &str) -> Sink {
+        Sink {
+            shared: self.shared.clone(),
+            prefix: format!("{}{prefix}", self.prefix),
+        }
+    }
+
+    /// The folder written into, if any.
+    pub fn dir(&self) -> Option<&Path> {
+        self.shared.dir.as_deref()
+    }
+
+    /// Writes `f` (or keeps it) and notes it; returns its path in the site.
+    pub fn put(&self, mut f: OutFile) -> Result<String> {
+        f.path.insert_str(0, &self.prefix);
+        let written = Written::of(&f);
+        match &self.shared.dir {
+            Some(dir) => {
+                let path = dir.join(&f.path);
+                if let Some(parent) = path.parent() {
+                    self.make_dir(parent)?;
+                }
+                std::fs::write(&path, &f.bytes).map_err(|e| Error::io(&path, e))?;
+            }
+            None => {
+                lock(&self.shared.kept).insert(f.path.clone(), f);
+            }
+        }
+        let path = written.path.clone();
+        lock(&self.shared.written).insert(path.clone(), written);
+        Ok(path)
+    }
+
+    /// Puts every file of `files`, in parallel; returns their paths in the same order.
+    pub fn put_all(&self, files: Vec<OutFile>) -> Result<Vec<String>> {
+        files.into_par_iter().map(|f| self.put(f)).collect()
+    }
+
+    fn make_dir(&self, d: &Path) -> Result<()> {
+        if lock(&self.shared.made).contains(d) {
+            return Ok(());
+        }
+        std::fs::create_dir_all(d).map_err(|e| Error::io(d, e))?;
+        lock(&self.shared.made).insert(d.to_path_buf());
+        Ok(())
+    }
+
+    /// Every file put so far, sorted by path.
+    pub fn written(&self) -> Vec<Written> {
+        lock(&self.shared.written).values().cloned().collect()
+    }
+
+    /// The number of files put so far.
+    pub fn count(&self) -> usize {
+        lock(&self.shared.written).len()
+    }
+
+    /// Whether a file of this path (in the site, prefix and all) was put.
+    pub fn has(&self, path: &str) -> bool {
+        lock(&self.shared.written).contains_key(path)
+    }
+
+    /// The bytes of a file put (by its path in the site), read back from the folder or memory.
+    pub fn read(&self, path: &str) -> Result<Vec<u8>> {
+        match &self.shared.dir {
+            Some(dir) => {
+                let p = dir.join(path);
+                std::fs::read(&p).map_err(|e| Error::io(&p, e))
+            }
+            None => lock(&self.shared.kept)
+                .get(path)
+                .map(|f| f.bytes.clone())
+                .ok_or_else(|| Error::Other(format!("{path}: not part of the site"))),
+        }
+    }
+
+    /// A file of the site written piece by piece (a printable document of thousands of pages),
+    /// put when [`SinkWriter::finish`] is called.
+    pub fn create(&self, path: &str) -> Result<SinkWriter<'_>> {
+        let path = format!("{}{path}", self.prefix);
+        let out = match &self.shared.dir {
+            Some(dir) => {
+                let p = dir.join(&path);
+                if let Some(parent) = p.parent() {
+                    self.make_dir(parent)?;
+                }
+                let file = File::create(&p).map_err(|e| Error::io(&p, e))?;
+                Piece::File(std::io::BufWriter::new(file))
+            }
+            None => Piece::Memory(Vec::new()),
+        };
+        Ok(SinkWriter {
+            sink: self,
+            path,
+            out,
+            hasher: Sha256::new(),
+            bytes: 0,
+        })
+    }
+
+    /// Notes a file that was written into the folder directly, not put (the zip, written from
+    /// the other files); in memory, the file put under `path`. Returns what was noted.
+    pub fn note(&self, path: &str) -> Result<Written> {
+        if let Some(dir) = &self.shared.dir {
+            let p = dir.join(path);
+            let mut file = File::open(&p).map_err(|e| Error::io(&p, e))?;
+            let mut hasher = Sha256::new();
+            let bytes = std::io::copy(&mut file, &mut hasher).map_err(|e| Error::io(&p, e))?;
+            let written = Written {
+                path: path.to_string(),
+                bytes,
+                sha256: hasher.finalize().into(),
+            };
+            lock(&self.shared.written).insert(path.to_string(), written);
+        }
+        lock(&self.shared.written)
+            .get(path)
+            .cloned()
+            .ok_or_else(|| Error::Other(format!("{path}: not part of the site")))
+    }
+
+    /// Memory only: the files kept, sorted by path (none for a folder).
+    pub fn into_files(self) -> Vec<OutFile> {
+        let kept = std::mem::take(&mut *lock(&self.shared.kept));
+        kept.into_values().collect()
+    }
+}
+
+/// A file being written into a [`Sink`]; see [`Sink::create`].
+pub struct SinkWriter<'a> {
+    sink: &'a Sink,
+    /// In the site, prefix and all.
+    path: String,
+    out: Piece,
+    hasher: Sha256,
+    bytes: u64,
+}
+
+enum Piece {
+    File(std::io::BufWriter<File>),
+    Memory(Vec<u8>),
+}
+
+impl SinkWriter<'_> {
+    /// Writes `text`; an error names the file.
+    pub fn text(&mut self, text: &str) -> Result<()> {
+        self.hasher.update(text.as_bytes());
+        self.bytes += text.len() as u64;
+        let written = match &mut self.out {
+            Piece::File(w) => w.write_all(text.as_bytes()),
+            Piece::Memory(v) => {
+                v.extend_from_slice(text.as_bytes());
+                Ok(())
+            }
+        };
+        written.map_err(|e| self.error(e))
+    }
+
+    fn error(&self, e: std::io::Error) -> Error {
+        match self.sink.dir() {
+            Some(dir) => Error::io(&dir.join(&self.path), e),
+            None => Error::Other(format!("{}: {e}", self.path)),
+        }
+    }
+
+    /// Completes the file and notes it in the sink; returns its path in the site.
+    pub fn finish(self) -> Result<String> {
+        let written = Written {
+            path: self.path.clone(),
+            bytes: self.bytes,
+            sha256: self.hasher.clone().finalize().into(),
+        };
+        match self.out {
+            Piece::File(w) => {
+                w.into_inner().map_err(|e| {
+                    let e = e.into_error();
+                    match self.sink.dir() {
+                        Some(dir) => Error::io(&dir.join(&self.path), e),
+                        None => Error::Other(format!("{}: {e}", self.path)),
+                    }
+                })?;
+            }
+            Piece::Memory(bytes) => {
+                lock(&self.sink.shared.kept).insert(
+                    self.path.clone(),
+                    OutFile {
+                        path: self.path.clone(),
+                        bytes,
+                    },
+                );
+            }
+        }
+        lock(&self.sink.shared.written).insert(self.path.clone(), written);
+        Ok(self.path)
+    }
+}
+
+/// A folder of its own in the system's temporary folder, removed with everything in it when
+/// dropped.
+pub struct TempDir {
+    pub path: PathBuf,
+}
+
+impl TempDir {
+    /// `accord-<purpose>-<pid>-<n>` in the temporary folder.
+    pub fn new(purpose: &str) -> Result<TempDir> {
+        let base = std::env::temp_dir();
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        for n in 0..100u32 {
+            let path = base.join(format!(
+                "accord-{purpose}-{}-{nanos}-{n}",
+                std::process::id()
+            ));
+            // create_dir fails on an existing folder: the folder is ours alone.
+            match std::fs::create_dir(&path) {
+                Ok(()) => return Ok(TempDir { path }),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(Error::io(&path, e)),
+            }
+        }
+        Err(Error::Other(format!(
+            "could not create a temporary folder in {}",
+            base.display()
+        )))
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+/// A lock that a panicking thread left poisoned still guards data that is whole: every update
+/// under these locks is a single insert.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Puts the complete site `new` in place of `out`. Afterwards `new` holds the previous site, if

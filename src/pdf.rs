@@ -1,8 +1,8 @@
 //! `accord print`: the printable document of the site, or of one section, as a PDF written by
 //! a headless Chromium (or Google Chrome) already installed on the machine.
 //!
-//! The site is built in memory, as `accord bundle` does, and written to a private temporary
-//! folder that the browser opens from disk; the project's output folder is not touched and
+//! The site is built, as `accord bundle` does, into a private temporary folder that the
+//! browser opens from disk; the project's output folder is not touched and
 //! nothing is fetched from the network. Without a browser the command says what to install, and
 //! that any browser's "Print → Save as PDF" on `print.html` gives the same document.
 
@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
-use crate::output::OutFile;
+use crate::output::{Sink, TempDir, Written};
 use crate::pipeline::{self, Timer};
 use crate::slug::slugify;
 
@@ -94,10 +94,14 @@ pub fn print(opts: &PrintOptions) -> Result<PrintReport> {
     let browser = find_browser()?;
     let mut timer = Timer::default();
     let (site, _) = pipeline::site_without_errors(pipeline::front(&opts.root, &mut timer)?)?;
-    let (files, _) = pipeline::render_site(&opts.root, &site, &mut timer, None)?;
+    let work = TempDir::new("print")?;
+    let site_dir = work.path.join("site");
+    std::fs::create_dir(&site_dir).map_err(|e| Error::io(&site_dir, e))?;
+    let sink = Sink::folder(site_dir.clone());
+    pipeline::render_site(&opts.root, &site, &mut timer, None, &sink)?;
     let document = match &opts.section {
         None => "print.html".to_string(),
-        Some(s) => section_document(&files, s)?,
+        Some(s) => section_document(&sink.written(), s)?,
     };
     let slug = slugify(&site.config.book.title);
     let out = match (&opts.out, &opts.section) {
@@ -105,9 +109,7 @@ pub fn print(opts: &PrintOptions) -> Result<PrintReport> {
         (None, None) => opts.root.join(format!("{slug}.pdf")),
         (None, Some(s)) => opts.root.join(format!("{slug}-{}.pdf", slugify(s))),
     };
-    let work = TempDir::new()?;
-    let site_dir = work.path.join("site");
-    write_files(&site_dir, &files, &document, opts.paper)?;
+    set_paper(&site_dir.join(&document), opts.paper)?;
     let pdf = work.path.join("print.pdf");
     run_browser(&browser, &site_dir.join(&document), &pdf, &work.path)?;
     let bytes = std::fs::read(&pdf).map_err(|e| Error::io(&pdf, e))?;
@@ -128,7 +130,7 @@ pub fn print(opts: &PrintOptions) -> Result<PrintReport> {
 }
 
 /// The printable document of the section in `folder`, or an error naming the sections there are.
-fn section_document(files: &[OutFile], folder: &str) -> Result<String> {
+fn section_document(files: &[Written], folder: &str) -> Result<String> {
     let wanted = format!("{}/print.html", folder.trim_matches('/'));
     if files.iter().any(|f| f.path == wanted) {
         return Ok(wanted);
@@ -149,28 +151,16 @@ fn section_document(files: &[OutFile], folder: &str) -> Result<String> {
     )))
 }
 
-/// Writes the site for the browser, the document to print set on `paper`. The size is given
-/// here rather than in the theme's print stylesheet, so that a reader printing from the browser
-/// gets the paper of their own printer.
-fn write_files(dir: &Path, files: &[OutFile], document: &str, paper: Paper) -> Result<()> {
-    for f in files {
-        let path = dir.join(&f.path);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        }
-        let bytes = if f.path == document {
-            let html = String::from_utf8_lossy(&f.bytes);
-            let size = format!(
-                "<style media=\"print\">@page {{ size: {}; }}</style>\n</head>",
-                paper.css()
-            );
-            html.replacen("</head>", &size, 1).into_bytes()
-        } else {
-            f.bytes.clone()
-        };
-        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
-    }
-    Ok(())
+/// Sets the document to print on `paper`. The size is given here rather than in the theme's
+/// print stylesheet, so that a reader printing from the browser gets the paper of their own
+/// printer.
+fn set_paper(document: &Path, paper: Paper) -> Result<()> {
+    let html = std::fs::read_to_string(document).map_err(|e| Error::io(document, e))?;
+    let size = format!(
+        "<style media=\"print\">@page {{ size: {}; }}</style>\n</head>",
+        paper.css()
+    );
+    std::fs::write(document, html.replacen("</head>", &size, 1)).map_err(|e| Error::io(document, e))
 }
 
 /// Prints `page` to `pdf` with the headless browser, with a profile of its own in `work` (so it
@@ -261,39 +251,6 @@ pub fn page_count(pdf: &[u8]) -> usize {
                     .is_some_and(|c| c.is_ascii_alphanumeric())
         })
         .count()
-}
-
-/// A folder of its own under the system's temporary folder, removed when dropped.
-struct TempDir {
-    path: PathBuf,
-}
-
-impl TempDir {
-    fn new() -> Result<TempDir> {
-        let base = std::env::temp_dir();
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        for n in 0..100u32 {
-            let path = base.join(format!("accord-print-{}-{nanos}-{n}", std::process::id()));
-            // create_dir fails on an existing folder: the folder is ours alone.
-            match std::fs::create_dir(&path) {
-                Ok(()) => return Ok(TempDir { path }),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(Error::io(&path, e)),
-            }
-        }
-        Err(Error::Other(format!(
-            "could not create a temporary folder in {}",
-            base.display()
-        )))
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.path);
-    }
 }
 
 #[cfg(test)]

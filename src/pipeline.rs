@@ -21,7 +21,7 @@ use crate::config::Config;
 use crate::content::{self, Loaded};
 use crate::error::{sort_diagnostics, Diagnostic, Error, Result};
 use crate::fragments::Fragments;
-use crate::output::OutFile;
+use crate::output::{OutFile, Sink};
 use crate::render;
 use crate::site::{self, Resolved, Site};
 use crate::theme::Theme;
@@ -175,13 +175,15 @@ pub fn site_without_errors(resolved: Resolved) -> Result<(Site, Vec<Diagnostic>)
     Ok((resolved.site, resolved.diagnostics))
 }
 
-/// theme → markdown → render: every file of the finished site, in memory.
+/// theme → markdown → render: every file of the finished site, put into `sink` as it is made.
+/// Returns the book language's fragments, which the audits read.
 pub fn render_site(
     root: &Path,
     site: &Site,
     timer: &mut Timer,
     progress: Option<&ProgressBar>,
-) -> Result<(Vec<OutFile>, Fragments)> {
+    sink: &Sink,
+) -> Result<Fragments> {
     let theme = timer.stage("theme", || Theme::load(root, &site.config.build.theme))?;
     // One set of tools (the highlighter's grammars take tens of milliseconds to load) for every
     // language; only the words the renderer writes change.
@@ -190,14 +192,12 @@ pub fn render_site(
         ..crate::markdown::Tools::default()
     };
     let frags = timer.stage("markdown", || crate::fragments::render_all(site, &tools));
-    let mut files = render(root, site, &frags, &theme, timer, progress)?;
+    render(root, site, &frags, &theme, timer, progress, sink)?;
     for other in &site.translations {
         tools.labels = labels_for(other, &theme);
-        files.extend(render_translation(
-            root, other, &theme, &tools, timer, progress,
-        )?);
+        render_translation(root, other, &theme, &tools, timer, progress, sink)?;
     }
-    Ok((files, frags))
+    Ok(frags)
 }
 
 /// The words the Markdown renderer writes into content, in the site's language.
@@ -215,28 +215,34 @@ pub fn render_translation(
     tools: &crate::markdown::Tools,
     timer: &mut Timer,
     progress: Option<&ProgressBar>,
-) -> Result<Vec<OutFile>> {
+    sink: &Sink,
+) -> Result<()> {
     let frags = crate::fragments::render_all(site, tools);
-    let (pages, generated) = generate(
+    let sink = sink.under(&site.prefix());
+    generate(
         site,
         &frags,
         theme,
         timer,
         progress,
         crate::search::language_index_files,
+        &sink,
     )?;
-    let prefix = site.prefix();
-    let mut files: Vec<OutFile> = pages.into_iter().chain(generated).collect();
-    files.extend(content_assets(root, site)?);
-    for f in &mut files {
-        f.path = format!("{prefix}{}", f.path);
+    for f in content_assets(root, site) {
+        sink.put(f?)?;
     }
-    Ok(files)
+    Ok(())
+}
+
+/// The paths of what [`generate`] put: the pages (by page index), then the views and the index.
+struct Generated {
+    pages: Vec<String>,
+    others: Vec<String>,
 }
 
 /// Pages, generated views and the search index of one language's site, side by side (the
-/// index is written on one thread, so building it beside the others keeps both cores busy):
-/// the pages, then the views and the index.
+/// index is written on one thread, so building it beside the others keeps both cores busy),
+/// each file put into `sink` as soon as it is made.
 fn generate(
     site: &Site,
     frags: &Fragments,
@@ -244,15 +250,15 @@ fn generate(
     timer: &mut Timer,
     progress: Option<&ProgressBar>,
     index: fn(&Site, &Fragments) -> Result<Vec<OutFile>>,
-) -> Result<(Vec<OutFile>, Vec<OutFile>)> {
+    sink: &Sink,
+) -> Result<Generated> {
     let sctx = render::site_ctx(site, theme);
-    let all: Vec<usize> = (0..site.pages.len()).collect();
     let ((pages, t_pages), ((views, t_views), (index, t_index))) = rayon::join(
-        || timed(|| render::page_files(site, frags, theme, &sctx, &all, progress)),
+        || timed(|| render::put_pages(site, frags, theme, &sctx, sink, progress)),
         || {
             rayon::join(
-                || timed(|| crate::views::render(site, frags, theme, &sctx)),
-                || timed(|| index(site, frags)),
+                || timed(|| crate::views::put(site, frags, theme, &sctx, sink)),
+                || timed(|| index(site, frags).and_then(|files| sink.put_all(files))),
             )
         },
     );
@@ -260,28 +266,29 @@ fn generate(
     timer.stages.push(("views", t_views));
     timer.stages.push(("index", t_index));
     let pages = pages?;
-    Ok((pages, views?.into_iter().chain(index?).collect()))
+    let mut others = views?;
+    others.extend(index?);
+    Ok(Generated { pages, others })
 }
 
-/// The content folder's other files (images, PDFs), as the site publishes them.
-fn content_assets(root: &Path, site: &Site) -> Result<Vec<OutFile>> {
+/// The content folder's other files (images, PDFs), as the site publishes them, each read when
+/// it is wanted.
+fn content_assets<'a>(root: &Path, site: &'a Site) -> impl Iterator<Item = Result<OutFile>> + 'a {
     let content_dir = root.join(&site.config.book.src);
-    site.assets
-        .iter()
-        .map(|a| {
-            let path = content_dir.join(a);
-            let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-            Ok(OutFile {
-                path: a.clone(),
-                bytes,
-            })
+    site.assets.iter().map(move |a| {
+        let path = content_dir.join(a);
+        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        Ok(OutFile {
+            path: a.clone(),
+            bytes,
         })
-        .collect()
+    })
 }
 
 /// The render stage: pages, generated views and the search index side by side (the index is
 /// written on one thread, so building it beside the others keeps both cores busy), then the
-/// theme's static files and the content folder's assets.
+/// theme's static files and the content folder's assets, each put into `sink`; last, the offline
+/// file list and worker made from all of them.
 pub fn render(
     root: &Path,
     site: &Site,
@@ -289,35 +296,37 @@ pub fn render(
     theme: &Theme,
     timer: &mut Timer,
     progress: Option<&ProgressBar>,
-) -> Result<Vec<OutFile>> {
-    let (pages, generated) = generate(
+    sink: &Sink,
+) -> Result<()> {
+    let generated = generate(
         site,
         frags,
         theme,
         timer,
         progress,
         crate::search::index_files,
+        sink,
     )?;
-    let mut origins: Vec<Origin> = site
+    let mut claims: Vec<(String, Origin)> = site
         .pages
         .iter()
-        .map(|p| Origin::Page(p.source.clone()))
+        .zip(generated.pages)
+        .map(|(p, path)| (path, Origin::Page(p.source.clone())))
         .collect();
-    let mut files = pages;
-    for f in generated {
-        origins.push(Origin::Generated);
-        files.push(f);
+    for path in generated.others {
+        claims.push((path, Origin::Generated));
     }
     for (name, bytes) in &theme.statics {
-        origins.push(Origin::Theme(name.clone()));
-        files.push(OutFile {
+        let path = sink.put(OutFile {
             path: format!("assets/{name}"),
             bytes: bytes.clone(),
-        });
+        })?;
+        claims.push((path, Origin::Theme(name.clone())));
     }
-    for f in content_assets(root, site)? {
-        origins.push(Origin::Asset(site.config.book.src.join(&f.path)));
-        files.push(f);
+    for f in content_assets(root, site) {
+        let f = f?;
+        let origin = Origin::Asset(site.config.book.src.join(&f.path));
+        claims.push((sink.put(f)?, origin));
     }
     for extra in site
         .config
@@ -353,11 +362,15 @@ pub fn render(
                 "check the paths of `additional-css` and `additional-js` under [output.html]",
             )])
         })?;
-        origins.push(Origin::Asset(extra.clone()));
-        files.push(OutFile { path: out, bytes });
+        claims.push((
+            sink.put(OutFile { path: out, bytes })?,
+            Origin::Asset(extra.clone()),
+        ));
     }
-    let mut claims: Vec<(&str, Origin)> =
-        files.iter().map(|f| f.path.as_str()).zip(origins).collect();
+    let mut claims: Vec<(&str, Origin)> = claims
+        .iter()
+        .map(|(path, origin)| (path.as_str(), origin.clone()))
+        .collect();
     // The offline file list and worker are made last, from every other file, but claim their
     // names now.
     claims.push((crate::offline::FILE_LIST, Origin::Generated));
@@ -367,5 +380,5 @@ pub fn render(
     if !collisions.is_empty() {
         return Err(Error::Content(collisions));
     }
-    crate::offline::with_worker(theme, files, &[])
+    crate::offline::put_worker(theme, sink, &[])
 }

@@ -16,9 +16,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::content::Kind;
-use crate::error::Result;
+use crate::error::{Error, Result};
 pub use crate::navigation::{section_of, sections, Section};
-use crate::output::OutFile;
+use crate::output::{Sink, SinkWriter};
 use crate::render::ViewInput;
 use crate::render::{render_template, SiteCtx};
 use crate::site::Site;
@@ -112,22 +112,19 @@ fn walk(
     }
 }
 
-/// Renders `print.html` and each section's printable document.
-pub fn views(v: &ViewInput) -> Result<Vec<OutFile>> {
+/// Pages whose articles are rendered at a time, in parallel, before they are written in order.
+const BATCH: usize = 256;
+
+/// Renders `print.html` and each section's printable document into `sink`, a batch of pages at a
+/// time: a document holds every page of the site (tens of megabytes at ten thousand pages), so
+/// it is written as its pages are rendered, never held whole. Returns the paths written.
+pub fn put(v: &ViewInput, sink: &Sink) -> Result<Vec<String>> {
     let site = v.site;
     let whole = outline(site);
-    let numbers: HashMap<usize, Option<String>> = whole
-        .iter()
-        .filter_map(|l| match l {
-            Line::Page { page, number, .. } => Some((*page, number.clone())),
-            Line::Part(_) => None,
-        })
-        .collect();
-    let articles = render_articles(v, &numbers)?;
-    let mut files = vec![document(
+    let mut docs = vec![Doc::new(
         v,
-        &articles,
-        &whole,
+        whole.clone(),
+        0..whole.len(),
         DocMeta {
             url: "print.html".into(),
             title: v.sctx.title.clone(),
@@ -135,11 +132,11 @@ pub fn views(v: &ViewInput) -> Result<Vec<OutFile>> {
         },
     )?];
     for s in sections(site) {
-        let lines = section_lines(&whole, s.page);
-        files.push(document(
+        let range = section_range(&whole, s.page);
+        docs.push(Doc::new(
             v,
-            &articles,
-            &lines,
+            whole[range.clone()].to_vec(),
+            range,
             DocMeta {
                 url: s.url.clone(),
                 title: site.pages[s.page].title.clone(),
@@ -147,25 +144,71 @@ pub fn views(v: &ViewInput) -> Result<Vec<OutFile>> {
             },
         )?);
     }
-    Ok(files)
+    // The section document each line of the whole outline also belongs to.
+    let mut owner: Vec<Option<usize>> = vec![None; whole.len()];
+    for (d, doc) in docs.iter().enumerate().skip(1) {
+        for o in &mut owner[doc.range.clone()] {
+            *o = Some(d);
+        }
+    }
+    let mut writers: Vec<Option<SinkWriter>> = docs.iter().map(|_| None).collect();
+    let mut paths: Vec<Option<String>> = docs.iter().map(|_| None).collect();
+    let lines: Vec<(usize, &Line)> = whole.iter().enumerate().collect();
+    for batch in lines.chunks(BATCH) {
+        let articles: Vec<Result<String>> = batch
+            .par_iter()
+            .map(|(_, l)| match l {
+                Line::Page { page, number, .. } => article(v, *page, number.clone()),
+                Line::Part(_) => Ok(String::new()),
+            })
+            .collect();
+        for ((i, line), html) in batch.iter().zip(articles) {
+            let html = html?;
+            let Line::Page { page, depth, .. } = line else {
+                continue;
+            };
+            for d in std::iter::once(0).chain(owner[*i]) {
+                if writers[d].is_none() {
+                    writers[d] = Some(sink.create(&docs[d].meta.url)?);
+                }
+                let Some(w) = writers[d].as_mut() else {
+                    continue;
+                };
+                docs[d].page(site, w, *page, *depth, &html)?;
+                if d > 0 && docs[d].range.end == i + 1 {
+                    if let Some(w) = writers[d].take() {
+                        paths[d] = Some(docs[d].finish(v, w)?);
+                    }
+                }
+            }
+        }
+    }
+    for (d, doc) in docs.iter_mut().enumerate() {
+        if paths[d].is_none() {
+            let w = match writers[d].take() {
+                Some(w) => w,
+                None => sink.create(&doc.meta.url)?,
+            };
+            paths[d] = Some(doc.finish(v, w)?);
+        }
+    }
+    Ok(paths.into_iter().flatten().collect())
 }
 
-/// The lines of the outline from the section's page to the end of its chapter.
-fn section_lines(whole: &[Line], section: usize) -> Vec<Line> {
+/// Where in the outline the section's document runs: from the section's page to the end of its
+/// chapter.
+fn section_range(whole: &[Line], section: usize) -> std::ops::Range<usize> {
     let start = whole
         .iter()
         .position(|l| matches!(l, Line::Page { page, .. } if *page == section));
     let Some(start) = start else {
-        return Vec::new();
+        return 0..0;
     };
-    let mut lines = vec![whole[start].clone()];
-    for l in &whole[start + 1..] {
-        match l {
-            Line::Page { depth, .. } if *depth > 0 => lines.push(l.clone()),
-            _ => break,
-        }
-    }
-    lines
+    let len = 1 + whole[start + 1..]
+        .iter()
+        .take_while(|l| matches!(l, Line::Page { depth, .. } if *depth > 0))
+        .count();
+    start..start + len
 }
 
 #[derive(Serialize)]
@@ -216,64 +259,53 @@ pub fn anchor(site: &Site, page: usize) -> String {
     )
 }
 
-/// Every page rendered with `print_page.html`, links relative to the site root, by page index.
-/// Each is its own small template render, in parallel: one template looping over thousands of
-/// pages would run on a single core.
-fn render_articles(
-    v: &ViewInput,
-    numbers: &HashMap<usize, Option<String>>,
-) -> Result<HashMap<usize, String>> {
+/// A page rendered with `print_page.html`, links relative to the site root.
+fn article(v: &ViewInput, i: usize, number: Option<String>) -> Result<String> {
     let site = v.site;
     let msg = &v.sctx.messages;
-    let rendered: Vec<Result<(usize, String)>> = numbers
-        .par_iter()
-        .map(|(&i, number)| {
-            let p = &site.pages[i];
-            let page = PrintPage {
-                anchor: anchor(site, i),
-                number: number.clone(),
-                title: p.title.clone(),
-                kind: p.kind.as_str(),
-                kind_label: (p.kind != Kind::Page && !p.is_index).then(|| msg.kind(p.kind)),
-                summary: p.summary().map(str::to_string),
-                facts: crate::render::fact_rows(site, p, msg),
-                content: crate::links::rebase_html(v.frags.html(i), &p.url),
-                articles: p
-                    .meta
-                    .articles()
-                    .iter()
-                    .map(|a| KeyArticle {
-                        anchor: crate::articles::anchor(&a.number),
-                        number: a.number.clone(),
-                        summary: a.summary.clone(),
-                    })
-                    .collect(),
-                sources: p
-                    .meta
-                    .sources()
-                    .iter()
-                    .map(|s| PrintSource {
-                        title: s.title.clone(),
-                        publisher: s.publisher.clone(),
-                        date: s.date.as_ref().map(|d| msg.date(d)),
-                        url: s.url.clone(),
-                    })
-                    .collect(),
-                long: p.analysis.words >= LONG_PAGE_WORDS,
-            };
-            let file = render_template(
-                v.theme,
-                "print_page.html",
-                &PrintPageCtx {
-                    p: &page,
-                    msg: &v.sctx.msg,
-                },
-                String::new(),
-            )?;
-            Ok((i, String::from_utf8_lossy(&file.bytes).into_owned()))
-        })
-        .collect();
-    rendered.into_iter().collect()
+    let p = &site.pages[i];
+    let page = PrintPage {
+        anchor: anchor(site, i),
+        number,
+        title: p.title.clone(),
+        kind: p.kind.as_str(),
+        kind_label: (p.kind != Kind::Page && !p.is_index).then(|| msg.kind(p.kind)),
+        summary: p.summary().map(str::to_string),
+        facts: crate::render::fact_rows(site, p, msg),
+        content: crate::links::rebase_html(v.frags.html(i), &p.url),
+        articles: p
+            .meta
+            .articles()
+            .iter()
+            .map(|a| KeyArticle {
+                anchor: crate::articles::anchor(&a.number),
+                number: a.number.clone(),
+                summary: a.summary.clone(),
+            })
+            .collect(),
+        sources: p
+            .meta
+            .sources()
+            .iter()
+            .map(|s| PrintSource {
+                title: s.title.clone(),
+                publisher: s.publisher.clone(),
+                date: s.date.as_ref().map(|d| msg.date(d)),
+                url: s.url.clone(),
+            })
+            .collect(),
+        long: p.analysis.words >= LONG_PAGE_WORDS,
+    };
+    let file = render_template(
+        v.theme,
+        "print_page.html",
+        &PrintPageCtx {
+            p: &page,
+            msg: &v.sctx.msg,
+        },
+        String::new(),
+    )?;
+    Ok(String::from_utf8_lossy(&file.bytes).into_owned())
 }
 
 struct DocMeta {
@@ -322,52 +354,89 @@ struct ChapterCtx {
     html: String,
 }
 
-/// One printable document: `lines` of the outline, with the articles rendered for them.
-fn document(
-    v: &ViewInput,
-    articles: &HashMap<usize, String>,
-    lines: &[Line],
+/// Stands for a chapter's pages in the template's output, which are written in its place as
+/// they are rendered. Content is escaped wherever the template shows it, so no page can write
+/// this; only a chapter's HTML (shown unescaped) holds it.
+const CHAPTER: &str = "<accord-print-chapter>";
+
+/// One printable document while it is written: `lines` of the outline, the template's output
+/// around its chapters, and the web addresses found so far.
+struct Doc {
     meta: DocMeta,
-) -> Result<OutFile> {
-    let site = v.site;
-    let anchors: HashMap<&str, String> = lines
-        .iter()
-        .filter_map(|l| match l {
-            Line::Page { page, .. } => Some((site.pages[*page].url.as_str(), anchor(site, *page))),
-            Line::Part(_) => None,
-        })
-        .collect();
-    let mut links = DocLinks {
-        doc_url: &meta.url,
-        anchors: &anchors,
-        urls: Vec::new(),
-        numbers: HashMap::new(),
-        web_address: crate::html::escape_html(&v.sctx.messages.text("print_web_address")),
-    };
-    let mut chapters: Vec<ChapterCtx> = Vec::new();
-    let mut page_css = String::new();
-    let mut part = None;
-    // A section's document is one chapter; only the whole site's document has chapters with
-    // running headers of their own.
-    let base = lines
-        .iter()
-        .filter_map(|l| match l {
-            Line::Page { depth, .. } => Some(*depth),
-            Line::Part(_) => None,
-        })
-        .min()
-        .unwrap_or(0);
-    for l in lines {
-        match l {
-            Line::Part(t) => part = Some(t.clone()),
-            Line::Page {
-                page,
-                number,
-                depth,
-            } => {
-                let html = articles.get(page).map(String::as_str).unwrap_or("");
-                let html = links.rewrite(html, &anchor(site, *page));
-                if *depth == base {
+    lines: Vec<Line>,
+    /// Its lines' place in the whole outline.
+    range: std::ops::Range<usize>,
+    links: DocLinks,
+    /// The depth of its chapters: a page this deep starts one; a deeper page runs on in it.
+    base: usize,
+    /// The template's output before each chapter, rendered before the web addresses are known
+    /// (the default theme lists them after the chapters).
+    before: Vec<String>,
+    /// Chapters begun.
+    begun: usize,
+}
+
+impl Doc {
+    fn new(
+        v: &ViewInput,
+        lines: Vec<Line>,
+        range: std::ops::Range<usize>,
+        meta: DocMeta,
+    ) -> Result<Doc> {
+        let site = v.site;
+        let anchors: HashMap<String, String> = lines
+            .iter()
+            .filter_map(|l| match l {
+                Line::Page { page, .. } => {
+                    Some((site.pages[*page].url.clone(), anchor(site, *page)))
+                }
+                Line::Part(_) => None,
+            })
+            .collect();
+        // A section's document is one chapter; only the whole site's document has chapters
+        // with running headers of their own.
+        let base = lines
+            .iter()
+            .filter_map(|l| match l {
+                Line::Page { depth, .. } => Some(*depth),
+                Line::Part(_) => None,
+            })
+            .min()
+            .unwrap_or(0);
+        let mut doc = Doc {
+            links: DocLinks {
+                doc_url: meta.url.clone(),
+                anchors,
+                urls: Vec::new(),
+                numbers: HashMap::new(),
+                web_address: crate::html::escape_html(&v.sctx.messages.text("print_web_address")),
+            },
+            meta,
+            lines,
+            range,
+            base,
+            before: Vec::new(),
+            begun: 0,
+        };
+        doc.before = doc.around_chapters(v)?;
+        doc.before.pop();
+        Ok(doc)
+    }
+
+    /// The template's output with the web addresses found so far, split where the chapters go.
+    fn around_chapters(&self, v: &ViewInput) -> Result<Vec<String>> {
+        let site = v.site;
+        let mut chapters: Vec<ChapterCtx> = Vec::new();
+        let mut page_css = String::new();
+        let mut part = None;
+        for l in &self.lines {
+            match l {
+                Line::Part(t) => part = Some(t.clone()),
+                Line::Page {
+                    page,
+                    number,
+                    depth,
+                } if *depth == self.base => {
                     let n = chapters.len() + 1;
                     let header = match number {
                         Some(num) => format!("{num} {}", site.pages[*page].title),
@@ -380,43 +449,82 @@ fn document(
                     chapters.push(ChapterCtx {
                         page_class: Some(format!("print-chapter-{n}")),
                         part: part.take(),
-                        html,
+                        html: CHAPTER.into(),
                     });
-                } else if let Some(last) = chapters.last_mut() {
-                    last.html.push_str(&html);
                 }
+                Line::Page { .. } => {}
             }
         }
+        let count = chapters.len();
+        page_css.insert_str(
+            0,
+            &format!(
+                "@page {{ @top-left {{ content: {}; }} }}\n",
+                css_string(&v.sctx.title)
+            ),
+        );
+        // Chromium lets a later `@page` rule win over print.css's `@page :first`: the cover's
+        // sheet stays without a header only when it is said again here.
+        page_css.push_str("@page :first { @top-left { content: none; } }\n");
+        let contents = contents_lines(site, &self.lines, self.base);
+        let root = crate::links::root_of(&self.meta.url);
+        let out = render_template(
+            v.theme,
+            "print.html",
+            &DocCtx {
+                site: v.sctx,
+                root,
+                url: &self.meta.url,
+                title: &self.meta.title,
+                section: self.meta.section.is_some(),
+                page_css,
+                contents,
+                chapters,
+                urls: self.links.urls.clone(),
+            },
+            self.meta.url.clone(),
+        )?;
+        let out = String::from_utf8_lossy(&out.bytes).into_owned();
+        let parts: Vec<String> = out.split(CHAPTER).map(str::to_string).collect();
+        if parts.len() != count + 1 {
+            return Err(Error::Other(format!(
+                "{}: print.html must show each chapter's html once (`{{{{ ch.html | safe }}}}`)",
+                self.meta.url
+            )));
+        }
+        Ok(parts)
     }
-    page_css.insert_str(
-        0,
-        &format!(
-            "@page {{ @top-left {{ content: {}; }} }}\n",
-            css_string(&v.sctx.title)
-        ),
-    );
-    // Chromium lets a later `@page` rule win over print.css's `@page :first`: the cover's
-    // sheet stays without a header only when it is said again here.
-    page_css.push_str("@page :first { @top-left { content: none; } }\n");
-    let contents = contents_lines(site, lines, base);
-    let root = crate::links::root_of(&meta.url);
-    let urls = links.urls;
-    render_template(
-        v.theme,
-        "print.html",
-        &DocCtx {
-            site: v.sctx,
-            root,
-            url: &meta.url,
-            title: &meta.title,
-            section: meta.section.is_some(),
-            page_css,
-            contents,
-            chapters,
-            urls,
-        },
-        meta.url.clone(),
-    )
+
+    /// Writes the article `html` of a page of this document, `depth` deep in the outline.
+    fn page(
+        &mut self,
+        site: &Site,
+        w: &mut SinkWriter,
+        page: usize,
+        depth: usize,
+        html: &str,
+    ) -> Result<()> {
+        if depth == self.base {
+            if let Some(before) = self.before.get(self.begun) {
+                w.text(before)?;
+            }
+            self.begun += 1;
+        } else if self.begun == 0 {
+            // Nothing to run on in (as in a document without chapters).
+            return Ok(());
+        }
+        w.text(&self.links.rewrite(html, &anchor(site, page)))
+    }
+
+    /// Writes the rest of the template's output, with the web addresses found, and completes
+    /// the file.
+    fn finish(&mut self, v: &ViewInput, mut w: SinkWriter) -> Result<String> {
+        let parts = self.around_chapters(v)?;
+        for part in &parts[self.begun.min(parts.len() - 1)..] {
+            w.text(part)?;
+        }
+        w.finish()
+    }
 }
 
 /// The contents as lines for the template, nested by depth.
@@ -493,18 +601,18 @@ pub fn css_string(text: &str) -> String {
 }
 
 /// How the links of the pages in one document are rewritten, and the web addresses found.
-struct DocLinks<'a> {
+struct DocLinks {
     /// Where the document is written, from the site root.
-    doc_url: &'a str,
+    doc_url: String,
     /// Page URL → anchor, for the pages in the document.
-    anchors: &'a HashMap<&'a str, String>,
+    anchors: HashMap<String, String>,
     urls: Vec<String>,
     numbers: HashMap<String, usize>,
     /// What a screen reader hears before an address's number ("web address"), escaped.
     web_address: String,
 }
 
-impl DocLinks<'_> {
+impl DocLinks {
     /// Rewrites the article `html` (HTML accord generated, with links relative to the site root,
     /// attribute values double-quoted and escaped) of the page whose anchor is `own`:
     /// - `id`s (and the `href="#…"`, `aria-describedby` and `aria-labelledby` that name them) get
@@ -614,7 +722,7 @@ impl DocLinks<'_> {
         {
             return value.to_string();
         }
-        crate::links::relative_href(self.doc_url, value)
+        crate::links::relative_href(&self.doc_url, value)
     }
 }
 
@@ -622,10 +730,13 @@ impl DocLinks<'_> {
 mod tests {
     use super::*;
 
-    fn links<'a>(doc_url: &'a str, anchors: &'a HashMap<&'a str, String>) -> DocLinks<'a> {
+    fn links(doc_url: &str, anchors: &HashMap<&str, String>) -> DocLinks {
         DocLinks {
-            doc_url,
-            anchors,
+            doc_url: doc_url.into(),
+            anchors: anchors
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
             urls: Vec::new(),
             numbers: HashMap::new(),
             web_address: "web address".into(),

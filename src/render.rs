@@ -19,7 +19,7 @@ use crate::links;
 use crate::markdown;
 use crate::messages::Messages;
 use crate::model::{self, Type};
-use crate::output::OutFile;
+use crate::output::{OutFile, Sink};
 use crate::site::{Site, Taxonomy, TaxonomyTerm};
 use crate::theme::Theme;
 
@@ -572,11 +572,40 @@ pub fn page_files(
             out
         })
         .collect();
-    let mut files = Vec::with_capacity(results.len() + 64);
+    every_page(results)
+}
+
+/// Renders every page into `sink` as it is made, so that no more pages are held at once than
+/// there are threads rendering them. Returns the pages' output paths, by page index.
+pub fn put_pages(
+    site: &Site,
+    frags: &Fragments,
+    theme: &Theme,
+    sctx: &SiteCtx,
+    sink: &Sink,
+    progress: Option<&ProgressBar>,
+) -> Result<Vec<String>> {
+    let results: Vec<Result<String>> = (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| {
+            let out = render_page(site, frags, theme, sctx, i);
+            if let Some(pb) = progress {
+                pb.inc(1);
+            }
+            sink.put(out?)
+        })
+        .collect();
+    every_page(results)
+}
+
+/// Each page's result, or every distinct problem of every page that failed: one template error
+/// shows once, not once per page.
+fn every_page<T>(results: Vec<Result<T>>) -> Result<Vec<T>> {
+    let mut out = Vec::with_capacity(results.len() + 64);
     let mut errors: Vec<Diagnostic> = Vec::new();
     for r in results {
         match r {
-            Ok(f) => files.push(f),
+            Ok(f) => out.push(f),
             Err(Error::Content(d)) => {
                 for d in d {
                     if !errors.contains(&d) {
@@ -590,7 +619,7 @@ pub fn page_files(
     if !errors.is_empty() {
         return Err(Error::Content(errors));
     }
-    Ok(files)
+    Ok(out)
 }
 
 /// The template for a page: the home, glossary and section pages have their own; other pages

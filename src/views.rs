@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::fragments::Fragments;
 use crate::messages::Messages;
 use crate::model;
-use crate::output::OutFile;
+use crate::output::{OutFile, Sink};
 use crate::render::{link_item, render_template, term_label, LinkItem, SiteCtx};
 use crate::site::Site;
 use crate::theme::Theme;
@@ -100,7 +100,6 @@ pub const VIEWS: &[(&str, View)] = &[
     ("taxonomy terms", taxonomy_terms),
     ("404", not_found),
     ("search", search_page),
-    ("print", crate::print::views),
     ("feed", feed),
     ("sitemap", sitemap),
     ("matrix", matrix),
@@ -137,13 +136,28 @@ fn redirects(v: &ViewInput) -> Result<Vec<OutFile>> {
     Ok(crate::redirect::pages(v.site, &v.sctx.messages))
 }
 
-/// Renders every view, in parallel.
+/// Renders every view, in parallel, in memory.
 pub fn render(
     site: &Site,
     frags: &Fragments,
     theme: &Theme,
     sctx: &SiteCtx,
 ) -> Result<Vec<OutFile>> {
+    let sink = Sink::memory();
+    put(site, frags, theme, sctx, &sink)?;
+    Ok(sink.into_files())
+}
+
+/// Renders every view, in parallel, into `sink` as each view is done; the printable documents
+/// (which hold every page's text) are written as their pages are rendered (see [`crate::print`]).
+/// Returns the paths put.
+pub fn put(
+    site: &Site,
+    frags: &Fragments,
+    theme: &Theme,
+    sctx: &SiteCtx,
+    sink: &Sink,
+) -> Result<Vec<String>> {
     let input = ViewInput {
         site,
         frags,
@@ -151,16 +165,22 @@ pub fn render(
         sctx,
     };
     let default = site.is_default_language();
-    let outputs: Vec<Result<Vec<OutFile>>> = VIEWS
-        .par_iter()
-        .filter(|(name, _)| default || !ONCE_PER_SITE.contains(name))
-        .map(|(_, v)| v(&input))
-        .collect();
-    let mut files = Vec::new();
+    let (outputs, print) = rayon::join(
+        || {
+            VIEWS
+                .par_iter()
+                .filter(|(name, _)| default || !ONCE_PER_SITE.contains(name))
+                .map(|(_, v)| v(&input).and_then(|files| sink.put_all(files)))
+                .collect::<Vec<Result<Vec<String>>>>()
+        },
+        || crate::print::put(&input, sink),
+    );
+    let mut paths = Vec::new();
     for o in outputs {
-        files.extend(o?);
+        paths.extend(o?);
     }
-    Ok(files)
+    paths.extend(print?);
+    Ok(paths)
 }
 
 fn browse(v: &ViewInput) -> Result<Vec<OutFile>> {

@@ -124,8 +124,9 @@ fn has_search_index(root: &Path) -> bool {
     let Ok(resolved) = accord::pipeline::front(root, &mut timer) else {
         return false;
     };
-    accord::pipeline::render_site(root, &resolved.site, &mut timer, None)
-        .map(|(files, _)| files.iter().any(|f| f.path.starts_with("search/")))
+    let sink = accord::output::Sink::memory();
+    accord::pipeline::render_site(root, &resolved.site, &mut timer, None, &sink)
+        .map(|_| sink.written().iter().any(|f| f.path.starts_with("search/")))
         .unwrap_or(false)
 }
 

@@ -147,23 +147,23 @@ impl Snapshot {
                     pipeline::front(&self.root, &mut timer).map_err(|e| e.to_string())?;
                 let (site, _) =
                     pipeline::site_without_errors(resolved).map_err(|e| e.to_string())?;
-                let mut files = Vec::new();
+                // Served from memory, as the book language's pages are.
+                let sink = crate::output::Sink::memory();
                 let mut tools = crate::markdown::Tools::default();
                 for other in &site.translations {
                     tools.labels = pipeline::labels_for(other, &self.theme);
-                    files.extend(
-                        pipeline::render_translation(
-                            &self.root,
-                            other,
-                            &self.theme,
-                            &tools,
-                            &mut timer,
-                            None,
-                        )
-                        .map_err(|e| e.to_string())?,
-                    );
+                    pipeline::render_translation(
+                        &self.root,
+                        other,
+                        &self.theme,
+                        &tools,
+                        &mut timer,
+                        None,
+                        &sink,
+                    )
+                    .map_err(|e| e.to_string())?;
                 }
-                Ok(to_map(files))
+                Ok(to_map(sink.into_files()))
             })
             .as_ref()
             .map_err(String::as_str)
