@@ -240,9 +240,9 @@ struct Generated {
     others: Vec<String>,
 }
 
-/// Pages, generated views and the search index of one language's site, side by side (the
-/// index is written on one thread, so building it beside the others keeps both cores busy),
-/// each file put into `sink` as soon as it is made.
+/// Pages, generated views and the search index of one language's site, side by side on all
+/// cores (the index writes its segments in parallel too, then merges them on one thread, while
+/// pages and views still render), each file put into `sink` as soon as it is made.
 fn generate(
     site: &Site,
     frags: &Fragments,
@@ -285,8 +285,7 @@ fn content_assets<'a>(root: &Path, site: &'a Site) -> impl Iterator<Item = Resul
     })
 }
 
-/// The render stage: pages, generated views and the search index side by side (the index is
-/// written on one thread, so building it beside the others keeps both cores busy), then the
+/// The render stage: pages, generated views and the search index side by side, then the
 /// theme's static files and the content folder's assets, each put into `sink`; last, the offline
 /// file list and worker made from all of them.
 pub fn render(
