@@ -21,7 +21,9 @@ cd "$(dirname "$0")/.."
 sizes=("$@")
 [ ${#sizes[@]} -eq 0 ] && sizes=(1000 10000)
 runs=${RUNS:-3}
-bench=${BENCH_DIR:-target/bench}
+# Absolute: Zola resolves its content folder wrongly from a relative --root.
+mkdir -p "${BENCH_DIR:-target/bench}"
+bench=$(cd "${BENCH_DIR:-target/bench}" && pwd)
 target=${CARGO_TARGET_DIR:-target}
 mkdir -p "$bench"
 

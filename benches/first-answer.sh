@@ -12,7 +12,8 @@ cd "$(dirname "$0")/.."
 sizes=("$@")
 [ ${#sizes[@]} -eq 0 ] && sizes=(1000 10000)
 gen=benches/corpus/gen_corpus.py
-out=${BENCH_DIR:-target/bench}
+mkdir -p "${BENCH_DIR:-target/bench}"
+out=$(cd "${BENCH_DIR:-target/bench}" && pwd)
 mkdir -p "$out"
 zola=$(command -v zola || true)
 [ -z "$zola" ] && [ -x /tmp/zola ] && zola=/tmp/zola

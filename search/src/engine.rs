@@ -673,13 +673,13 @@ impl Engine {
     /// ranges of the byte space an index's head carries.
     #[cfg(not(target_arch = "wasm32"))]
     pub(crate) fn preload(
-        data: Vec<u8>,
+        data: tantivy::directory::OwnedBytes,
         files: &[(String, std::ops::Range<u64>)],
         synonyms: &Synonyms,
     ) -> Result<Vec<std::ops::Range<u64>>, Error> {
         use crate::directory::Recorder;
         let recorder = Arc::new(Recorder {
-            data: tantivy::directory::OwnedBytes::new(data),
+            data,
             reads: std::sync::Mutex::new(Vec::new()),
         });
         let dir = ReadOnlyDirectory::new(files, recorder.clone());

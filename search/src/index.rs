@@ -168,17 +168,24 @@ pub(crate) fn build_in_shards(
         .par_iter()
         .map(|&shard| write_segment(shard, synonyms, &settings, &tokenizers))
         .collect::<Result<Vec<_>, Error>>()?;
-    let files = match &segments[..] {
-        [(index, dir)] => deterministic_files(index, dir)?,
-        _ => {
-            let indexes: Vec<tantivy::Index> = segments.into_iter().map(|(i, _)| i).collect();
-            let dir = RamDirectory::create();
-            // Segments are stacked in the order given: document ids stay in URL order.
-            let merged = tantivy::indexer::merge_indices(&indexes, dir.clone())?;
-            deterministic_files(&merged, &dir)?
-        }
-    };
-    crate::format::pack(&files, synonyms)
+    // The segments' memory is given back before packing, which copies the files once more.
+    let files = merged_files(segments)?;
+    crate::format::pack(files, synonyms)
+}
+
+/// The files of the segments merged into one, taking the segments.
+#[cfg(not(target_arch = "wasm32"))]
+fn merged_files(
+    segments: Vec<(tantivy::Index, tantivy::directory::RamDirectory)>,
+) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    if let [(index, dir)] = &segments[..] {
+        return deterministic_files(index, dir);
+    }
+    let indexes: Vec<tantivy::Index> = segments.into_iter().map(|(i, _)| i).collect();
+    let dir = tantivy::directory::RamDirectory::create();
+    // Segments are stacked in the order given: document ids stay in URL order.
+    let merged = tantivy::indexer::merge_indices(&indexes, dir.clone())?;
+    deterministic_files(&merged, &dir)
 }
 
 /// A section with its place in URL order and its page's.
