@@ -140,7 +140,6 @@ pub(crate) fn build_in_shards(
     shard: usize,
 ) -> Result<crate::PackedIndex, Error> {
     use rayon::prelude::*;
-    use tantivy::directory::RamDirectory;
     use tantivy::tokenizer::TokenizerManager;
     use tantivy::IndexSettings;
 
