@@ -18,6 +18,8 @@ use crate::site::Site;
 
 /// Where the index's head lives inside a built site.
 pub const INDEX_PATH: &str = "search/index.bin";
+/// The head as a script, for pages opened from disk.
+const HEAD_SCRIPT: &str = "search/index.js";
 /// The folder of the index's chunks, each `N-ID.bin` for `fetch` and `N-ID.js` for pages
 /// opened from disk.
 pub const CHUNKS_DIR: &str = "search/chunks";
@@ -253,7 +255,7 @@ pub fn open_language(site_dir: &Path, lang: Option<&str>) -> Result<(String, Eng
         return Ok((String::new(), root));
     }
     let dir = site_dir.join(code);
-    if dir.join(INDEX_PATH).is_file() {
+    if has_index(&dir) {
         return Ok((format!("{code}/"), open_site_index(&dir)?));
     }
     let mut codes = vec![if root.language().is_empty() {
@@ -283,7 +285,7 @@ fn language_dirs(site_dir: &Path) -> Vec<String> {
         .into_iter()
         .flatten()
         .flatten()
-        .filter(|e| e.path().join(INDEX_PATH).is_file())
+        .filter(|e| has_index(&e.path()))
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|c| crate::config::is_language_code(c))
         .collect();
@@ -346,7 +348,7 @@ pub fn search_languages(
 /// here; each chunk is read from its file when a search first needs it.
 pub fn open_site_index(site_dir: &Path) -> Result<Engine> {
     let path = site_dir.join(INDEX_PATH);
-    let head = std::fs::read(&path).map_err(|e| {
+    let head = read_head(site_dir).map_err(|e| {
         Error::Other(format!(
             "{}: {e}; build the site first (`accord build`) or point --site at a built site or unpacked bundle",
             path.display()
@@ -355,6 +357,28 @@ pub fn open_site_index(site_dir: &Path) -> Result<Engine> {
     let chunks = site_dir.join(CHUNKS_DIR);
     Engine::open_lazy(&head, Box::new(move |_, name| read_chunk(&chunks, name)))
         .map_err(|e| Error::Other(format!("{}: {e}", path.display())))
+}
+
+/// The index's head from its binary file or, in an unpacked bundle (which keeps only what a
+/// reader opening it from disk loads), from its script.
+fn read_head(site_dir: &Path) -> std::io::Result<Vec<u8>> {
+    match std::fs::read(site_dir.join(INDEX_PATH)) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let js = site_dir.join(HEAD_SCRIPT);
+            let Ok(script) = std::fs::read_to_string(&js) else {
+                return Err(e);
+            };
+            accord_search::from_base64_script(INDEX_SCRIPT_VAR, &script).ok_or_else(|| {
+                std::io::Error::other(format!("{} is not an index script", js.display()))
+            })
+        }
+        other => other,
+    }
+}
+
+/// Whether `dir` holds a built site's search index, in either form.
+fn has_index(dir: &Path) -> bool {
+    dir.join(INDEX_PATH).is_file() || dir.join(HEAD_SCRIPT).is_file()
 }
 
 /// A chunk from its binary file or, where only the script copy was kept (a bundle carries what

@@ -305,6 +305,14 @@ pub fn base64_script(var: &str, bytes: &[u8]) -> String {
     out
 }
 
+/// The bytes a [`base64_script`] for `var` carries; `None` if the text is not one.
+pub fn from_base64_script(var: &str, script: &str) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    let rest = script.strip_prefix("window.")?.strip_prefix(var)?;
+    let b64 = rest.strip_prefix("=\"")?.strip_suffix("\";\n")?;
+    base64::engine::general_purpose::STANDARD.decode(b64).ok()
+}
+
 /// The chunk a [`chunk_script`] carries; `None` if the text is not one.
 pub fn chunk_from_script(script: &str) -> Option<Vec<u8>> {
     use base64::Engine as _;
