@@ -201,6 +201,11 @@ export async function searchSuite(R, browser, site, opts) {
         .or(page.locator('#search-facets').getByRole('checkbox', { name: /^principle\b/i })).first();
       await filter.check();
       await page.waitForURL(/[?&]kind=principle/, { timeout: 10_000 });
+      // The filtered answer may need parts of the index not fetched yet: wait for it to be
+      // shown (the count changes), not merely for a quiet moment.
+      await page
+        .waitForFunction((s) => document.querySelector('#search-status')?.innerText !== s, status, { timeout: 15_000 })
+        .catch(() => {});
       await waitStable(page, '#search-results');
       const kinds = new Set((await page.locator('#search-results .search-hit-kind').allTextContents()).map((k) => k.trim().toLowerCase()));
       const after = await items.count();
