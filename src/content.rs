@@ -184,8 +184,9 @@ pub fn collect_parsed(
             }
         }
     }
-    if let Some(s) = summary {
-        included.retain(|rel| !s.lists(rel));
+    let listed = summary.map(crate::toc::Summary::listed);
+    if let Some(listed) = &listed {
+        included.retain(|rel| !listed.contains(rel.as_str()));
     }
     // A link from a page that is not itself a fragment makes a fragment a page.
     let linked: std::collections::HashSet<String> = pages_so_far
@@ -208,7 +209,7 @@ pub fn collect_parsed(
         }
         // A file SUMMARY.md does not list is not published, so its problems as a page do not
         // matter; the pages it does list are set aside later, with a warning naming them all.
-        let unlisted = summary.is_some_and(|s| !s.lists(&rel));
+        let unlisted = listed.as_ref().is_some_and(|l| !l.contains(rel.as_str()));
         match r {
             Err(_) if unlisted => pages.push(Page::unlisted(rel)),
             Ok(Some(p)) => pages.push(p),

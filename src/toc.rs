@@ -44,15 +44,24 @@ pub struct Summary {
 }
 
 impl Summary {
-    /// Whether a chapter names the file `rel` (relative to the content folder).
-    pub fn lists(&self, rel: &str) -> bool {
-        fn has(c: &SummaryChapter, rel: &str) -> bool {
-            c.path.as_deref() == Some(rel) || c.children.iter().any(|ch| has(ch, rel))
+    /// The files its chapters name (relative to the content folder), to look each page up
+    /// once rather than walking the whole summary for every file.
+    pub fn listed(&self) -> std::collections::HashSet<&str> {
+        fn walk<'s>(c: &'s SummaryChapter, out: &mut std::collections::HashSet<&'s str>) {
+            if let Some(p) = c.path.as_deref() {
+                out.insert(p);
+            }
+            for ch in &c.children {
+                walk(ch, out);
+            }
         }
-        self.entries.iter().any(|e| match e {
-            SummaryEntry::Chapter(c) => has(c, rel),
-            _ => false,
-        })
+        let mut out = std::collections::HashSet::new();
+        for e in &self.entries {
+            if let SummaryEntry::Chapter(c) = e {
+                walk(c, &mut out);
+            }
+        }
+        out
     }
 }
 
@@ -254,14 +263,21 @@ pub struct Toc {
     pub ancestors: HashMap<usize, Vec<usize>>,
     /// For each page: its chapter number, if numbered.
     pub numbers: HashMap<usize, String>,
+    /// For each page in the contents: its place in `order`. Every page asks for its
+    /// neighbours, so a scan of `order` each time would grow with the square of the site.
+    position: HashMap<usize, usize>,
+    /// Number of chapters, drafts included: asked once per page, so counted once.
+    chapters: usize,
 }
 
 impl Toc {
     /// Builds the bookkeeping (order, ancestors, numbers) from the entries.
     pub fn new(entries: Vec<Entry>) -> Toc {
         fn walk(c: &Chapter, above: &mut Vec<usize>, toc: &mut Toc) {
+            toc.chapters += 1;
             if let Some(p) = c.page {
                 if !toc.ancestors.contains_key(&p) {
+                    toc.position.insert(p, toc.order.len());
                     toc.order.push(p);
                     toc.ancestors.insert(p, above.clone());
                     if let Some(n) = &c.number {
@@ -289,7 +305,7 @@ impl Toc {
 
     /// The page before and after `page` in reading order.
     pub fn neighbours(&self, page: usize) -> (Option<usize>, Option<usize>) {
-        let Some(i) = self.order.iter().position(|&p| p == page) else {
+        let Some(&i) = self.position.get(&page) else {
             return (None, None);
         };
         (
@@ -300,16 +316,7 @@ impl Toc {
 
     /// Number of chapters, drafts included.
     pub fn len(&self) -> usize {
-        fn count(c: &Chapter) -> usize {
-            1 + c.children.iter().map(count).sum::<usize>()
-        }
-        self.entries
-            .iter()
-            .map(|e| match e {
-                Entry::Chapter(c) => count(c),
-                _ => 0,
-            })
-            .sum()
+        self.chapters
     }
 
     pub fn is_empty(&self) -> bool {
