@@ -410,6 +410,8 @@ impl Doc {
                 urls: Vec::new(),
                 numbers: HashMap::new(),
                 web_address: crate::html::escape_html(&v.sctx.messages.text("print_web_address")),
+                finder: aho_corasick::AhoCorasick::new(REWRITTEN)
+                    .map_err(|e| Error::Other(format!("print document: {e}")))?,
             },
             meta,
             lines,
@@ -610,7 +612,20 @@ struct DocLinks {
     numbers: HashMap<String, usize>,
     /// What a screen reader hears before an address's number ("web address"), escaped.
     web_address: String,
+    /// Finds [`REWRITTEN`] in one pass over a page; built once per document, since building
+    /// the automaton costs more than running it over one page.
+    finder: aho_corasick::AhoCorasick,
 }
+
+/// What [`DocLinks::rewrite`] looks at in a page's HTML.
+const REWRITTEN: [&str; 6] = [
+    " id=\"",
+    " href=\"",
+    " src=\"",
+    " aria-describedby=\"",
+    " aria-labelledby=\"",
+    "</a>",
+];
 
 impl DocLinks {
     /// Rewrites the article `html` (HTML accord generated, with links relative to the site root,
@@ -622,28 +637,19 @@ impl DocLinks {
     ///   or image is made relative to the document;
     /// - a link to a web address is followed by the address's number in the list at the end.
     fn rewrite(&mut self, html: &str, own: &str) -> String {
-        const TOKENS: [&str; 6] = [
-            " id=\"",
-            " href=\"",
-            " src=\"",
-            " aria-describedby=\"",
-            " aria-labelledby=\"",
-            "</a>",
-        ];
         // One pass over the page: searching for each token separately from every position
         // would scan the rest of the page again for each attribute.
-        let Ok(finder) = aho_corasick::AhoCorasick::new(TOKENS) else {
-            return html.to_string();
-        };
         let mut out = String::with_capacity(html.len() + html.len() / 8);
         let mut done = 0;
         let mut pending: Option<usize> = None;
+        // A clone shares the automaton; the loop below needs `self` mutably.
+        let finder = self.finder.clone();
         for m in finder.find_iter(html) {
             // A token inside an attribute value already rewritten is text, not markup.
             if m.start() < done {
                 continue;
             }
-            let token = TOKENS[m.pattern().as_usize()];
+            let token = REWRITTEN[m.pattern().as_usize()];
             out.push_str(&html[done..m.end()]);
             done = m.end();
             if token == "</a>" {
@@ -740,6 +746,7 @@ mod tests {
             urls: Vec::new(),
             numbers: HashMap::new(),
             web_address: "web address".into(),
+            finder: aho_corasick::AhoCorasick::new(REWRITTEN).unwrap(),
         }
     }
 
