@@ -343,6 +343,9 @@ pub fn first_heading(body: &str) -> Option<(String, (usize, usize))> {
     if too_deep_blocks(body).is_some() {
         return None;
     }
+    if let Some(opening) = opening_title(body) {
+        return opening;
+    }
     let arena = Arena::new();
     let root = parse_document(&arena, body, &options());
     strip_heading_attributes(root);
@@ -362,6 +365,34 @@ pub fn first_heading(body: &str) -> Option<(String, (usize, usize))> {
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let pos = node.data.borrow().sourcepos;
     (!text.is_empty()).then_some((text, (pos.start.line, pos.end.line)))
+}
+
+/// The title of a document that opens with a level-1 heading, read from that line alone: most
+/// files without front matter start so, and loading a large book parsed each of them whole
+/// just for its title. `None` when the line must be read in context: it is no level-1 ATX
+/// heading, or it holds brackets, which may name a link defined further down.
+fn opening_title(body: &str) -> Option<Option<(String, (usize, usize))>> {
+    let (n, line) = body
+        .lines()
+        .enumerate()
+        .find(|(_, l)| !l.trim().is_empty())?;
+    let hashes = line.trim_start_matches(' ');
+    if line.len() - hashes.len() > 3 || !hashes.starts_with('#') || hashes.starts_with("##") {
+        return None;
+    }
+    if line.contains(['[', ']']) {
+        return None;
+    }
+    let arena = Arena::new();
+    let root = parse_document(&arena, line, &options());
+    strip_heading_attributes(root);
+    let node = root
+        .children()
+        .find(|n| matches!(&n.data.borrow().value, NodeValue::Heading(h) if h.level == 1))?;
+    let mut text = String::new();
+    collect_text(node, &mut text);
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    Some((!text.is_empty()).then_some((text, (n + 1, n + 1))))
 }
 
 /// Headings, links and word count of a page body; `Err` when it nests deeper than accord
@@ -1053,6 +1084,58 @@ mod tests {
             rewrite_link: &|u| u.to_string(),
             glossary: None,
         })
+    }
+
+    /// The title as the whole document gives it, without the shortcut for an opening heading.
+    fn first_heading_in_context(body: &str) -> Option<(String, (usize, usize))> {
+        let arena = Arena::new();
+        let root = parse_document(&arena, body, &options());
+        strip_heading_attributes(root);
+        let headings: Vec<_> = root
+            .descendants()
+            .filter_map(|n| match &n.data.borrow().value {
+                NodeValue::Heading(h) => Some((h.level, n)),
+                _ => None,
+            })
+            .collect();
+        let (_, node) = headings
+            .iter()
+            .find(|(level, _)| *level == 1)
+            .or_else(|| headings.first())?;
+        let mut text = String::new();
+        collect_text(node, &mut text);
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let pos = node.data.borrow().sourcepos;
+        (!text.is_empty()).then_some((text, (pos.start.line, pos.end.line)))
+    }
+
+    #[test]
+    fn an_opening_heading_read_alone_gives_the_title_the_whole_document_gives() {
+        let bodies = [
+            "# Running `mdbook` *fast*\n\nText.\n",
+            "\n\n   # Indented three {#custom-id .class}\n\nText.\n",
+            "# Closing hashes ##\nText.\n",
+            "#\n\n# Second\n",
+            "# [Linked][ref]\n\n[ref]: https://example.org\n",
+            "# A footnote[^1]\n\n[^1]: Note.\n",
+            "#hashtag is no heading\n\n# Real\n",
+            "## Second level first\n\n# First level later\n",
+            "Setext\n======\n\n# Later\n",
+            "    # indented code\n\n# Title\n",
+            "# Entities &amp; <b>html</b> \\# escaped\n",
+            "# \u{00e9}t\u{00e9} \u{2014} caf\u{00e9}\n",
+        ];
+        for body in bodies {
+            assert_eq!(
+                first_heading(body),
+                first_heading_in_context(body),
+                "for {body:?}"
+            );
+        }
+        assert_eq!(
+            first_heading("# Running `mdbook` *fast*\n"),
+            Some(("Running mdbook fast".to_string(), (1, 1)))
+        );
     }
 
     #[test]
