@@ -195,7 +195,14 @@ pub(crate) struct Analyzer {
     language: Language,
     /// The language's stop words, folded and sorted.
     stop: std::sync::Arc<Vec<String>>,
+    /// Words seen, with their folded form and stem: a site repeats its vocabulary in every
+    /// section, and stemming each occurrence again was a tenth of building the index.
+    seen: std::collections::HashMap<String, (String, String)>,
 }
+
+/// How many words [`Analyzer`] remembers before it starts afresh: far more than a site's
+/// vocabulary usually holds, and a bound on what a text of random strings can cost.
+const REMEMBERED_WORDS: usize = 100_000;
 
 impl Analyzer {
     /// The analysis of `language` (a code such as `en`, `de`, `pl`; see [`crate::language`]).
@@ -219,6 +226,7 @@ impl Analyzer {
             stemmer: language.stemmer.map(frostem::Stemmer::new),
             language,
             stop: std::sync::Arc::new(stop),
+            seen: std::collections::HashMap::new(),
         }
     }
 
@@ -240,15 +248,7 @@ impl Analyzer {
             if let Some(prev) = out.last_mut() {
                 prev.joined_next = is_joiner(&text[prev.to..t.offset_from]);
             }
-            let stem = self.stem(&t.text);
-            let (folded, stem) = if self.language.fold_first {
-                (t.text, stem)
-            } else {
-                (
-                    fold_with(&mut self.folder, &t.text),
-                    fold_with(&mut self.folder, &stem),
-                )
-            };
+            let (folded, stem) = self.fold_and_stem(&t.text);
             out.push(Word {
                 stop: self.is_stop_word(&folded),
                 stem,
@@ -260,6 +260,27 @@ impl Analyzer {
             });
         }
         out
+    }
+
+    /// A word's folded form and its stem, as the index holds them.
+    fn fold_and_stem(&mut self, word: &str) -> (String, String) {
+        if let Some(known) = self.seen.get(word) {
+            return known.clone();
+        }
+        let stem = self.stem(word);
+        let analysed = if self.language.fold_first {
+            (word.to_string(), stem)
+        } else {
+            (
+                fold_with(&mut self.folder, word),
+                fold_with(&mut self.folder, &stem),
+            )
+        };
+        if self.seen.len() >= REMEMBERED_WORDS {
+            self.seen.clear();
+        }
+        self.seen.insert(word.to_string(), analysed.clone());
+        analysed
     }
 
     /// The parts of a compound written as one word, as the index holds it: "non-punishment" →
