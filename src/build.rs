@@ -35,7 +35,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let start = Instant::now();
     let mut timer = Timer::default();
     let resolved = pipeline::front(&opts.root, &mut timer)?;
-    let (site, warnings) = pipeline::site_without_errors(resolved)?;
+    let (mut site, warnings) = pipeline::site_without_errors(resolved)?;
     let out = match &opts.out {
         Some(o) => o.clone(),
         None => opts.root.join(&site.config.build.build_dir),
@@ -46,8 +46,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     // the output only once the site is complete.
     let staging = output::Staging::begin(&out)?;
     let bar = opts.progress.then(|| progress_bar(site.pages.len()));
-    let rendered =
-        pipeline::render_site(&opts.root, &site, &mut timer, bar.as_ref(), &staging.sink);
+    let rendered = pipeline::render_site(
+        &opts.root,
+        &mut site,
+        &mut timer,
+        bar.as_ref(),
+        &staging.sink,
+    );
     if let Some(pb) = &bar {
         pb.finish_and_clear();
     }

@@ -36,10 +36,10 @@ pub fn bundle(root: &Path, out: Option<&Path>) -> Result<PathBuf> {
     let mut timer = Timer::default();
     // The same stages as `accord build`: a bundle is never made from a site with errors
     // (such as assets loaded from another site, which would break it offline).
-    let (site, _) = pipeline::site_without_errors(pipeline::front(root, &mut timer)?)?;
+    let (mut site, _) = pipeline::site_without_errors(pipeline::front(root, &mut timer)?)?;
     let work = TempDir::new("bundle")?;
     let sink = Sink::folder(work.path.clone());
-    pipeline::render_site(root, &site, &mut timer, None, &sink)?;
+    pipeline::render_site(root, &mut site, &mut timer, None, &sink)?;
     let title = site.config.book.title.clone();
     let slug = slugify(&title);
     let date = Date::today().to_string();

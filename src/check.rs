@@ -45,12 +45,12 @@ pub fn check(root: &Path) -> Result<CheckReport> {
         Err(e) => return Err(e),
     };
     let mut findings = resolved.diagnostics;
-    let site = resolved.site;
+    let mut site = resolved.site;
     findings.extend(crate::audit::page_warnings(&site));
     findings.extend(crate::audit::translation_findings(root, &site)?);
     findings.extend(crate::views::sitemap_note(&site.config));
     let sink = Sink::memory();
-    match pipeline::render_site(root, &site, &mut timer, None, &sink) {
+    match pipeline::render_site(root, &mut site, &mut timer, None, &sink) {
         Ok(frags) => {
             let files = sink.into_files();
             findings.extend(crate::audit::site_warnings(root, &site, &frags, &files))

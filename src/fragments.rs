@@ -49,6 +49,22 @@ impl Fragments {
     pub fn html(&self, page: usize) -> &str {
         &self.pages[page].html
     }
+
+    /// Frees every page's HTML once the pages and views that read it are written; what the
+    /// audits read (the terms' uses) stays.
+    pub fn release_html(&mut self) {
+        for f in &mut self.pages {
+            f.html = String::new();
+        }
+    }
+
+    /// Each page's sections, taken out of the fragments (which keep empty lists).
+    pub fn take_sections(&mut self) -> Vec<Vec<SectionText>> {
+        self.pages
+            .iter_mut()
+            .map(|f| std::mem::take(&mut f.sections))
+            .collect()
+    }
 }
 
 /// Renders every page's Markdown with links rewritten and glossary terms linked.

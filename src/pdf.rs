@@ -93,12 +93,12 @@ pub fn print(opts: &PrintOptions) -> Result<PrintReport> {
     // Before any work: without a browser there is nothing to print with.
     let browser = find_browser()?;
     let mut timer = Timer::default();
-    let (site, _) = pipeline::site_without_errors(pipeline::front(&opts.root, &mut timer)?)?;
+    let (mut site, _) = pipeline::site_without_errors(pipeline::front(&opts.root, &mut timer)?)?;
     let work = TempDir::new("print")?;
     let site_dir = work.path.join("site");
     std::fs::create_dir(&site_dir).map_err(|e| Error::io(&site_dir, e))?;
     let sink = Sink::folder(site_dir.clone());
-    pipeline::render_site(&opts.root, &site, &mut timer, None, &sink)?;
+    pipeline::render_site(&opts.root, &mut site, &mut timer, None, &sink)?;
     let document = match &opts.section {
         None => "print.html".to_string(),
         Some(s) => section_document(&sink.written(), s)?,

@@ -176,10 +176,11 @@ pub fn site_without_errors(resolved: Resolved) -> Result<(Site, Vec<Diagnostic>)
 }
 
 /// theme → markdown → render: every file of the finished site, put into `sink` as it is made.
-/// Returns the book language's fragments, which the audits read.
+/// Returns the book language's fragments, which the audits read. The pages' Markdown is
+/// released once rendered ([`Site::release_sources`]).
 pub fn render_site(
     root: &Path,
-    site: &Site,
+    site: &mut Site,
     timer: &mut Timer,
     progress: Option<&ProgressBar>,
     sink: &Sink,
@@ -191,9 +192,10 @@ pub fn render_site(
         labels: labels_for(site, &theme),
         ..crate::markdown::Tools::default()
     };
-    let frags = timer.stage("markdown", || crate::fragments::render_all(site, &tools));
-    render(root, site, &frags, &theme, timer, progress, sink)?;
-    for other in &site.translations {
+    let mut frags = timer.stage("markdown", || crate::fragments::render_all(site, &tools));
+    site.release_sources();
+    render(root, site, &mut frags, &theme, timer, progress, sink)?;
+    for other in &mut site.translations {
         tools.labels = labels_for(other, &theme);
         render_translation(root, other, &theme, &tools, timer, progress, sink)?;
     }
@@ -210,22 +212,23 @@ pub fn labels_for(site: &Site, theme: &Theme) -> crate::markdown::Labels {
 /// pages that exist once per site (404, robots.txt, redirects, exports) are the root's.
 pub fn render_translation(
     root: &Path,
-    site: &Site,
+    site: &mut Site,
     theme: &Theme,
     tools: &crate::markdown::Tools,
     timer: &mut Timer,
     progress: Option<&ProgressBar>,
     sink: &Sink,
 ) -> Result<()> {
-    let frags = crate::fragments::render_all(site, tools);
+    let mut frags = crate::fragments::render_all(site, tools);
+    site.release_sources();
     let sink = sink.under(&site.prefix());
     generate(
         site,
-        &frags,
+        &mut frags,
         theme,
         timer,
         progress,
-        crate::search::language_index_files,
+        crate::search::put_language_index,
         &sink,
     )?;
     for f in content_assets(root, site) {
@@ -240,31 +243,40 @@ struct Generated {
     others: Vec<String>,
 }
 
-/// Pages, generated views and the search index of one language's site, side by side on all
-/// cores (the index writes its segments in parallel too, then merges them on one thread, while
-/// pages and views still render), each file put into `sink` as soon as it is made.
+/// Pages, generated views and the search index's segments of one language's site, side by side
+/// on all cores, each file put into `sink` as soon as it is made; then the index merged, packed
+/// and put. The fragments' HTML is freed as soon as pages and views are written, and the merge,
+/// which holds the index twice over, starts only then: at no moment is the site's HTML held
+/// beside the index's copies.
 fn generate(
     site: &Site,
-    frags: &Fragments,
+    frags: &mut Fragments,
     theme: &Theme,
     timer: &mut Timer,
     progress: Option<&ProgressBar>,
-    index: fn(&Site, &Fragments) -> Result<Vec<OutFile>>,
+    put_index: fn(&Site, accord_search::Segments, &Sink) -> Result<Vec<String>>,
     sink: &Sink,
 ) -> Result<Generated> {
     let sctx = render::site_ctx(site, theme);
-    let ((pages, t_pages), ((views, t_views), (index, t_index))) = rayon::join(
-        || timed(|| render::put_pages(site, frags, theme, &sctx, sink, progress)),
+    // Only the index reads the sections' text: it takes them rather than copying them.
+    let sections = frags.take_sections();
+    let (((pages, t_pages), (views, t_views)), (segments, t_segments)) = rayon::join(
         || {
-            rayon::join(
-                || timed(|| crate::views::put(site, frags, theme, &sctx, sink)),
-                || timed(|| index(site, frags).and_then(|files| sink.put_all(files))),
-            )
+            let shared = &*frags;
+            let done = rayon::join(
+                || timed(|| render::put_pages(site, shared, theme, &sctx, sink, progress)),
+                || timed(|| crate::views::put(site, shared, theme, &sctx, sink)),
+            );
+            // Read by nothing else: freed while the index may still be writing.
+            frags.release_html();
+            done
         },
+        || timed(|| crate::search::index_segments(site, sections)),
     );
+    let (index, t_pack) = timed(|| segments.and_then(|s| put_index(site, s, sink)));
     timer.stages.push(("pages", t_pages));
     timer.stages.push(("views", t_views));
-    timer.stages.push(("index", t_index));
+    timer.stages.push(("index", t_segments + t_pack));
     let pages = pages?;
     let mut others = views?;
     others.extend(index?);
@@ -291,7 +303,7 @@ fn content_assets<'a>(root: &Path, site: &'a Site) -> impl Iterator<Item = Resul
 pub fn render(
     root: &Path,
     site: &Site,
-    frags: &Fragments,
+    frags: &mut Fragments,
     theme: &Theme,
     timer: &mut Timer,
     progress: Option<&ProgressBar>,
@@ -303,7 +315,7 @@ pub fn render(
         theme,
         timer,
         progress,
-        crate::search::index_files,
+        crate::search::put_index,
         sink,
     )?;
     let mut claims: Vec<(String, Origin)> = site

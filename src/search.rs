@@ -4,15 +4,17 @@
 use std::path::Path;
 
 use accord_search::{
-    base64_script, build_index, chunk_script, Engine, FacetNames, PackedIndex, SearchRequest,
-    SearchResponse, SectionDoc, SynonymGroup, Synonyms, INDEX_SCRIPT_VAR, WASM_SCRIPT_VAR,
+    base64_script, chunk_script, pack_segments, write_segments, Engine, FacetNames, PackedIndex,
+    SearchRequest, SearchResponse, SectionDoc, Segments, SynonymGroup, Synonyms, INDEX_SCRIPT_VAR,
+    WASM_SCRIPT_VAR,
 };
 
 use crate::countries;
 use crate::error::{Error, Result};
 use crate::fragments::Fragments;
+use crate::markdown::SectionText;
 use crate::model::{stakeholder_label, KINDS, STAKEHOLDERS};
-use crate::output::OutFile;
+use crate::output::{OutFile, Sink};
 use crate::search_assets::ENGINE_WASM;
 use crate::site::Site;
 
@@ -26,8 +28,16 @@ pub const CHUNKS_DIR: &str = "search/chunks";
 
 /// One document per page section, with the page's facets.
 pub fn section_docs(site: &Site, frags: &Fragments) -> Vec<SectionDoc> {
+    docs_of(
+        site,
+        frags.pages.iter().map(|f| f.sections.clone()).collect(),
+    )
+}
+
+/// [`section_docs`] from each page's sections, taken.
+fn docs_of(site: &Site, sections: Vec<Vec<SectionText>>) -> Vec<SectionDoc> {
     let mut docs = Vec::new();
-    for (i, (page, frag)) in site.pages.iter().zip(&frags.pages).enumerate() {
+    for (i, (page, sections)) in site.pages.iter().zip(sections).enumerate() {
         let m = &page.meta;
         let mut regions = m.list("regions").to_vec();
         regions.extend(m.text("region").map(str::to_string));
@@ -42,14 +52,14 @@ pub fn section_docs(site: &Site, frags: &Fragments) -> Vec<SectionDoc> {
             .map(|s| stakeholder_label(s))
             .collect();
         let summary = page.summary().unwrap_or_default().to_string();
-        let sections: Vec<_> = if frag.sections.is_empty() {
-            vec![crate::markdown::SectionText {
+        let sections = if sections.is_empty() {
+            vec![SectionText {
                 anchor: String::new(),
                 heading: String::new(),
                 text: String::new(),
             }]
         } else {
-            frag.sections.clone()
+            sections
         };
         for s in sections {
             docs.push(SectionDoc {
@@ -161,16 +171,56 @@ fn facet_names(site: &Site) -> Vec<FacetNames> {
 
 /// The index and the engine, each also as a classic script for pages opened from disk.
 pub fn index_files(site: &Site, frags: &Fragments) -> Result<Vec<OutFile>> {
-    let mut files = language_index_files(site, frags)?;
-    files.push(OutFile {
-        path: "assets/accord-search-wasm.js".into(),
-        bytes: base64_script(WASM_SCRIPT_VAR, ENGINE_WASM).into_bytes(),
-    });
-    files.push(OutFile {
-        path: "assets/accord-search.wasm".into(),
-        bytes: ENGINE_WASM.to_vec(),
-    });
+    let segments = write_index(site, section_docs(site, frags))?;
+    let mut files: Vec<OutFile> = language_index_files(site, segments)?.collect();
+    files.extend(engine_files());
     Ok(files)
+}
+
+/// The first half of the index stage: each page's sections, taken, written into segments.
+pub fn index_segments(site: &Site, sections: Vec<Vec<SectionText>>) -> Result<Segments> {
+    write_index(site, docs_of(site, sections))
+}
+
+fn write_index(site: &Site, docs: Vec<SectionDoc>) -> Result<Segments> {
+    write_segments(docs, &synonyms(site)).map_err(|e| Error::Other(format!("search index: {e}")))
+}
+
+/// The second half of the index stage for the book's language: [`index_files`] from the
+/// segments, each file put into `sink` as it is made; their paths, sorted.
+pub fn put_index(site: &Site, segments: Segments, sink: &Sink) -> Result<Vec<String>> {
+    let files = language_index_files(site, segments)?;
+    put_each(files.chain(engine_files()), sink)
+}
+
+/// [`put_index`] for a further language, whose pages use the root's engine.
+pub fn put_language_index(site: &Site, segments: Segments, sink: &Sink) -> Result<Vec<String>> {
+    put_each(language_index_files(site, segments)?, sink)
+}
+
+/// Puts files on all cores as they come, so that only those being written are in memory.
+fn put_each(files: impl Iterator<Item = OutFile> + Send, sink: &Sink) -> Result<Vec<String>> {
+    use rayon::iter::{ParallelBridge, ParallelIterator};
+    let mut paths = files
+        .par_bridge()
+        .map(|f| sink.put(f))
+        .collect::<Result<Vec<String>>>()?;
+    paths.sort_unstable();
+    Ok(paths)
+}
+
+/// The browser engine, as WebAssembly and as a classic script for pages opened from disk.
+fn engine_files() -> [OutFile; 2] {
+    [
+        OutFile {
+            path: "assets/accord-search-wasm.js".into(),
+            bytes: base64_script(WASM_SCRIPT_VAR, ENGINE_WASM).into_bytes(),
+        },
+        OutFile {
+            path: "assets/accord-search.wasm".into(),
+            bytes: ENGINE_WASM.to_vec(),
+        },
+    ]
 }
 
 /// The path of a search file within its language's site: `de/search/index.js` is
@@ -206,37 +256,46 @@ pub fn is_binary_copy(path: &str) -> bool {
 /// One language's index (`search/…` of its site): its head and its chunks, each also as a
 /// classic script for pages opened from disk; a further language's site has only this, the
 /// engine being the root's.
-pub fn language_index_files(site: &Site, frags: &Fragments) -> Result<Vec<OutFile>> {
-    let index = build_index(&section_docs(site, frags), &synonyms(site))
+pub fn language_index_files(
+    site: &Site,
+    segments: Segments,
+) -> Result<impl Iterator<Item = OutFile> + Send> {
+    let index = pack_segments(segments, &synonyms(site))
         .map_err(|e| Error::Other(format!("search index: {e}")))?;
     Ok(packed_index_files(index))
 }
 
-/// The files of a packed index, from the site root.
-pub fn packed_index_files(index: PackedIndex) -> Vec<OutFile> {
+/// The files of a packed index, from the site root, made one at a time as they are taken: a
+/// chunk's script copy exists only until it is written, so the index is never in memory in
+/// both forms at once.
+pub fn packed_index_files(index: PackedIndex) -> impl Iterator<Item = OutFile> + Send {
     let names: Vec<String> = (0..index.chunks.len())
         .map(|n| index.chunk_name(n))
         .collect();
-    let mut files = Vec::with_capacity(2 + 2 * names.len());
-    files.push(OutFile {
-        path: "search/index.js".into(),
-        bytes: base64_script(INDEX_SCRIPT_VAR, &index.head).into_bytes(),
+    let PackedIndex { head, chunks, .. } = index;
+    let head = [
+        OutFile {
+            path: HEAD_SCRIPT.into(),
+            bytes: base64_script(INDEX_SCRIPT_VAR, &head).into_bytes(),
+        },
+        OutFile {
+            path: INDEX_PATH.into(),
+            bytes: head,
+        },
+    ];
+    let chunks = names.into_iter().zip(chunks).flat_map(|(name, chunk)| {
+        [
+            OutFile {
+                path: format!("{CHUNKS_DIR}/{name}.js"),
+                bytes: chunk_script(&chunk).into_bytes(),
+            },
+            OutFile {
+                path: format!("{CHUNKS_DIR}/{name}.bin"),
+                bytes: chunk,
+            },
+        ]
     });
-    files.push(OutFile {
-        path: INDEX_PATH.into(),
-        bytes: index.head,
-    });
-    for (name, chunk) in names.into_iter().zip(index.chunks) {
-        files.push(OutFile {
-            path: format!("{CHUNKS_DIR}/{name}.js"),
-            bytes: chunk_script(&chunk).into_bytes(),
-        });
-        files.push(OutFile {
-            path: format!("{CHUNKS_DIR}/{name}.bin"),
-            bytes: chunk,
-        });
-    }
-    files
+    head.into_iter().chain(chunks)
 }
 
 /// Answers a query from the prebuilt index of a built site or an unpacked bundle.

@@ -85,6 +85,14 @@ pub struct Equivalent {
 }
 
 impl Site {
+    /// Frees the pages' Markdown once it is rendered: every later stage reads the fragments,
+    /// and on a large book the sources are a fifth of what a build holds.
+    pub fn release_sources(&mut self) {
+        for page in &mut self.pages {
+            page.body = String::new();
+        }
+    }
+
     /// Whether this is the site of the book's own language (written at the root).
     pub fn is_default_language(&self) -> bool {
         self.languages

@@ -121,11 +121,11 @@ fn findings(stdout: &str) -> Vec<String> {
 /// Whether the build produces a search index yet; the budget finding exists only then.
 fn has_search_index(root: &Path) -> bool {
     let mut timer = accord::pipeline::Timer::default();
-    let Ok(resolved) = accord::pipeline::front(root, &mut timer) else {
+    let Ok(mut resolved) = accord::pipeline::front(root, &mut timer) else {
         return false;
     };
     let sink = accord::output::Sink::memory();
-    accord::pipeline::render_site(root, &resolved.site, &mut timer, None, &sink)
+    accord::pipeline::render_site(root, &mut resolved.site, &mut timer, None, &sink)
         .map(|_| sink.written().iter().any(|f| f.path.starts_with("search/")))
         .unwrap_or(false)
 }

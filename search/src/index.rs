@@ -139,6 +139,20 @@ pub(crate) fn build_in_shards(
     synonyms: &crate::Synonyms,
     shard: usize,
 ) -> Result<crate::PackedIndex, Error> {
+    finish(segments(docs, synonyms, shard)?, synonyms)
+}
+
+/// A segment written, with the directory that holds its files.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) type Segment = (tantivy::Index, tantivy::directory::RamDirectory);
+
+/// The segments of `docs`, about `shard` sections each, written on all cores.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) fn segments(
+    docs: &[crate::SectionDoc],
+    synonyms: &crate::Synonyms,
+    shard: usize,
+) -> Result<Vec<Segment>, Error> {
     use rayon::prelude::*;
     use tantivy::tokenizer::TokenizerManager;
     use tantivy::IndexSettings;
@@ -163,20 +177,26 @@ pub(crate) fn build_in_shards(
     };
     let ranked = ranked(docs);
     let shards = shards(&ranked, shard);
-    let segments = shards
+    shards
         .par_iter()
         .map(|&shard| write_segment(shard, synonyms, &settings, &tokenizers))
-        .collect::<Result<Vec<_>, Error>>()?;
-    // The segments' memory is given back before packing, which copies the files once more.
+        .collect()
+}
+
+/// The segments merged into one and packed.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) fn finish(
+    segments: Vec<Segment>,
+    synonyms: &crate::Synonyms,
+) -> Result<crate::PackedIndex, Error> {
     let files = merged_files(segments)?;
     crate::format::pack(files, synonyms)
 }
 
-/// The files of the segments merged into one, taking the segments.
+/// The files of the segments merged into one, taking the segments. Each copy of the index is
+/// freed as soon as the next exists: at 100,000 pages one copy is 600 MB.
 #[cfg(not(target_arch = "wasm32"))]
-fn merged_files(
-    segments: Vec<(tantivy::Index, tantivy::directory::RamDirectory)>,
-) -> Result<Vec<(String, Vec<u8>)>, Error> {
+fn merged_files(segments: Vec<Segment>) -> Result<Vec<(String, Vec<u8>)>, Error> {
     if let [(index, dir)] = &segments[..] {
         return deterministic_files(index, dir);
     }
@@ -184,6 +204,7 @@ fn merged_files(
     let dir = tantivy::directory::RamDirectory::create();
     // Segments are stacked in the order given: document ids stay in URL order.
     let merged = tantivy::indexer::merge_indices(&indexes, dir.clone())?;
+    drop(indexes);
     deterministic_files(&merged, &dir)
 }
 
@@ -358,6 +379,8 @@ fn deterministic_files(
             })
             .ok_or_else(|| Error::Index(format!("{name} belongs to no segment")))?;
         files.push((renamed, read(&path)?));
+        // Read once; the copy is all that is kept.
+        dir.delete(&path).map_err(|e| Error::Index(e.to_string()))?;
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files.dedup_by(|a, b| a.0 == b.0);

@@ -280,6 +280,23 @@ pub fn build_index(docs: &[SectionDoc], synonyms: &Synonyms) -> Result<PackedInd
     index::build(docs, synonyms)
 }
 
+/// The first half of [`build_index`]: the documents written into segments on all cores, and
+/// freed. The caller may free more before [`pack_segments`], which needs most memory.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn write_segments(docs: Vec<SectionDoc>, synonyms: &Synonyms) -> Result<Segments, Error> {
+    index::segments(&docs, synonyms, index::SHARD_SECTIONS).map(Segments)
+}
+
+/// The second half of [`build_index`]: the segments merged into one and packed.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn pack_segments(segments: Segments, synonyms: &Synonyms) -> Result<PackedIndex, Error> {
+    index::finish(segments.0, synonyms)
+}
+
+/// An index written in segments, not yet merged: see [`write_segments`].
+#[cfg(not(target_arch = "wasm32"))]
+pub struct Segments(Vec<index::Segment>);
+
 /// A chunk as a classic script: it hands the chunk to the page that loaded it (see
 /// [`CHUNK_SCRIPT_CALL`]).
 pub fn chunk_script(bytes: &[u8]) -> String {

@@ -145,12 +145,12 @@ impl Snapshot {
                 let mut timer = Timer::default();
                 let resolved =
                     pipeline::front(&self.root, &mut timer).map_err(|e| e.to_string())?;
-                let (site, _) =
+                let (mut site, _) =
                     pipeline::site_without_errors(resolved).map_err(|e| e.to_string())?;
                 // Served from memory, as the book language's pages are.
                 let sink = crate::output::Sink::memory();
                 let mut tools = crate::markdown::Tools::default();
-                for other in &site.translations {
+                for other in &mut site.translations {
                     tools.labels = pipeline::labels_for(other, &self.theme);
                     pipeline::render_translation(
                         &self.root,
