@@ -10,7 +10,7 @@ use accord::error::format_diagnostics;
 use accord::Error;
 
 /// Building a large site allocates and frees many small strings on every core at once;
-/// mimalloc does that with a quarter less work than the system allocator.
+/// mimalloc does that with about a sixth less CPU time than the system allocator.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
