@@ -53,12 +53,13 @@ mdbook=$(find_peer "${MDBOOK:-}" mdbook)
 [ -z "$zola" ] && echo "Zola is not installed: skipped (set ZOLA, or unpack a release to /tmp/zola)" >&2
 [ -z "$mdbook" ] && echo "mdBook is not installed: skipped (set MDBOOK, or unpack a release to /tmp/mdbook)" >&2
 
-# One build, timed: prints "seconds peak-KiB". The output folder is removed first (untimed), so
-# no tool pays for deleting the previous build.
+# One build into a new folder, timed: prints "seconds peak-KiB". Outputs are only removed when
+# the script ends: ext4 skips inodes freed in the last minutes when it allocates new ones, and
+# after removing a 10,000-page site just before a build, that search took more system time than
+# the build itself. No tool pays for deleting a previous build, nor for one deleted just before.
 measure() {
   local out=$1 log="$bench/time.log"
   shift
-  rm -rf "$out"
   if ! /usr/bin/time -f '%e %M' -o "$log" "$@" >"$bench/run.log" 2>&1; then
     echo "failed: $* (see $bench/run.log)" >&2
     exit 1
@@ -68,6 +69,10 @@ measure() {
 
 median() { sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 mib() { awk '{ printf "%.0f MiB", $1 / 1024 }'; }
+
+runs_dir=$(mktemp -d "$bench/runs.XXXXXX")
+kept=()
+trap 'rm -rf "$runs_dir"' EXIT
 
 printf '\n| pages | tool | build time (median of %s) | accord / Zola without search (median of pairs) | peak memory (median) |\n' "$runs"
 printf '|---|---|---|---|---|\n'
@@ -86,7 +91,7 @@ for n in "${sizes[@]}"; do
   ratios=()
   for r in $(seq "$runs"); do
     for tool in "${tools[@]}"; do
-      out=$(realpath -m "$corpus/out-$tool")
+      out="$runs_dir/c$n-$tool-$r"
       case $tool in
         accord) res=$(measure "$out" "$accord" build --root "$corpus/mdbook" --out "$out") ;;
         zola) res=$(measure "$out" "$zola" --root "$corpus/zola" --config "$corpus/zola/config.nosearch.toml" build --output-dir "$out") ;;
@@ -98,9 +103,10 @@ for n in "${sizes[@]}"; do
       times[$tool]+="$t "
       mems[$tool]+="$m "
       [ "$tool" = zola ] && ratios+=("$(awk -v a="$last_accord" -v z="$t" 'BEGIN { printf "%.3f", a / z }')")
-      [ "$tool" = accord ] && last_accord=$t
+      [ "$tool" = accord ] && last_accord=$t && last_out=$out
     done
   done
+  kept+=("$last_out:$corpus/out-accord")
   for tool in "${tools[@]}"; do
     t=$(printf '%s\n' ${times[$tool]} | median)
     m=$(printf '%s\n' ${mems[$tool]} | median | mib)
@@ -117,6 +123,11 @@ for n in "${sizes[@]}"; do
     printf '| %s | %s | %.2f s | %s | %s |\n' "$n" "$name" "$t" "$ratio" "$m"
   done
   unset times mems
+done
+# Each size's last accord site is kept, for the other benchmarks.
+for k in "${kept[@]}"; do
+  rm -rf "${k#*:}"
+  mv "${k%%:*}" "${k#*:}"
 done
 echo
 echo "Each size's last accord site is in $bench/cN/out-accord. Search latency: bash benches/search.sh; rebuild latency: bash benches/rebuild.sh" >&2
