@@ -224,7 +224,7 @@ struct PrintPage {
     /// The page's HTML with its links made relative to the site root.
     content: String,
     articles: Vec<KeyArticle>,
-    sources: Vec<PrintSource>,
+    sources: Vec<crate::render::SourceCtx>,
     /// Starts on a new sheet.
     long: bool,
 }
@@ -234,14 +234,6 @@ struct KeyArticle {
     anchor: String,
     number: String,
     summary: String,
-}
-
-#[derive(Serialize)]
-struct PrintSource {
-    title: String,
-    publisher: Option<String>,
-    date: Option<String>,
-    url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -283,17 +275,7 @@ fn article(v: &ViewInput, i: usize, number: Option<String>) -> Result<String> {
                 summary: a.summary.clone(),
             })
             .collect(),
-        sources: p
-            .meta
-            .sources()
-            .iter()
-            .map(|s| PrintSource {
-                title: s.title.clone(),
-                publisher: s.publisher.clone(),
-                date: s.date.as_ref().map(|d| msg.date(d)),
-                url: s.url.clone(),
-            })
-            .collect(),
+        sources: crate::render::source_ctx(p, msg),
         long: p.analysis.words >= LONG_PAGE_WORDS,
     };
     let file = render_template(
