@@ -254,7 +254,7 @@ fn generate(
     theme: &Theme,
     timer: &mut Timer,
     progress: Option<&ProgressBar>,
-    put_index: fn(&Site, accord_search::Segments, &Sink) -> Result<Vec<String>>,
+    put_index: fn(accord_search::Segments, &Sink) -> Result<Vec<String>>,
     sink: &Sink,
 ) -> Result<Generated> {
     let sctx = render::site_ctx(site, theme);
@@ -273,7 +273,7 @@ fn generate(
         },
         || timed(|| crate::search::index_segments(site, sections)),
     );
-    let (index, t_pack) = timed(|| segments.and_then(|s| put_index(site, s, sink)));
+    let (index, t_pack) = timed(|| segments.and_then(|s| put_index(s, sink)));
     timer.stages.push(("pages", t_pages));
     timer.stages.push(("views", t_views));
     timer.stages.push(("index", t_segments + t_pack));

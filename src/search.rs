@@ -172,7 +172,7 @@ fn facet_names(site: &Site) -> Vec<FacetNames> {
 /// The index and the engine, each also as a classic script for pages opened from disk.
 pub fn index_files(site: &Site, frags: &Fragments) -> Result<Vec<OutFile>> {
     let segments = write_index(site, section_docs(site, frags))?;
-    let mut files: Vec<OutFile> = language_index_files(site, segments)?.collect();
+    let mut files: Vec<OutFile> = language_index_files(segments)?.collect();
     files.extend(engine_files());
     Ok(files)
 }
@@ -188,14 +188,14 @@ fn write_index(site: &Site, docs: Vec<SectionDoc>) -> Result<Segments> {
 
 /// The second half of the index stage for the book's language: [`index_files`] from the
 /// segments, each file put into `sink` as it is made; their paths, sorted.
-pub fn put_index(site: &Site, segments: Segments, sink: &Sink) -> Result<Vec<String>> {
-    let files = language_index_files(site, segments)?;
+pub fn put_index(segments: Segments, sink: &Sink) -> Result<Vec<String>> {
+    let files = language_index_files(segments)?;
     put_each(files.chain(engine_files()), sink)
 }
 
 /// [`put_index`] for a further language, whose pages use the root's engine.
-pub fn put_language_index(site: &Site, segments: Segments, sink: &Sink) -> Result<Vec<String>> {
-    put_each(language_index_files(site, segments)?, sink)
+pub fn put_language_index(segments: Segments, sink: &Sink) -> Result<Vec<String>> {
+    put_each(language_index_files(segments)?, sink)
 }
 
 /// Puts files on all cores as they come, so that only those being written are in memory.
@@ -256,12 +256,8 @@ pub fn is_binary_copy(path: &str) -> bool {
 /// One language's index (`search/…` of its site): its head and its chunks, each also as a
 /// classic script for pages opened from disk; a further language's site has only this, the
 /// engine being the root's.
-pub fn language_index_files(
-    site: &Site,
-    segments: Segments,
-) -> Result<impl Iterator<Item = OutFile> + Send> {
-    let index = pack_segments(segments, &synonyms(site))
-        .map_err(|e| Error::Other(format!("search index: {e}")))?;
+pub fn language_index_files(segments: Segments) -> Result<impl Iterator<Item = OutFile> + Send> {
+    let index = pack_segments(segments).map_err(|e| Error::Other(format!("search index: {e}")))?;
     Ok(packed_index_files(index))
 }
 

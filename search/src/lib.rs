@@ -284,18 +284,25 @@ pub fn build_index(docs: &[SectionDoc], synonyms: &Synonyms) -> Result<PackedInd
 /// freed. The caller may free more before [`pack_segments`], which needs most memory.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn write_segments(docs: Vec<SectionDoc>, synonyms: &Synonyms) -> Result<Segments, Error> {
-    index::segments(&docs, synonyms, index::SHARD_SECTIONS).map(Segments)
+    Ok(Segments {
+        segments: index::segments(&docs, synonyms, index::SHARD_SECTIONS)?,
+        synonyms: synonyms.clone(),
+    })
 }
 
 /// The second half of [`build_index`]: the segments merged into one and packed.
 #[cfg(not(target_arch = "wasm32"))]
-pub fn pack_segments(segments: Segments, synonyms: &Synonyms) -> Result<PackedIndex, Error> {
-    index::finish(segments.0, synonyms)
+pub fn pack_segments(segments: Segments) -> Result<PackedIndex, Error> {
+    index::finish(segments.segments, &segments.synonyms)
 }
 
-/// An index written in segments, not yet merged: see [`write_segments`].
+/// An index written in segments, not yet merged, with the synonyms it was written with, which
+/// its head carries: see [`write_segments`].
 #[cfg(not(target_arch = "wasm32"))]
-pub struct Segments(Vec<index::Segment>);
+pub struct Segments {
+    segments: Vec<index::Segment>,
+    synonyms: Synonyms,
+}
 
 /// A chunk as a classic script: it hands the chunk to the page that loaded it (see
 /// [`CHUNK_SCRIPT_CALL`]).
