@@ -14,6 +14,7 @@
 //! matches the hyphenated text as well.
 
 use crate::language::Language;
+use std::sync::Arc;
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token,
     TokenStream, Tokenizer,
@@ -69,33 +70,10 @@ impl Tokenizer for IndexTokenizer {
     type TokenStream<'a> = IndexTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> IndexTokenStream {
-        let analyzer = &mut self.analyzer;
-        let words = analyzer.words(text);
-        let token = |w: &Word| Token {
-            offset_from: w.from,
-            offset_to: w.to,
-            position: w.position,
-            text: w.stem.clone(),
-            position_length: 1,
-        };
-        let mut tokens = Vec::with_capacity(words.len() + words.len() / 8);
-        let mut chain_start = 0;
-        for i in 0..words.len() {
-            tokens.push(token(&words[i]));
-            // Every run of two or more joined parts that ends here, so that "IOM/UN.GIFT"
-            // also holds "ungift".
-            let first = chain_start.max((i + 1).saturating_sub(MAX_COMPOUND_PARTS));
-            for start in (first..i).rev() {
-                let joined = analyzer.joined(&words[start..=i]);
-                if joined.folded.len() <= MAX_WORD_BYTES {
-                    tokens.push(token(&joined));
-                }
-            }
-            if !words[i].joined_next {
-                chain_start = i + 1;
-            }
+        IndexTokenStream {
+            tokens: self.analyzer.index_tokens(text),
+            next: 0,
         }
-        IndexTokenStream { tokens, next: 0 }
     }
 }
 
@@ -194,10 +172,18 @@ pub(crate) struct Analyzer {
     stemmer: Option<frostem::Stemmer>,
     language: Language,
     /// The language's stop words, folded and sorted.
-    stop: std::sync::Arc<Vec<String>>,
-    /// Words seen, with their folded form and stem: a site repeats its vocabulary in every
-    /// section, and stemming each occurrence again was a tenth of building the index.
-    seen: std::collections::HashMap<String, (String, String)>,
+    stop: Arc<Vec<String>>,
+    /// Words seen, with their analysis: a site repeats its vocabulary in every section, and
+    /// stemming each occurrence again was a tenth of building the index.
+    seen: std::collections::HashMap<String, Arc<Analysed>>,
+}
+
+/// What the analysis of one word gives, remembered for its next occurrence.
+#[derive(Debug)]
+struct Analysed {
+    folded: String,
+    stem: String,
+    stop: bool,
 }
 
 /// How many words [`Analyzer`] remembers before it starts afresh: far more than a site's
@@ -225,7 +211,7 @@ impl Analyzer {
             folder,
             stemmer: language.stemmer.map(frostem::Stemmer::new),
             language,
-            stop: std::sync::Arc::new(stop),
+            stop: Arc::new(stop),
             seen: std::collections::HashMap::new(),
         }
     }
@@ -248,11 +234,11 @@ impl Analyzer {
             if let Some(prev) = out.last_mut() {
                 prev.joined_next = is_joiner(&text[prev.to..t.offset_from]);
             }
-            let (folded, stem) = self.fold_and_stem(&t.text);
+            let analysed = self.analysed(&t.text);
             out.push(Word {
-                stop: self.is_stop_word(&folded),
-                stem,
-                folded,
+                stop: analysed.stop,
+                stem: analysed.stem.clone(),
+                folded: analysed.folded.clone(),
                 position: t.position,
                 from: t.offset_from,
                 to: t.offset_to,
@@ -262,25 +248,69 @@ impl Analyzer {
         out
     }
 
-    /// A word's folded form and its stem, as the index holds them.
-    fn fold_and_stem(&mut self, word: &str) -> (String, String) {
-        if let Some(known) = self.seen.get(word) {
-            return known.clone();
+    /// The tokens the index holds for `text`: each word's stem and, after each compound's
+    /// last part, the joined word of every run of two or more parts that ends there (so that
+    /// "IOM/UN.GIFT" also holds "ungift"). The same tokens as [`Analyzer::words`] and
+    /// [`Analyzer::joined`] give, without building a [`Word`] for each: this runs for every
+    /// word of every section.
+    fn index_tokens(&mut self, text: &str) -> Vec<Token> {
+        let mut tokens = Vec::with_capacity(text.len() / 5);
+        // The current compound's last parts: analysis, start, end and position.
+        let mut chain: Vec<(Arc<Analysed>, usize, usize, usize)> =
+            Vec::with_capacity(MAX_COMPOUND_PARTS);
+        let mut stream = self.words.token_stream(text);
+        while stream.advance() {
+            let t = stream.token();
+            let joined_previous = chain
+                .last()
+                .is_some_and(|&(_, _, to, _)| is_joiner(&text[to..t.offset_from]));
+            if !joined_previous {
+                chain.clear();
+            } else if chain.len() == MAX_COMPOUND_PARTS {
+                chain.remove(0);
+            }
+            let analysed = remember(
+                &mut self.seen,
+                &t.text,
+                &mut self.folder,
+                self.stemmer.as_ref(),
+                self.language.fold_first,
+                &self.stop,
+            );
+            tokens.push(Token {
+                offset_from: t.offset_from,
+                offset_to: t.offset_to,
+                position: t.position,
+                text: analysed.stem.clone(),
+                position_length: 1,
+            });
+            chain.push((analysed, t.offset_from, t.offset_to, t.position));
+            for start in (0..chain.len() - 1).rev() {
+                let folded: String = chain[start..].iter().map(|c| c.0.folded.as_str()).collect();
+                if folded.len() <= MAX_WORD_BYTES {
+                    tokens.push(Token {
+                        offset_from: chain[start].1,
+                        offset_to: t.offset_to,
+                        position: t.position,
+                        text: stem_with(self.stemmer.as_ref(), &folded),
+                        position_length: 1,
+                    });
+                }
+            }
         }
-        let stem = self.stem(word);
-        let analysed = if self.language.fold_first {
-            (word.to_string(), stem)
-        } else {
-            (
-                fold_with(&mut self.folder, word),
-                fold_with(&mut self.folder, &stem),
-            )
-        };
-        if self.seen.len() >= REMEMBERED_WORDS {
-            self.seen.clear();
-        }
-        self.seen.insert(word.to_string(), analysed.clone());
-        analysed
+        tokens
+    }
+
+    /// A word's folded form, stem and whether it is a stop word, as the index holds them.
+    fn analysed(&mut self, word: &str) -> Arc<Analysed> {
+        remember(
+            &mut self.seen,
+            word,
+            &mut self.folder,
+            self.stemmer.as_ref(),
+            self.language.fold_first,
+            &self.stop,
+        )
     }
 
     /// The parts of a compound written as one word, as the index holds it: "non-punishment" →
@@ -301,19 +331,56 @@ impl Analyzer {
 
     /// A word's stem (the word itself in a language without a stemmer).
     pub fn stem(&self, word: &str) -> String {
-        match &self.stemmer {
-            Some(s) => s.stem(word).into_owned(),
-            None => word.to_string(),
-        }
+        stem_with(self.stemmer.as_ref(), word)
     }
 
     /// Words too common to be required in an all-words query: "what is the reflection period"
     /// should not drop a section because it lacks "what".
     pub fn is_stop_word(&self, folded: &str) -> bool {
-        self.stop
-            .binary_search_by(|s| s.as_str().cmp(folded))
-            .is_ok()
+        is_stop(&self.stop, folded)
     }
+}
+
+fn stem_with(stemmer: Option<&frostem::Stemmer>, word: &str) -> String {
+    match stemmer {
+        Some(s) => s.stem(word).into_owned(),
+        None => word.to_string(),
+    }
+}
+
+fn is_stop(stop: &[String], folded: &str) -> bool {
+    stop.binary_search_by(|s| s.as_str().cmp(folded)).is_ok()
+}
+
+/// The analysis of `word`, from `seen` when it was analysed before. Takes the analyzer's parts
+/// rather than the analyzer, which is busy tokenizing the text the word comes from.
+fn remember(
+    seen: &mut std::collections::HashMap<String, Arc<Analysed>>,
+    word: &str,
+    folder: &mut TextAnalyzer,
+    stemmer: Option<&frostem::Stemmer>,
+    fold_first: bool,
+    stop: &[String],
+) -> Arc<Analysed> {
+    if let Some(known) = seen.get(word) {
+        return known.clone();
+    }
+    let stem = stem_with(stemmer, word);
+    let (folded, stem) = if fold_first {
+        (word.to_string(), stem)
+    } else {
+        (fold_with(folder, word), fold_with(folder, &stem))
+    };
+    let analysed = Arc::new(Analysed {
+        stop: is_stop(stop, &folded),
+        folded,
+        stem,
+    });
+    if seen.len() >= REMEMBERED_WORDS {
+        seen.clear();
+    }
+    seen.insert(word.to_string(), analysed.clone());
+    analysed
 }
 
 /// Whether `a` and `b` are within `max` edits (insertions, deletions, substitutions and
