@@ -236,11 +236,11 @@ struct KeyArticle {
     summary: String,
 }
 
+/// A printable page's context; `msg`, the interface messages in the site's language, is added
+/// from [`crate::render::SiteCtx::msg_value`].
 #[derive(Serialize)]
 struct PrintPageCtx<'a> {
     p: &'a PrintPage,
-    /// The interface messages in the site's language.
-    msg: &'a std::collections::BTreeMap<String, String>,
 }
 
 /// The anchor of a page within a printable document.
@@ -278,13 +278,11 @@ fn article(v: &ViewInput, i: usize, number: Option<String>) -> Result<String> {
         sources: crate::render::source_ctx(p, msg),
         long: p.analysis.words >= LONG_PAGE_WORDS,
     };
-    let file = render_template(
+    let file = crate::render::render_template_sharing(
         v.theme,
         "print_page.html",
-        &PrintPageCtx {
-            p: &page,
-            msg: &v.sctx.msg,
-        },
+        &PrintPageCtx { p: &page },
+        &[("msg", v.sctx.msg_value())],
         String::new(),
     )?;
     Ok(String::from_utf8_lossy(&file.bytes).into_owned())

@@ -72,6 +72,24 @@ pub struct SiteCtx {
     pub msg: BTreeMap<String, String>,
     #[serde(skip)]
     pub messages: crate::messages::Messages,
+    /// This context as a template value, made once for every page ([`SiteCtx::value`]).
+    #[serde(skip)]
+    value: std::sync::OnceLock<tera::Value>,
+}
+
+impl SiteCtx {
+    /// The context as the templates read it, serialized once: serializing it for each page
+    /// (its few hundred messages into a map, one insertion at a time) cost more than a tenth
+    /// of rendering a page.
+    pub fn value(&self) -> &tera::Value {
+        self.value
+            .get_or_init(|| tera::to_value(self).unwrap_or(tera::Value::Null))
+    }
+
+    /// The interface messages as a template value (`msg` of the printable pages).
+    pub fn msg_value(&self) -> &tera::Value {
+        self.value().get("msg").unwrap_or(&tera::Value::Null)
+    }
 }
 
 /// One language of the site, as the switcher and the `hreflang` links name it.
@@ -204,9 +222,9 @@ struct GlossaryEntry {
     abbreviation: Option<String>,
 }
 
+/// A page's own context; `site` is added from [`SiteCtx::value`].
 #[derive(Serialize)]
 struct PageCtx<'a> {
-    site: &'a SiteCtx,
     root: String,
     url: &'a str,
     title: &'a str,
@@ -506,6 +524,7 @@ pub fn site_ctx(site: &Site, theme: &Theme) -> SiteCtx {
             .to_script_json(),
         msg: messages.strings(),
         messages,
+        value: std::sync::OnceLock::new(),
         languages: if site.languages.len() > 1 {
             site.languages
                 .iter()
@@ -540,8 +559,26 @@ pub fn render_template(
     ctx: &impl Serialize,
     path: String,
 ) -> Result<OutFile> {
-    let context = tera::Context::from_serialize(ctx)
-        .map_err(|e| Error::Other(format!("template context: {e}")))?;
+    render_template_sharing(theme, name, ctx, &[], path)
+}
+
+/// [`render_template`] with values serialized once for many renderings (`("site",
+/// sctx.value())`) added to `ctx`: copying a value is much cheaper than serializing it again.
+pub fn render_template_sharing(
+    theme: &Theme,
+    name: &str,
+    ctx: &impl Serialize,
+    shared: &[(&str, &tera::Value)],
+    path: String,
+) -> Result<OutFile> {
+    let context_error = |e: &dyn std::fmt::Display| Error::Other(format!("template context: {e}"));
+    let mut value = tera::to_value(ctx).map_err(|e| context_error(&e))?;
+    if let tera::Value::Object(map) = &mut value {
+        for (key, shared) in shared {
+            map.insert((*key).to_string(), (*shared).clone());
+        }
+    }
+    let context = tera::Context::from_value(value).map_err(|e| context_error(&e))?;
     theme
         .tera
         .render(name, &context)
@@ -792,7 +829,6 @@ fn render_page(
     )
     .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())?;
     let ctx = PageCtx {
-        site: sctx,
         root: root.clone(),
         url: &p.url,
         title: &p.title,
@@ -862,7 +898,13 @@ fn render_page(
                 .unwrap_or_default(),
         }),
     };
-    render_template(theme, &template, &ctx, p.url.clone())
+    render_template_sharing(
+        theme,
+        &template,
+        &ctx,
+        &[("site", sctx.value())],
+        p.url.clone(),
+    )
 }
 
 /// The instruments a page cites, each article linked to its entry on the instrument page.
