@@ -90,8 +90,9 @@ pub fn too_deep_blocks(body: &str) -> Option<TooDeep> {
         if line.trim().is_empty() {
             delimiters = 0;
         }
-        for (col, c) in line.char_indices() {
-            if matches!(c, '*' | '_' | '~' | '[' | '!') {
+        // Bytes, not chars: the delimiters are ASCII, and the column is a byte offset either way.
+        for (col, c) in line.bytes().enumerate() {
+            if matches!(c, b'*' | b'_' | b'~' | b'[' | b'!') {
                 delimiters += 1;
                 if delimiters > MAX_INLINE_DELIMITERS {
                     return Some(TooDeep {

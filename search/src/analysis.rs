@@ -175,7 +175,7 @@ pub(crate) struct Analyzer {
     stop: Arc<Vec<String>>,
     /// Words seen, with their analysis: a site repeats its vocabulary in every section, and
     /// stemming each occurrence again was a tenth of building the index.
-    seen: std::collections::HashMap<String, Arc<Analysed>>,
+    seen: rustc_hash::FxHashMap<String, Arc<Analysed>>,
 }
 
 /// What the analysis of one word gives, remembered for its next occurrence.
@@ -212,7 +212,7 @@ impl Analyzer {
             stemmer: language.stemmer.map(frostem::Stemmer::new),
             language,
             stop: Arc::new(stop),
-            seen: std::collections::HashMap::new(),
+            seen: rustc_hash::FxHashMap::default(),
         }
     }
 
@@ -355,7 +355,7 @@ fn is_stop(stop: &[String], folded: &str) -> bool {
 /// The analysis of `word`, from `seen` when it was analysed before. Takes the analyzer's parts
 /// rather than the analyzer, which is busy tokenizing the text the word comes from.
 fn remember(
-    seen: &mut std::collections::HashMap<String, Arc<Analysed>>,
+    seen: &mut rustc_hash::FxHashMap<String, Arc<Analysed>>,
     word: &str,
     folder: &mut TextAnalyzer,
     stemmer: Option<&frostem::Stemmer>,
