@@ -53,8 +53,10 @@ fn is_joiner(gap: &str) -> bool {
 /// many parts are also indexed joined.
 const MAX_COMPOUND_PARTS: usize = 6;
 
-/// The index's tokenizer: the very words and stems queries and snippets see (one code path,
-/// so they can never disagree), and after each compound's last part the joined word.
+/// The index's tokenizer: the very words and stems queries and snippets see (each word's
+/// analysis comes from the same memory, [`Analyzer`]'s `seen`), and after each compound's last
+/// part the joined word. A test holds its tokens equal to those [`Analyzer::words`] and
+/// [`Analyzer::joined`] give.
 #[derive(Clone)]
 pub(crate) struct IndexTokenizer {
     // One analyzer for every field of every section, not one per text.
@@ -549,6 +551,62 @@ mod tests {
                 (6, "eu"),
             ])
         );
+    }
+
+    /// The index's tokens as queries and snippets see them: each word from [`Analyzer::words`],
+    /// then every joined run of up to six parts ending there, from [`Analyzer::joined`]. The
+    /// index tokenizer takes a shorter road for speed and must arrive at the same tokens.
+    fn tokens_from_words(language: &str, text: &str) -> Vec<(String, usize, usize, usize)> {
+        let mut a = Analyzer::new(language);
+        let words = a.words(text);
+        let mut out = Vec::new();
+        let mut chain_start = 0;
+        for i in 0..words.len() {
+            let w = &words[i];
+            out.push((w.stem.clone(), w.position, w.from, w.to));
+            let first = chain_start.max((i + 1).saturating_sub(MAX_COMPOUND_PARTS));
+            for start in (first..i).rev() {
+                let joined = a.joined(&words[start..=i]);
+                if joined.folded.len() <= MAX_WORD_BYTES {
+                    out.push((joined.stem, joined.position, joined.from, joined.to));
+                }
+            }
+            if !w.joined_next {
+                chain_start = i + 1;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_index_tokenizer_gives_the_tokens_queries_see() {
+        let long = "x".repeat(MAX_WORD_BYTES - 3);
+        let texts = [
+            "the non-punishment principle, the non-punishment principle".to_string(),
+            "a-b-c-d-e-f-g-h-i-j chains longer than six parts".to_string(),
+            format!("{long}-{long} and {long}-ab-{long}"),
+            format!("{}-tail", "y".repeat(300)),
+            "IOM/UN.GIFT, B8/3, 2011/36/EU, act–means—purpose victim’s (UK)".to_string(),
+            "Überweisung Straßenkinder Menschenhandel-Bekämpfung".to_string(),
+            "współpraca organów ścigania z organizacjami pozarządowymi".to_string(),
+            "Москва торговля-людьми сотрудничество".to_string(),
+            "ihmiskauppa työsuojelu-viranomaiset; darbo inspekcija–policija".to_string(),
+            "...-- / . ' ’ – —".to_string(),
+        ];
+        for language in [
+            "en", "de", "pl", "ru", "fi", "lt", "lv", "et", "da", "nb", "sv", "is",
+        ] {
+            let mut index = index_analyzer(language);
+            for text in &texts {
+                let mut stream = index.token_stream(text);
+                let mut got = Vec::new();
+                while stream.advance() {
+                    let t = stream.token();
+                    got.push((t.text.clone(), t.position, t.offset_from, t.offset_to));
+                }
+                assert_eq!(got, tokens_from_words(language, text), "{language}: {text}");
+            }
+        }
     }
 
     #[test]
