@@ -52,6 +52,16 @@ async function waitResults(page, query) {
   } catch (e) {
     throw new Error(`no results for "${query}" in the popup within 15 s; it shows: ${JSON.stringify(await popupText(page))}`);
   }
+  // The answer to the whole query, not to the letters typed before it.
+  try {
+    await page.waitForFunction(
+      (q) => document.getElementById('search-popup').getAttribute('data-query') === q,
+      query,
+      { timeout: 15_000 },
+    );
+  } catch (e) {
+    throw new Error(`the popup did not show the answer to "${query}" within 15 s; it shows: ${JSON.stringify(await popupText(page))}`);
+  }
   await waitStable(page, '#search-popup');
 }
 

@@ -513,10 +513,16 @@
   }
 
   function showPopup(q, res) {
+    // An answer can arrive while the reader is moving through the previous one (a slow line
+    // fetching the index): the result they selected stays selected when it is still there, so
+    // Enter opens it rather than the search page.
+    var selected = active >= 0 && options[active] ? options[active].href : null;
     popup.textContent = "";
     listbox.textContent = "";
     options = [];
     active = -1;
+    // The query this answer is for: the popup may still show an answer to fewer letters.
+    popup.setAttribute("data-query", q);
     if (res.definition) {
       var d = el(res.definition.url ? "a" : "div", "search-definition");
       if (res.definition.url) {
@@ -540,6 +546,11 @@
       ? pluralMsg("search_pages_found", res.total, "{count} page found", "{count} pages found")
       : msg("search_no_results_short", "No results");
     setOpen(true);
+    if (selected) {
+      for (var i = 0; i < options.length; i++) {
+        if (options[i].href === selected) { setActive(i); break; }
+      }
+    }
   }
 
   function runPopup() {
