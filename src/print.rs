@@ -282,7 +282,7 @@ fn article(v: &ViewInput, i: usize, number: Option<String>) -> Result<String> {
         v.theme,
         "print_page.html",
         &PrintPageCtx { p: &page },
-        &[("msg", v.sctx.msg_value())],
+        &[("msg", v.sctx.msg_value()?)],
         String::new(),
     )?;
     Ok(String::from_utf8_lossy(&file.bytes).into_owned())

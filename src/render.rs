@@ -74,21 +74,25 @@ pub struct SiteCtx {
     pub messages: crate::messages::Messages,
     /// This context as a template value, made once for every page ([`SiteCtx::value`]).
     #[serde(skip)]
-    value: std::sync::OnceLock<tera::Value>,
+    value: std::sync::OnceLock<std::result::Result<tera::Value, String>>,
 }
 
 impl SiteCtx {
     /// The context as the templates read it, serialized once: serializing it for each page
     /// (its few hundred messages into a map, one insertion at a time) cost more than a tenth
     /// of rendering a page.
-    pub fn value(&self) -> &tera::Value {
+    pub fn value(&self) -> Result<&tera::Value> {
         self.value
-            .get_or_init(|| tera::to_value(self).unwrap_or(tera::Value::Null))
+            .get_or_init(|| tera::to_value(self).map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(|e| Error::Other(format!("template context: {e}")))
     }
 
     /// The interface messages as a template value (`msg` of the printable pages).
-    pub fn msg_value(&self) -> &tera::Value {
-        self.value().get("msg").unwrap_or(&tera::Value::Null)
+    pub fn msg_value(&self) -> Result<&tera::Value> {
+        self.value()?
+            .get("msg")
+            .ok_or_else(|| Error::Other("template context: no messages".into()))
     }
 }
 
@@ -902,7 +906,7 @@ fn render_page(
         theme,
         &template,
         &ctx,
-        &[("site", sctx.value())],
+        &[("site", sctx.value()?)],
         p.url.clone(),
     )
 }
