@@ -2,6 +2,12 @@
 
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    push_escaped(&mut out, s);
+    out
+}
+
+/// Appends `s` escaped to `out`: for markup built piece by piece without a string per piece.
+pub fn push_escaped(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -12,7 +18,6 @@ pub fn escape_html(s: &str) -> String {
             _ => out.push(c),
         }
     }
-    out
 }
 
 /// Attribute values are escaped the same way: quotes included, so either quote style is safe.

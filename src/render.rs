@@ -265,7 +265,7 @@ struct PageCtx<'a> {
     edit_url: Option<String>,
     /// The browser tab's title, when the page sets its own (`{{#title …}}`).
     tab_title: Option<&'a str>,
-    /// The sidebar's chapter tree, seen from this page, rendered once with `toc.html`.
+    /// The sidebar's chapter tree, seen from this page, rendered once (see [`chapters_html`]).
     chapters_html: String,
     prev: Option<NeighbourCtx>,
     next: Option<NeighbourCtx>,
@@ -791,6 +791,32 @@ fn taxonomy_ctx(site: &Site, msg: &Messages, i: usize) -> Vec<TaxCtx> {
         .collect()
 }
 
+/// The sidebar's chapter tree seen from page `i`: the theme's `toc.html` when it has one, else
+/// the default markup ([`crate::navigation::tree_html`]).
+fn chapters_html(
+    site: &Site,
+    theme: &Theme,
+    sctx: &SiteCtx,
+    i: usize,
+    root: &str,
+) -> Result<String> {
+    let sections_of = sctx.msg.get("toc_sections_of").map_or("", String::as_str);
+    let chapters = crate::navigation::tree(site, i);
+    if !theme.has(TOC_TEMPLATE) {
+        return Ok(crate::navigation::tree_html(&chapters, root, sections_of));
+    }
+    let ctx = TocCtx {
+        root,
+        sections_of,
+        chapters,
+    };
+    render_template(theme, TOC_TEMPLATE, &ctx, String::new())
+        .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
+}
+
+/// The template a theme may add to write the sidebar's chapter tree its own way.
+pub const TOC_TEMPLATE: &str = "toc.html";
+
 fn render_page(
     site: &Site,
     frags: &Fragments,
@@ -821,17 +847,7 @@ fn render_page(
     };
     let (prev, next) = crate::navigation::neighbours(site, i);
     let root = links::root_of(&p.url);
-    let chapters_html = render_template(
-        theme,
-        "toc.html",
-        &TocCtx {
-            root: &root,
-            sections_of: sctx.msg.get("toc_sections_of").map_or("", String::as_str),
-            chapters: crate::navigation::tree(site, i),
-        },
-        String::new(),
-    )
-    .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())?;
+    let chapters_html = chapters_html(site, theme, sctx, i, &root)?;
     let ctx = PageCtx {
         root: root.clone(),
         url: &p.url,

@@ -394,3 +394,76 @@ fn moved_pages_keep_their_old_addresses_and_term_spellings_are_not_addresses() {
     );
     assert_links_resolve(&f.site());
 }
+
+/// The sidebar tree as a template writes it: the default theme's own `toc.html` before accord
+/// wrote the tree itself.
+const TOC_TEMPLATE: &str = r#"{#- The chapter tree of the sidebar: rendered once per page and shown in the desktop sidebar and the phone menu. -#}
+{% if chapters | length > 1 %}<ol class="toc-tree">
+{% for c in chapters %}{% if c.kind == "part" %}<li class="toc-part">{{ c.title }}</li>
+{% elif c.kind == "separator" %}<li class="toc-separator" aria-hidden="true"></li>
+{% else %}<li>{% if c.url %}<a href="{{ root }}{{ c.url }}"{% if c.current %} aria-current="page"{% endif %}>{% if c.number %}<span class="toc-number">{{ c.number }}</span> {% endif %}{{ c.title }}</a>{% else %}<span class="toc-draft">{% if c.number %}<span class="toc-number">{{ c.number }}</span> {% endif %}{{ c.title }}</span>{% endif %}{% if c.children %}
+<details{% if c.open %} open{% endif %}><summary><span class="visually-hidden">{{ sections_of | replace(from="{title}", to=c.title) }}</span></summary><ol>
+{% else %}</li>
+{% endif %}{% endif %}{% for _ in range(end=c.close) %}</ol></details></li>
+{% endfor %}{% endfor %}</ol>{% endif %}
+"#;
+
+/// Every page of the built site, by path.
+fn pages_of(f: &Fixture) -> std::collections::BTreeMap<String, String> {
+    files_under(&f.site())
+        .into_iter()
+        .filter(|p| p.ends_with(".html"))
+        .map(|p| (p.clone(), f.read(&p)))
+        .collect()
+}
+
+#[test]
+fn a_themes_toc_template_writes_the_sidebar_and_the_default_tree_is_the_same_markup() {
+    // Titles with every character HTML escapes, in parts, chapters, drafts and a section whose
+    // folding button names it.
+    let summary = SUMMARY
+        .replace("# Guide", "# Guide & \"how\" <to>")
+        .replace("[Use]", "[Use & 'abuse' \"it\"]")
+        .replace("[Later]()", "[Later <soon> & 'then']()");
+    let f = book();
+    f.write("src/SUMMARY.md", &summary);
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let default = pages_of(&f);
+    let build = &default["guide/build.html"];
+    assert!(
+        build.contains("<li class=\"toc-part\">Guide &amp; &quot;how&quot; &lt;to&gt;</li>"),
+        "{build}"
+    );
+    assert!(build.contains("<span class=\"visually-hidden\">Sections of Use &amp; &#39;abuse&#39; &quot;it&quot;</span>"), "{build}");
+    assert!(build.contains(
+        "<span class=\"toc-draft\"><span class=\"toc-number\">2.2.</span> Later &lt;soon&gt; &amp; &#39;then&#39;</span>"
+    ));
+
+    // The same tree through the template: every page byte for byte the same.
+    f.write("themes/default/templates/toc.html", TOC_TEMPLATE);
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let templated = pages_of(&f);
+    assert_eq!(
+        default.keys().collect::<Vec<_>>(),
+        templated.keys().collect::<Vec<_>>()
+    );
+    for (path, html) in &default {
+        assert_eq!(html, &templated[path], "{path}");
+    }
+
+    // A theme's own template is the one used.
+    f.write(
+        "themes/default/templates/toc.html",
+        "<ul class=\"own-tree\">{% for c in chapters %}<li>{{ root }}{{ c.url | default(value=\"\") }} {{ c.title }}{% if c.current %} (here){% endif %}</li>{% endfor %}</ul>",
+    );
+    let out = f.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let build = f.read("guide/build.html");
+    assert!(!build.contains("toc-tree"), "{build}");
+    assert!(
+        build.contains("<li>../guide/build.html Build (here)</li>"),
+        "{build}"
+    );
+}
