@@ -161,6 +161,41 @@ export async function searchSuite(R, browser, site, opts) {
       assertClean(page);
     }));
 
+  await R.test(`${tag} search: an answer arriving after a result is selected keeps it selected`, () =>
+    withCtx({ viewport: DESKTOP }, async (page) => {
+      await page.goto(site.url('index.html'));
+      await typeQuery(page, 'reflection period');
+      const hrefs = await resultHrefs(page);
+      assert(hrefs.length >= 2, `fewer than two results for "reflection period":\n${hrefs.join('\n')}`);
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('ArrowDown');
+      const selected = () => page.evaluate(() => {
+        const id = document.getElementById('search-input').getAttribute('aria-activedescendant');
+        const el = id && document.getElementById(id);
+        if (!el || el.getAttribute('aria-selected') !== 'true') return null;
+        const a = el.closest('a[href]') || el.querySelector('a[href]');
+        return a ? a.href : null;
+      });
+      const before = await selected();
+      assert(before === hrefs[1], `ArrowDown twice selected ${before}, not the second result ${hrefs[1]}`);
+      // A slow line delivers the answer to the query as typed after the reader has moved on
+      // to a result: the same query answered again, while the selection stands, renders a new list.
+      await page.evaluate(() => {
+        const popup = document.getElementById('search-popup');
+        window.__accordRendered = 0;
+        new MutationObserver(() => { window.__accordRendered++; }).observe(popup, { childList: true });
+        document.getElementById('search-input').dispatchEvent(new Event('input', { bubbles: true }));
+      });
+      await page.waitForFunction(() => window.__accordRendered > 0, null, { timeout: 15_000 });
+      await waitStable(page, '#search-popup');
+      const after = await selected();
+      assert(after === before, `after a later answer the selection is ${after}, not ${before}`);
+      await Promise.all([page.waitForURL((u) => u.href !== site.url('index.html'), { timeout: 15_000 }), page.keyboard.press('Enter')]);
+      await page.waitForLoadState('load');
+      assert(page.url() === before, `Enter opened ${page.url()}, the selected result was ${before}`);
+      assertClean(page);
+    }));
+
   await R.test(`${tag} search: clicking a result lands on its section anchor`, () =>
     withCtx({ viewport: PHONE }, async (page) => {
       await page.goto(site.url('glossary/index.html'));
