@@ -6,7 +6,8 @@
 //! theme's stylesheet colours for light and dark schemes. The kinds are chosen the way editors
 //! choose colours: by a theme, here one whose "colours" are kind numbers, matched against the
 //! token's scopes by syntect's own selector rules. One short class per run of text keeps pages
-//! small for readers on slow lines; the pure-Rust regex engine keeps the build free of C code.
+//! small for readers on slow lines. The grammars run on Oniguruma, the regex engine they were
+//! written for (see Cargo.toml).
 
 use std::collections::HashMap;
 use std::io::{self, Write};
