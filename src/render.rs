@@ -815,7 +815,7 @@ fn chapters_html(
 }
 
 /// The template a theme may add to write the sidebar's chapter tree its own way.
-pub const TOC_TEMPLATE: &str = "toc.html";
+const TOC_TEMPLATE: &str = "toc.html";
 
 fn render_page(
     site: &Site,
