@@ -38,7 +38,9 @@ pub fn bundle(root: &Path, out: Option<&Path>) -> Result<PathBuf> {
     // (such as assets loaded from another site, which would break it offline).
     let (mut site, _) = pipeline::site_without_errors(pipeline::front(root, &mut timer)?)?;
     let work = TempDir::new("bundle")?;
-    let sink = Sink::folder(work.path.clone());
+    // Outside the site's folder, whose files are what the zip holds.
+    let scratch = TempDir::new("bundle-scratch")?;
+    let sink = Sink::folder(work.path.clone()).with_scratch(scratch.path.clone());
     pipeline::render_site(root, &mut site, &mut timer, None, &sink)?;
     let title = site.config.book.title.clone();
     let slug = slugify(&title);

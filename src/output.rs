@@ -6,9 +6,12 @@
 //!   one folder never interleave: the second waits until the first has swapped its site in, then
 //!   writes its own (the later build has the later content). The operating system releases the
 //!   lock when a build ends in any way, `kill -9` included.
-//! - `.site.accord-new-<pid>`: the new site while it is written. A folder of this name that is
-//!   still there when the next build holds the lock was left by a build that was killed, and is
-//!   removed.
+//! - `.site.accord-new-<pid>`: the new site while it is written.
+//! - `.site.accord-scratch-<pid>`: what a build writes to disk rather than hold in memory (the
+//!   search index while it is merged), never part of the site.
+//!
+//! A folder of either name that is still there when the next build holds the lock was left by a
+//! build that was killed, and is removed.
 //!
 //! The swap: where the system can (Linux's `renameat2(RENAME_EXCHANGE)`, macOS's
 //! `renamex_np(RENAME_SWAP)`), the new folder and the old site trade places in one step, so
@@ -68,10 +71,10 @@ fn remove_stale(out: &Path) {
     };
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        // `new-<pid>` (and `old-<pid>` of earlier versions), nothing else: never the lock file,
-        // nor the folders of an output whose name merely starts the same.
+        // `new-<pid>`, `scratch-<pid>` (and `old-<pid>` of earlier versions), nothing else:
+        // never the lock file, nor the folders of an output whose name merely starts the same.
         let stale = name.strip_prefix(&prefix).is_some_and(|rest| {
-            ["new-", "old-"].iter().any(|tag| {
+            ["new-", "scratch-", "old-"].iter().any(|tag| {
                 rest.strip_prefix(tag)
                     .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
             })
@@ -173,9 +176,12 @@ impl Staging {
         remove_stale(out);
         let tmp = sibling(out, &format!("new-{}", std::process::id()));
         std::fs::create_dir_all(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        // Beside the output, so on the disk the site is written to, never a memory-backed /tmp.
+        let scratch = sibling(out, &format!("scratch-{}", std::process::id()));
+        std::fs::create_dir_all(&scratch).map_err(|e| Error::io(&scratch, e))?;
         Ok(Staging {
             out: out.to_path_buf(),
-            sink: Sink::folder(tmp),
+            sink: Sink::folder(tmp).with_scratch(scratch),
             _lock: lock,
         })
     }
@@ -202,6 +208,9 @@ impl Staging {
 impl Drop for Staging {
     fn drop(&mut self) {
         if let Some(dir) = self.sink.dir() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+        if let Some(dir) = self.sink.scratch() {
             let _ = std::fs::remove_dir_all(dir);
         }
     }
@@ -245,6 +254,9 @@ pub struct Sink {
 #[derive(Default)]
 struct Shared {
     dir: Option<PathBuf>,
+    /// A folder outside the site where stages may write what they do not keep in memory (the
+    /// search index while it is merged); its owner removes it.
+    scratch: Option<PathBuf>,
     /// The folders made so far, so that each is made once.
     made: Mutex<HashSet<PathBuf>>,
     /// Every file put, by path.
@@ -263,6 +275,20 @@ impl Sink {
             }),
             prefix: String::new(),
         }
+    }
+
+    /// This sink, with `scratch`, an existing folder outside the site, for stages to write
+    /// their intermediate files into. Only before the sink is shared.
+    pub fn with_scratch(mut self, scratch: PathBuf) -> Sink {
+        if let Some(shared) = Arc::get_mut(&mut self.shared) {
+            shared.scratch = Some(scratch);
+        }
+        self
+    }
+
+    /// The folder for intermediate files, if any ([`Sink::with_scratch`]).
+    pub fn scratch(&self) -> Option<&Path> {
+        self.shared.scratch.as_deref()
     }
 
     /// Keeps files in memory.
@@ -577,7 +603,9 @@ mod tests {
         let out = dir.path().join("site");
         for name in [
             ".site.accord-new-123",
+            ".site.accord-scratch-123",
             ".site.accord-old-45",
+            ".site.accord-scratch-",
             ".site.accord-new-",
             ".site.accord-newer-1",
             ".site.accord-new-1.accord-new-2",
@@ -599,6 +627,7 @@ mod tests {
                 ".site.accord-new-",
                 ".site.accord-new-1.accord-new-2",
                 ".site.accord-newer-1",
+                ".site.accord-scratch-",
                 "site2"
             ]
         );

@@ -97,7 +97,9 @@ pub fn print(opts: &PrintOptions) -> Result<PrintReport> {
     let work = TempDir::new("print")?;
     let site_dir = work.path.join("site");
     std::fs::create_dir(&site_dir).map_err(|e| Error::io(&site_dir, e))?;
-    let sink = Sink::folder(site_dir.clone());
+    let scratch = work.path.join("scratch");
+    std::fs::create_dir(&scratch).map_err(|e| Error::io(&scratch, e))?;
+    let sink = Sink::folder(site_dir.clone()).with_scratch(scratch);
     pipeline::render_site(&opts.root, &mut site, &mut timer, None, &sink)?;
     let document = match &opts.section {
         None => "print.html".to_string(),

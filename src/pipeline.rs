@@ -177,7 +177,7 @@ pub fn site_without_errors(resolved: Resolved) -> Result<(Site, Vec<Diagnostic>)
 
 /// theme → markdown → render: every file of the finished site, put into `sink` as it is made.
 /// Returns the book language's fragments, which the audits read. The pages' Markdown is
-/// released once rendered ([`Site::release_sources`]).
+/// freed as it is rendered ([`crate::fragments::render_all`]).
 pub fn render_site(
     root: &Path,
     site: &mut Site,
@@ -193,7 +193,6 @@ pub fn render_site(
         ..crate::markdown::Tools::default()
     };
     let mut frags = timer.stage("markdown", || crate::fragments::render_all(site, &tools));
-    site.release_sources();
     render(root, site, &mut frags, &theme, timer, progress, sink)?;
     for other in &mut site.translations {
         tools.labels = labels_for(other, &theme);
@@ -220,7 +219,6 @@ pub fn render_translation(
     sink: &Sink,
 ) -> Result<()> {
     let mut frags = crate::fragments::render_all(site, tools);
-    site.release_sources();
     let sink = sink.under(&site.prefix());
     generate(
         site,
@@ -271,7 +269,7 @@ fn generate(
             frags.release_html();
             done
         },
-        || timed(|| crate::search::index_segments(site, sections)),
+        || timed(|| crate::search::index_segments(site, sections, sink.scratch())),
     );
     let (index, t_pack) = timed(|| segments.and_then(|s| put_index(s, sink)));
     timer.stages.push(("pages", t_pages));

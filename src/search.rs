@@ -171,19 +171,23 @@ fn facet_names(site: &Site) -> Vec<FacetNames> {
 
 /// The index and the engine, each also as a classic script for pages opened from disk.
 pub fn index_files(site: &Site, frags: &Fragments) -> Result<Vec<OutFile>> {
-    let segments = write_index(site, section_docs(site, frags))?;
+    let segments = write_segments(section_docs(site, frags), &synonyms(site), None)
+        .map_err(|e| Error::Other(format!("search index: {e}")))?;
     let mut files: Vec<OutFile> = language_index_files(segments)?.collect();
     files.extend(engine_files());
     Ok(files)
 }
 
-/// The first half of the index stage: each page's sections, taken, written into segments.
-pub fn index_segments(site: &Site, sections: Vec<Vec<SectionText>>) -> Result<Segments> {
-    write_index(site, docs_of(site, sections))
-}
-
-fn write_index(site: &Site, docs: Vec<SectionDoc>) -> Result<Segments> {
-    write_segments(docs, &synonyms(site)).map_err(|e| Error::Other(format!("search index: {e}")))
+/// The first half of the index stage: each page's sections, taken, written into segments, on
+/// disk in a folder of `scratch` when there is one.
+pub fn index_segments(
+    site: &Site,
+    sections: Vec<Vec<SectionText>>,
+    scratch: Option<&Path>,
+) -> Result<Segments> {
+    let folder = scratch.map(|s| s.join(format!("index-{}", site.config.book.language)));
+    write_segments(docs_of(site, sections), &synonyms(site), folder.as_deref())
+        .map_err(|e| Error::Other(format!("search index: {e}")))
 }
 
 /// The second half of the index stage for the book's language: [`index_files`] from the

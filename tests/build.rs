@@ -556,7 +556,13 @@ fn a_killed_build_leaves_the_old_site_and_the_next_build_cleans_up() {
         }
         child.kill().unwrap();
         child.wait().unwrap();
-        if tmp.exists() && temporaries(&f).len() == 1 {
+        // Caught before the swap: only this build's new site and its scratch folder (the search
+        // index while it is written) are there, and no earlier site set aside.
+        let own = [
+            format!(".site.accord-new-{}", child.id()),
+            format!(".site.accord-scratch-{}", child.id()),
+        ];
+        if tmp.exists() && temporaries(&f) == own {
             caught = true;
             break;
         }

@@ -139,19 +139,38 @@ pub(crate) fn build_in_shards(
     synonyms: &crate::Synonyms,
     shard: usize,
 ) -> Result<crate::PackedIndex, Error> {
-    finish(segments(docs, synonyms, shard)?, synonyms)
+    finish(segments(docs, synonyms, shard, None)?, synonyms, None)
 }
 
 /// A segment written, with the directory that holds its files.
 #[cfg(not(target_arch = "wasm32"))]
-pub(crate) type Segment = (tantivy::Index, tantivy::directory::RamDirectory);
+pub(crate) type Segment = (tantivy::Index, Box<dyn tantivy::Directory>);
 
-/// The segments of `docs`, about `shard` sections each, written on all cores.
+/// Where an index's files are written: in memory, or each directory a folder of `scratch`.
+#[cfg(not(target_arch = "wasm32"))]
+fn directory(
+    scratch: Option<&std::path::Path>,
+    name: &str,
+) -> Result<Box<dyn tantivy::Directory>, Error> {
+    Ok(match scratch {
+        None => Box::new(tantivy::directory::RamDirectory::create()),
+        Some(root) => {
+            let folder = root.join(name);
+            std::fs::create_dir(&folder)
+                .map_err(|e| Error::Index(format!("{}: {e}", folder.display())))?;
+            Box::new(crate::scratch::ScratchDirectory::new(&folder))
+        }
+    })
+}
+
+/// The segments of `docs`, about `shard` sections each, written on all cores, in memory or
+/// (with `scratch`) on disk.
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn segments(
     docs: &[crate::SectionDoc],
     synonyms: &crate::Synonyms,
     shard: usize,
+    scratch: Option<&std::path::Path>,
 ) -> Result<Vec<Segment>, Error> {
     use rayon::prelude::*;
     use tantivy::tokenizer::TokenizerManager;
@@ -179,7 +198,11 @@ pub(crate) fn segments(
     let shards = shards(&ranked, shard);
     shards
         .par_iter()
-        .map(|&shard| write_segment(shard, synonyms, &settings, &tokenizers))
+        .enumerate()
+        .map(|(n, &shard)| {
+            let dir = directory(scratch, &format!("segment-{n}"))?;
+            write_segment(shard, synonyms, &settings, &tokenizers, dir)
+        })
         .collect()
 }
 
@@ -188,24 +211,28 @@ pub(crate) fn segments(
 pub(crate) fn finish(
     segments: Vec<Segment>,
     synonyms: &crate::Synonyms,
+    scratch: Option<&std::path::Path>,
 ) -> Result<crate::PackedIndex, Error> {
-    let files = merged_files(segments)?;
+    let files = merged_files(segments, scratch)?;
     crate::format::pack(files, synonyms)
 }
 
 /// The files of the segments merged into one, taking the segments. Each copy of the index is
 /// freed as soon as the next exists: at 100,000 pages one copy is 600 MB.
 #[cfg(not(target_arch = "wasm32"))]
-fn merged_files(segments: Vec<Segment>) -> Result<Vec<(String, Vec<u8>)>, Error> {
+fn merged_files(
+    segments: Vec<Segment>,
+    scratch: Option<&std::path::Path>,
+) -> Result<Vec<(String, Vec<u8>)>, Error> {
     if let [(index, dir)] = &segments[..] {
-        return deterministic_files(index, dir);
+        return deterministic_files(index, &**dir);
     }
     let indexes: Vec<tantivy::Index> = segments.into_iter().map(|(i, _)| i).collect();
-    let dir = tantivy::directory::RamDirectory::create();
+    let dir = directory(scratch, "merged")?;
     // Segments are stacked in the order given: document ids stay in URL order.
-    let merged = tantivy::indexer::merge_indices(&indexes, dir.clone())?;
+    let merged = tantivy::indexer::merge_indices(&indexes, dir.box_clone())?;
     drop(indexes);
-    deterministic_files(&merged, &dir)
+    deterministic_files(&merged, &*dir)
 }
 
 /// A section with its place in URL order and its page's.
@@ -262,8 +289,8 @@ fn write_segment(
     synonyms: &crate::Synonyms,
     settings: &tantivy::IndexSettings,
     tokenizers: &tantivy::tokenizer::TokenizerManager,
-) -> Result<(tantivy::Index, tantivy::directory::RamDirectory), Error> {
-    use tantivy::directory::RamDirectory;
+    dir: Box<dyn tantivy::Directory>,
+) -> Result<Segment, Error> {
     use tantivy::{Index, TantivyDocument};
 
     let schema = schema();
@@ -274,12 +301,11 @@ fn write_segment(
             .map_err(|e| Error::Index(e.to_string()))
     };
     let (rank_field, page_rank_field) = (fast(RANK)?, fast(PAGE_RANK)?);
-    let dir = RamDirectory::create();
     let mut writer = Index::builder()
         .schema(schema)
         .settings(settings.clone())
         .tokenizers(tokenizers.clone())
-        .single_segment_index_writer(dir.clone(), 100_000_000)?;
+        .single_segment_index_writer(dir.box_clone(), 100_000_000)?;
     for s in sections {
         let d = s.doc;
         let page = page_of(&d.url);
@@ -320,11 +346,10 @@ fn write_segment(
 #[cfg(not(target_arch = "wasm32"))]
 fn deterministic_files(
     index: &tantivy::Index,
-    dir: &tantivy::directory::RamDirectory,
+    dir: &dyn tantivy::Directory,
 ) -> Result<Vec<(String, Vec<u8>)>, Error> {
     use std::path::Path;
 
-    use tantivy::directory::Directory;
     use tantivy::index::SegmentId;
 
     let read = |name: &Path| -> Result<Vec<u8>, Error> {

@@ -32,6 +32,8 @@ mod format;
 mod index;
 mod language;
 mod query;
+#[cfg(not(target_arch = "wasm32"))]
+mod scratch;
 mod snippet;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
@@ -282,18 +284,37 @@ pub fn build_index(docs: &[SectionDoc], synonyms: &Synonyms) -> Result<PackedInd
 
 /// The first half of [`build_index`]: the documents written into segments on all cores, and
 /// freed. The caller may free more before [`pack_segments`], which needs most memory.
+///
+/// With `scratch`, a folder that does not exist yet, the segments and their merge are written
+/// into it on disk rather than held in memory (a large site's index is hundreds of megabytes);
+/// the folder is removed when the [`Segments`] are packed or dropped.
 #[cfg(not(target_arch = "wasm32"))]
-pub fn write_segments(docs: Vec<SectionDoc>, synonyms: &Synonyms) -> Result<Segments, Error> {
+pub fn write_segments(
+    docs: Vec<SectionDoc>,
+    synonyms: &Synonyms,
+    scratch: Option<&std::path::Path>,
+) -> Result<Segments, Error> {
+    let scratch = scratch
+        .map(|folder| {
+            std::fs::create_dir(folder)
+                .map(|()| Scratch(folder.to_path_buf()))
+                .map_err(|e| Error::Index(format!("{}: {e}", folder.display())))
+        })
+        .transpose()?;
+    let folder = scratch.as_ref().map(|s| s.0.as_path());
     Ok(Segments {
-        segments: index::segments(&docs, synonyms, index::SHARD_SECTIONS)?,
+        segments: index::segments(&docs, synonyms, index::SHARD_SECTIONS, folder)?,
         synonyms: synonyms.clone(),
+        scratch,
     })
 }
 
 /// The second half of [`build_index`]: the segments merged into one and packed.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn pack_segments(segments: Segments) -> Result<PackedIndex, Error> {
-    index::finish(segments.segments, &segments.synonyms)
+    let folder = segments.scratch.as_ref().map(|s| s.0.as_path());
+    index::finish(segments.segments, &segments.synonyms, folder)
+    // `segments.scratch` is dropped here, after the segments that read from it.
 }
 
 /// An index written in segments, not yet merged, with the synonyms it was written with, which
@@ -302,6 +323,18 @@ pub fn pack_segments(segments: Segments) -> Result<PackedIndex, Error> {
 pub struct Segments {
     segments: Vec<index::Segment>,
     synonyms: Synonyms,
+    scratch: Option<Scratch>,
+}
+
+/// The folder an index is written into on disk, removed with everything in it when dropped.
+#[cfg(not(target_arch = "wasm32"))]
+struct Scratch(std::path::PathBuf);
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// A chunk as a classic script: it hands the chunk to the page that loaded it (see

@@ -620,6 +620,46 @@ fn larger_site() -> Vec<SectionDoc> {
 }
 
 #[test]
+fn segments_written_on_disk_pack_into_the_bytes_of_segments_in_memory() {
+    let docs = larger_site();
+    let in_memory = crate::index::build_in_shards(&docs, &synonyms(), 7).expect("builds");
+    let scratch = tempfile::tempdir().expect("temporary folder");
+    let segments =
+        crate::index::segments(&docs, &synonyms(), 7, Some(scratch.path())).expect("writes");
+    assert!(segments.len() > 5, "{} segments", segments.len());
+    // Each segment's files are on disk, not in memory.
+    assert!(scratch.path().join("segment-0").join("meta.json").is_file());
+    let on_disk = crate::index::finish(segments, &synonyms(), Some(scratch.path())).expect("packs");
+    assert!(scratch.path().join("merged").is_dir());
+    assert!(on_disk == in_memory, "the index written on disk differs");
+}
+
+#[test]
+fn an_index_written_in_a_scratch_folder_removes_it_once_packed_or_dropped() {
+    let docs = larger_site();
+    let parent = tempfile::tempdir().expect("temporary folder");
+    let folder = parent.path().join("index-en");
+    let segments = crate::write_segments(docs.clone(), &synonyms(), Some(&folder)).expect("writes");
+    assert!(folder.is_dir());
+    let packed = crate::pack_segments(segments).expect("packs");
+    assert!(!folder.exists(), "the scratch folder is left behind");
+    let in_memory = crate::build_index(&docs, &synonyms()).expect("builds");
+    assert!(packed == in_memory, "the index written on disk differs");
+
+    let segments = crate::write_segments(docs, &synonyms(), Some(&folder)).expect("writes");
+    drop(segments);
+    assert!(
+        !folder.exists(),
+        "a dropped index leaves its scratch folder behind"
+    );
+    // A folder that is there already is not taken over, nor removed.
+    std::fs::create_dir(&folder).unwrap();
+    let taken = crate::write_segments(larger_site(), &synonyms(), Some(&folder));
+    assert!(taken.is_err());
+    assert!(folder.is_dir());
+}
+
+#[test]
 fn segments_written_apart_search_like_one() {
     let docs = larger_site();
     assert!(docs.len() > 60, "{}", docs.len());
