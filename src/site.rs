@@ -85,12 +85,14 @@ pub struct Equivalent {
 }
 
 impl Site {
-    /// Frees the pages' Markdown once it is rendered: every later stage reads the fragments,
-    /// and on a large book the sources are a fifth of what a build holds.
-    pub fn release_sources(&mut self) {
-        for page in &mut self.pages {
-            page.body = String::new();
-        }
+    /// The pages' Markdown, taken out of the site for the markdown stage to render and free:
+    /// every later stage reads the fragments, and on a large book the sources are a fifth of
+    /// what a build holds.
+    pub fn take_sources(&mut self) -> Vec<String> {
+        self.pages
+            .iter_mut()
+            .map(|page| std::mem::take(&mut page.body))
+            .collect()
     }
 
     /// Whether this is the site of the book's own language (written at the root).
