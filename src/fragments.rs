@@ -4,9 +4,16 @@
 //! A pure function of the resolved site: where terms are used is returned beside the fragments,
 //! never written back into the site.
 
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
 use rayon::prelude::*;
 
 use crate::content::Kind;
+use crate::error::{Error, Result};
 use crate::glossary::PageLinker;
 use crate::links::{self, Target};
 use crate::markdown::{self, RenderInput, SectionText, Tools};
@@ -22,10 +29,107 @@ pub struct Fragment {
 
 /// Every page's fragment, and what they tell about the glossary.
 pub struct Fragments {
-    /// By page index.
+    /// By page index. With [`Fragments::spill`], their HTML is on disk, not here.
     pub pages: Vec<Fragment>,
     /// For each glossary term: the pages that use it, linked explicitly or automatically.
     pub term_uses: Vec<Vec<usize>>,
+    spill: Option<Spill>,
+}
+
+/// The pages' HTML in a file on disk, read back a page at a time. Every page's HTML is read
+/// while the pages, views and index are made, but each only a few times, and at 100,000 pages
+/// it is 500 MB: from the page cache it costs a copy; held, it was a third of the peak.
+struct Spill {
+    path: PathBuf,
+    file: File,
+    /// Where each page's HTML is in the file, by page index.
+    at: Vec<(u64, usize)>,
+}
+
+impl Drop for Spill {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+impl Spill {
+    fn read(&self, page: usize) -> Result<String> {
+        let (offset, len) = self.at[page];
+        let mut bytes = vec![0; len];
+        read_at(&self.file, &mut bytes, offset).map_err(|e| Error::io(&self.path, e))?;
+        String::from_utf8(bytes).map_err(|e| {
+            Error::io(
+                &self.path,
+                std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+            )
+        })
+    }
+}
+
+#[cfg(unix)]
+fn read_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+#[cfg(windows)]
+fn read_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    let mut done = 0;
+    while done < buf.len() {
+        match std::os::windows::fs::FileExt::seek_read(
+            file,
+            &mut buf[done..],
+            offset + done as u64,
+        )? {
+            0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            n => done += n,
+        }
+    }
+    Ok(())
+}
+
+/// The file being written while fragments are rendered: pages are appended as they finish, in
+/// any order, each noting where it went.
+struct SpillWriter {
+    path: PathBuf,
+    out: Mutex<(std::io::BufWriter<File>, u64)>,
+}
+
+impl SpillWriter {
+    fn create(path: PathBuf) -> Result<SpillWriter> {
+        let file = File::options()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(|e| Error::io(&path, e))?;
+        Ok(SpillWriter {
+            path,
+            out: Mutex::new((std::io::BufWriter::with_capacity(1 << 20, file), 0)),
+        })
+    }
+
+    /// Appends `html`; where it is.
+    fn put(&self, html: &str) -> Result<(u64, usize)> {
+        let mut out = self.out.lock().unwrap_or_else(|e| e.into_inner());
+        let offset = out.1;
+        out.0
+            .write_all(html.as_bytes())
+            .map_err(|e| Error::io(&self.path, e))?;
+        out.1 += html.len() as u64;
+        Ok((offset, html.len()))
+    }
+
+    fn finish(self, at: Vec<(u64, usize)>) -> Result<Spill> {
+        let (writer, _) = self.out.into_inner().unwrap_or_else(|e| e.into_inner());
+        let path = self.path;
+        match writer.into_inner() {
+            Ok(file) => Ok(Spill { path, file, at }),
+            Err(e) => {
+                let _ = std::fs::remove_file(&path);
+                Err(Error::io(&path, e.into_error()))
+            }
+        }
+    }
 }
 
 impl Fragments {
@@ -43,16 +147,25 @@ impl Fragments {
         for uses in &mut term_uses {
             uses.sort_unstable();
         }
-        Fragments { pages, term_uses }
+        Fragments {
+            pages,
+            term_uses,
+            spill: None,
+        }
     }
 
-    pub fn html(&self, page: usize) -> &str {
-        &self.pages[page].html
+    /// A page's HTML; an error only when it was put on disk and cannot be read back.
+    pub fn html(&self, page: usize) -> Result<Cow<'_, str>> {
+        match &self.spill {
+            Some(spill) => spill.read(page).map(Cow::Owned),
+            None => Ok(Cow::Borrowed(&self.pages[page].html)),
+        }
     }
 
     /// Frees every page's HTML once the pages and views that read it are written; what the
     /// audits read (the terms' uses) stays.
     pub fn release_html(&mut self) {
+        self.spill = None;
         for f in &mut self.pages {
             f.html = String::new();
         }
@@ -71,15 +184,37 @@ impl Fragments {
 /// pages' Markdown out of the site: each page's is freed as soon as its fragment is made, so the
 /// site's Markdown and its HTML are never held whole side by side (at 100,000 pages that was
 /// 500 MB of Markdown beside a gigabyte of fragments).
-pub fn render_all(site: &mut Site, tools: &Tools) -> Fragments {
+///
+/// With `scratch`, a folder outside the site, the pages' HTML is written to a file there as
+/// each page is rendered, and read back from it (see [`Spill`]); the file is removed with the
+/// fragments or when [`Fragments::release_html`] is called.
+pub fn render_all(site: &mut Site, tools: &Tools, scratch: Option<&Path>) -> Result<Fragments> {
     let sources = site.take_sources();
     let site = &*site;
-    let pages: Vec<Fragment> = sources
+    let writer = scratch
+        .map(|s| {
+            SpillWriter::create(s.join(format!("fragments-{}.html", site.config.book.language)))
+        })
+        .transpose()?;
+    let rendered: Vec<(Fragment, Option<(u64, usize)>)> = sources
         .into_par_iter()
         .enumerate()
-        .map(|(i, body)| fragment_of(site, tools, i, &site.pages[i].url, &body))
-        .collect();
-    Fragments::new(site, pages)
+        .map(|(i, body)| {
+            let mut f = fragment_of(site, tools, i, &site.pages[i].url, &body);
+            drop(body);
+            let at = match &writer {
+                Some(w) => Some(w.put(&std::mem::take(&mut f.html))?),
+                None => None,
+            };
+            Ok((f, at))
+        })
+        .collect::<Result<_>>()?;
+    let (pages, at): (Vec<Fragment>, Vec<Option<(u64, usize)>>) = rendered.into_iter().unzip();
+    let mut frags = Fragments::new(site, pages);
+    if let Some(w) = writer {
+        frags.spill = Some(w.finish(at.into_iter().flatten().collect())?);
+    }
+    Ok(frags)
 }
 
 /// Renders one page's Markdown as if it were placed at `at` (its own URL, or the print page).

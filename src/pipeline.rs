@@ -192,7 +192,9 @@ pub fn render_site(
         labels: labels_for(site, &theme),
         ..crate::markdown::Tools::default()
     };
-    let mut frags = timer.stage("markdown", || crate::fragments::render_all(site, &tools));
+    let mut frags = timer.stage("markdown", || {
+        crate::fragments::render_all(site, &tools, sink.scratch())
+    })?;
     render(root, site, &mut frags, &theme, timer, progress, sink)?;
     for other in &mut site.translations {
         tools.labels = labels_for(other, &theme);
@@ -218,7 +220,7 @@ pub fn render_translation(
     progress: Option<&ProgressBar>,
     sink: &Sink,
 ) -> Result<()> {
-    let mut frags = crate::fragments::render_all(site, tools);
+    let mut frags = crate::fragments::render_all(site, tools, sink.scratch())?;
     let sink = sink.under(&site.prefix());
     generate(
         site,

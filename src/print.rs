@@ -264,7 +264,7 @@ fn article(v: &ViewInput, i: usize, number: Option<String>) -> Result<String> {
         kind_label: (p.kind != Kind::Page && !p.is_index).then(|| msg.kind(p.kind)),
         summary: p.summary().map(str::to_string),
         facts: crate::render::fact_rows(site, p, msg),
-        content: crate::links::rebase_html(v.frags.html(i), &p.url),
+        content: crate::links::rebase_html(&v.frags.html(i)?, &p.url),
         articles: p
             .meta
             .articles()

@@ -235,7 +235,7 @@ struct PageCtx<'a> {
     kind: &'static str,
     kind_label: String,
     summary: Option<&'a str>,
-    content: &'a str,
+    content: std::borrow::Cow<'a, str>,
     toc: Vec<&'a markdown::Heading>,
     /// The same headings nested and numbered for "On this page" (`toc::page_sections`).
     contents: Vec<crate::toc::PageSection<'a>>,
@@ -855,7 +855,7 @@ fn render_page(
         kind: p.kind.as_str(),
         kind_label: msg.kind(p.kind),
         summary: p.summary(),
-        content: frags.html(i),
+        content: frags.html(i)?,
         toc: p
             .analysis
             .headings

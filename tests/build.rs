@@ -627,3 +627,42 @@ fn alerts_code_math_and_safe_html_render_at_build_time() {
         assert!(!content.contains(gone), "{gone} in the content");
     }
 }
+
+/// A build written to a folder puts the pages' HTML and the search index on disk while it works
+/// (its sink's scratch folder); one kept in memory, as the live preview's, holds them. Both give
+/// the same files, byte for byte, and the scratch folder is left empty.
+#[test]
+fn a_build_that_works_on_disk_writes_the_files_of_one_held_in_memory() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let render = |sink: &accord::output::Sink| {
+        let mut timer = accord::pipeline::Timer::default();
+        let (mut site, _) = accord::pipeline::site_without_errors(
+            accord::pipeline::front(root, &mut timer).expect("the knowledge base loads"),
+        )
+        .expect("the knowledge base has no errors");
+        accord::pipeline::render_site(root, &mut site, &mut timer, None, sink).expect("renders");
+    };
+    let memory = accord::output::Sink::memory();
+    render(&memory);
+    let in_memory: std::collections::BTreeMap<String, Vec<u8>> = memory
+        .into_files()
+        .into_iter()
+        .map(|f| (f.path, f.bytes))
+        .collect();
+
+    let dir = tempfile::tempdir().unwrap();
+    let (site, scratch) = (dir.path().join("site"), dir.path().join("scratch"));
+    std::fs::create_dir(&site).unwrap();
+    std::fs::create_dir(&scratch).unwrap();
+    render(&accord::output::Sink::folder(site.clone()).with_scratch(scratch.clone()));
+    let on_disk = snapshot_dir(&site);
+    assert!(in_memory.len() > 100, "{} files", in_memory.len());
+    assert_eq!(
+        on_disk.keys().collect::<Vec<_>>(),
+        in_memory.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &in_memory {
+        assert!(on_disk[path] == *bytes, "{path} differs");
+    }
+    assert_eq!(std::fs::read_dir(&scratch).unwrap().count(), 0);
+}
