@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -33,12 +33,15 @@ pub struct Fragments {
     pub pages: Vec<Fragment>,
     /// For each glossary term: the pages that use it, linked explicitly or automatically.
     pub term_uses: Vec<Vec<usize>>,
-    spill: Option<Spill>,
+    spill: Option<Arc<Spill>>,
+    /// Where each page's sections' text is in the spill file, by page and section.
+    sections_at: Vec<Vec<(u64, usize)>>,
 }
 
-/// The pages' HTML in a file on disk, read back a page at a time. Every page's HTML is read
-/// while the pages, views and index are made, but each only a few times, and at 100,000 pages
-/// it is 500 MB: from the page cache it costs a copy; held, it was a third of the peak.
+/// The pages' HTML and their sections' text in a file on disk, read back a page at a time.
+/// Every page's HTML is read while the pages and views are made, and its text while the index
+/// is, but each only a few times; at 100,000 pages they are a gigabyte: from the page cache
+/// they cost a copy; held, they were two thirds of the peak.
 struct Spill {
     path: PathBuf,
     file: File,
@@ -55,6 +58,10 @@ impl Drop for Spill {
 impl Spill {
     fn read(&self, page: usize) -> Result<String> {
         let (offset, len) = self.at[page];
+        self.read_range(offset, len)
+    }
+
+    fn read_range(&self, offset: u64, len: usize) -> Result<String> {
         let mut bytes = vec![0; len];
         read_at(&self.file, &mut bytes, offset).map_err(|e| Error::io(&self.path, e))?;
         String::from_utf8(bytes).map_err(|e| {
@@ -151,6 +158,7 @@ impl Fragments {
             pages,
             term_uses,
             spill: None,
+            sections_at: Vec::new(),
         }
     }
 
@@ -171,12 +179,43 @@ impl Fragments {
         }
     }
 
-    /// Each page's sections, taken out of the fragments (which keep empty lists).
-    pub fn take_sections(&mut self) -> Vec<Vec<SectionText>> {
-        self.pages
+    /// Each page's sections, taken out of the fragments (which keep empty lists); their text
+    /// stays on disk when the fragments' HTML is.
+    pub fn take_sections(&mut self) -> IndexSections {
+        let pages = self
+            .pages
             .iter_mut()
             .map(|f| std::mem::take(&mut f.sections))
-            .collect()
+            .collect();
+        let on_disk = self.spill.clone().map(|spill| SectionTexts {
+            spill,
+            at: std::mem::take(&mut self.sections_at),
+        });
+        IndexSections { pages, on_disk }
+    }
+}
+
+/// Each page's sections, for the search index.
+pub struct IndexSections {
+    /// By page index. Their `text` is empty when it is on disk.
+    pub pages: Vec<Vec<SectionText>>,
+    pub on_disk: Option<SectionTexts>,
+}
+
+/// The sections' text on disk, kept there until the index has read it: the file is shared with
+/// the fragments, and removed when both are done with it.
+pub struct SectionTexts {
+    spill: Arc<Spill>,
+    at: Vec<Vec<(u64, usize)>>,
+}
+
+impl SectionTexts {
+    /// The text of section `n` of `page`.
+    pub fn read(&self, page: usize, n: usize) -> std::io::Result<String> {
+        let (offset, len) = self.at[page][n];
+        self.spill
+            .read_range(offset, len)
+            .map_err(|e| std::io::Error::other(e.to_string()))
     }
 }
 
@@ -196,23 +235,31 @@ pub fn render_all(site: &mut Site, tools: &Tools, scratch: Option<&Path>) -> Res
             SpillWriter::create(s.join(format!("fragments-{}.html", site.config.book.language)))
         })
         .transpose()?;
-    let rendered: Vec<(Fragment, Option<(u64, usize)>)> = sources
+    type Placed = Option<((u64, usize), Vec<(u64, usize)>)>;
+    let rendered: Vec<(Fragment, Placed)> = sources
         .into_par_iter()
         .enumerate()
         .map(|(i, body)| {
             let mut f = fragment_of(site, tools, i, &site.pages[i].url, &body);
             drop(body);
-            let at = match &writer {
-                Some(w) => Some(w.put(&std::mem::take(&mut f.html))?),
-                None => None,
+            let Some(w) = &writer else {
+                return Ok((f, None));
             };
-            Ok((f, at))
+            let html = w.put(&std::mem::take(&mut f.html))?;
+            let texts = f
+                .sections
+                .iter_mut()
+                .map(|s| w.put(&std::mem::take(&mut s.text)))
+                .collect::<Result<_>>()?;
+            Ok((f, Some((html, texts))))
         })
         .collect::<Result<_>>()?;
-    let (pages, at): (Vec<Fragment>, Vec<Option<(u64, usize)>>) = rendered.into_iter().unzip();
+    let (pages, placed): (Vec<Fragment>, Vec<Placed>) = rendered.into_iter().unzip();
     let mut frags = Fragments::new(site, pages);
     if let Some(w) = writer {
-        frags.spill = Some(w.finish(at.into_iter().flatten().collect())?);
+        let (at, sections_at) = placed.into_iter().flatten().unzip();
+        frags.spill = Some(Arc::new(w.finish(at)?));
+        frags.sections_at = sections_at;
     }
     Ok(frags)
 }

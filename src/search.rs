@@ -4,14 +4,14 @@
 use std::path::Path;
 
 use accord_search::{
-    base64_script, chunk_script, pack_segments, write_segments, Engine, FacetNames, PackedIndex,
-    SearchRequest, SearchResponse, SectionDoc, Segments, SynonymGroup, Synonyms, INDEX_SCRIPT_VAR,
-    WASM_SCRIPT_VAR,
+    base64_script, chunk_script, pack_segments, write_segments, write_segments_reading, Engine,
+    FacetNames, PackedIndex, SearchRequest, SearchResponse, SectionDoc, Segments, SynonymGroup,
+    Synonyms, INDEX_SCRIPT_VAR, WASM_SCRIPT_VAR,
 };
 
 use crate::countries;
 use crate::error::{Error, Result};
-use crate::fragments::Fragments;
+use crate::fragments::{Fragments, IndexSections};
 use crate::markdown::SectionText;
 use crate::model::{stakeholder_label, KINDS, STAKEHOLDERS};
 use crate::output::{OutFile, Sink};
@@ -32,11 +32,17 @@ pub fn section_docs(site: &Site, frags: &Fragments) -> Vec<SectionDoc> {
         site,
         frags.pages.iter().map(|f| f.sections.clone()).collect(),
     )
+    .0
 }
 
-/// [`section_docs`] from each page's sections, taken.
-fn docs_of(site: &Site, sections: Vec<Vec<SectionText>>) -> Vec<SectionDoc> {
+/// [`section_docs`] from each page's sections, taken; with, for each document, the page and
+/// section it was made from (none for the one document of a page without sections).
+fn docs_of(
+    site: &Site,
+    sections: Vec<Vec<SectionText>>,
+) -> (Vec<SectionDoc>, Vec<Option<(usize, usize)>>) {
     let mut docs = Vec::new();
+    let mut origins = Vec::new();
     for (i, (page, sections)) in site.pages.iter().zip(sections).enumerate() {
         let m = &page.meta;
         let mut regions = m.list("regions").to_vec();
@@ -53,12 +59,14 @@ fn docs_of(site: &Site, sections: Vec<Vec<SectionText>>) -> Vec<SectionDoc> {
             .collect();
         let summary = page.summary().unwrap_or_default().to_string();
         let sections = if sections.is_empty() {
+            origins.push(None);
             vec![SectionText {
                 anchor: String::new(),
                 heading: String::new(),
                 text: String::new(),
             }]
         } else {
+            origins.extend((0..sections.len()).map(|n| Some((i, n))));
             sections
         };
         for s in sections {
@@ -84,7 +92,7 @@ fn docs_of(site: &Site, sections: Vec<Vec<SectionText>>) -> Vec<SectionDoc> {
             });
         }
     }
-    docs
+    (docs, origins)
 }
 
 /// Glossary terms with their abbreviations and aliases: a search for one finds the others. And
@@ -182,12 +190,23 @@ pub fn index_files(site: &Site, frags: &Fragments) -> Result<Vec<OutFile>> {
 /// disk in a folder of `scratch` when there is one.
 pub fn index_segments(
     site: &Site,
-    sections: Vec<Vec<SectionText>>,
+    sections: IndexSections,
     scratch: Option<&Path>,
 ) -> Result<Segments> {
     let folder = scratch.map(|s| s.join(format!("index-{}", site.config.book.language)));
-    write_segments(docs_of(site, sections), &synonyms(site), folder.as_deref())
-        .map_err(|e| Error::Other(format!("search index: {e}")))
+    let (docs, origins) = docs_of(site, sections.pages);
+    let written = match &sections.on_disk {
+        None => write_segments(docs, &synonyms(site), folder.as_deref()),
+        Some(texts) => {
+            // Each section's text is read back as its segment is written.
+            let read = |n: usize| match origins[n] {
+                Some((page, section)) => texts.read(page, section),
+                None => Ok(String::new()),
+            };
+            write_segments_reading(docs, Some(&read), &synonyms(site), folder.as_deref())
+        }
+    };
+    written.map_err(|e| Error::Other(format!("search index: {e}")))
 }
 
 /// The second half of the index stage for the book's language: [`index_files`] from the

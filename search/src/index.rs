@@ -139,7 +139,7 @@ pub(crate) fn build_in_shards(
     synonyms: &crate::Synonyms,
     shard: usize,
 ) -> Result<crate::PackedIndex, Error> {
-    finish(segments(docs, synonyms, shard, None)?, synonyms, None)
+    finish(segments(docs, None, synonyms, shard, None)?, synonyms, None)
 }
 
 /// A segment written, with the directory that holds its files.
@@ -168,6 +168,7 @@ fn directory(
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn segments(
     docs: &[crate::SectionDoc],
+    bodies: Option<crate::Bodies>,
     synonyms: &crate::Synonyms,
     shard: usize,
     scratch: Option<&std::path::Path>,
@@ -201,7 +202,7 @@ pub(crate) fn segments(
         .enumerate()
         .map(|(n, &shard)| {
             let dir = directory(scratch, &format!("segment-{n}"))?;
-            write_segment(shard, synonyms, &settings, &tokenizers, dir)
+            write_segment(shard, bodies, synonyms, &settings, &tokenizers, dir)
         })
         .collect()
 }
@@ -239,6 +240,8 @@ fn merged_files(
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) struct Ranked<'a> {
     pub doc: &'a crate::SectionDoc,
+    /// Where the document is among those given.
+    pub given: usize,
     pub rank: u64,
     pub page_rank: u64,
 }
@@ -246,16 +249,17 @@ pub(crate) struct Ranked<'a> {
 /// The sections in URL order, numbered, with their pages numbered in URL order.
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn ranked(docs: &[crate::SectionDoc]) -> Vec<Ranked<'_>> {
-    let mut ordered: Vec<&crate::SectionDoc> = docs.iter().collect();
-    ordered.sort_by(|a, b| a.url.cmp(&b.url));
-    let mut pages: Vec<&str> = ordered.iter().map(|d| page_of(&d.url)).collect();
+    let mut ordered: Vec<(usize, &crate::SectionDoc)> = docs.iter().enumerate().collect();
+    ordered.sort_by(|a, b| a.1.url.cmp(&b.1.url));
+    let mut pages: Vec<&str> = ordered.iter().map(|(_, d)| page_of(&d.url)).collect();
     pages.sort_unstable();
     pages.dedup();
     ordered
         .into_iter()
         .enumerate()
-        .map(|(rank, doc)| Ranked {
+        .map(|(rank, (given, doc))| Ranked {
             doc,
+            given,
             rank: rank as u64,
             page_rank: pages.binary_search(&page_of(&doc.url)).unwrap_or_default() as u64,
         })
@@ -286,6 +290,7 @@ pub(crate) fn shards<'r, 'a>(ranked: &'r [Ranked<'a>], size: usize) -> Vec<&'r [
 #[cfg(not(target_arch = "wasm32"))]
 fn write_segment(
     sections: &[Ranked],
+    bodies: Option<crate::Bodies>,
     synonyms: &crate::Synonyms,
     settings: &tantivy::IndexSettings,
     tokenizers: &tantivy::tokenizer::TokenizerManager,
@@ -314,7 +319,13 @@ fn write_segment(
         doc.add_text(f.title, &d.page_title);
         doc.add_text(f.section, &d.section);
         doc.add_text(f.summary, &d.summary);
-        doc.add_text(f.body, &d.body);
+        match bodies {
+            Some(read) => doc.add_text(
+                f.body,
+                read(s.given).map_err(|e| Error::Index(format!("{}: {e}", d.url)))?,
+            ),
+            None => doc.add_text(f.body, &d.body),
+        }
         doc.add_text(f.kind, &d.kind);
         doc.add_text(f.page, page);
         let facets = [

@@ -294,6 +294,22 @@ pub fn write_segments(
     synonyms: &Synonyms,
     scratch: Option<&std::path::Path>,
 ) -> Result<Segments, Error> {
+    write_segments_reading(docs, None, synonyms, scratch)
+}
+
+/// Where a section's text comes from when the documents do not carry it: `body(n)` is the text
+/// of the `n`th document given, read when its segment is written, so that a large site's text
+/// is never held whole.
+pub type Bodies<'a> = &'a (dyn Fn(usize) -> std::io::Result<String> + Sync);
+
+/// [`write_segments`] with each document's text read from `bodies` rather than its `body`.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn write_segments_reading(
+    docs: Vec<SectionDoc>,
+    bodies: Option<Bodies>,
+    synonyms: &Synonyms,
+    scratch: Option<&std::path::Path>,
+) -> Result<Segments, Error> {
     let scratch = scratch
         .map(|folder| {
             std::fs::create_dir(folder)
@@ -303,7 +319,7 @@ pub fn write_segments(
         .transpose()?;
     let folder = scratch.as_ref().map(|s| s.0.as_path());
     Ok(Segments {
-        segments: index::segments(&docs, synonyms, index::SHARD_SECTIONS, folder)?,
+        segments: index::segments(&docs, bodies, synonyms, index::SHARD_SECTIONS, folder)?,
         synonyms: synonyms.clone(),
         scratch,
     })

@@ -625,13 +625,50 @@ fn segments_written_on_disk_pack_into_the_bytes_of_segments_in_memory() {
     let in_memory = crate::index::build_in_shards(&docs, &synonyms(), 7).expect("builds");
     let scratch = tempfile::tempdir().expect("temporary folder");
     let segments =
-        crate::index::segments(&docs, &synonyms(), 7, Some(scratch.path())).expect("writes");
+        crate::index::segments(&docs, None, &synonyms(), 7, Some(scratch.path())).expect("writes");
     assert!(segments.len() > 5, "{} segments", segments.len());
     // Each segment's files are on disk, not in memory.
     assert!(scratch.path().join("segment-0").join("meta.json").is_file());
     let on_disk = crate::index::finish(segments, &synonyms(), Some(scratch.path())).expect("packs");
     assert!(scratch.path().join("merged").is_dir());
     assert!(on_disk == in_memory, "the index written on disk differs");
+}
+
+#[test]
+fn sections_whose_text_is_read_as_they_are_written_index_as_if_they_carried_it() {
+    let docs = larger_site();
+    let in_docs = crate::build_index(&docs, &synonyms()).expect("builds");
+    let texts: Vec<String> = docs.iter().map(|d| d.body.clone()).collect();
+    let bare: Vec<SectionDoc> = docs
+        .into_iter()
+        .map(|d| SectionDoc {
+            body: String::new(),
+            ..d
+        })
+        .collect();
+    let read = |n: usize| Ok(texts[n].clone());
+    let segments = crate::write_segments_reading(bare.clone(), Some(&read), &synonyms(), None)
+        .expect("writes");
+    let read_in = crate::pack_segments(segments).expect("packs");
+    assert!(
+        read_in == in_docs,
+        "the index of texts read as written differs"
+    );
+
+    let failing = |n: usize| -> std::io::Result<String> {
+        if n == 3 {
+            Err(std::io::Error::other("gone"))
+        } else {
+            Ok(texts[n].clone())
+        }
+    };
+    let error = crate::write_segments_reading(bare.clone(), Some(&failing), &synonyms(), None)
+        .err()
+        .expect("an unreadable text is an error");
+    assert_eq!(
+        error.to_string(),
+        format!("search index error: {}: gone", bare[3].url)
+    );
 }
 
 #[test]
