@@ -184,14 +184,14 @@ impl Storage for Chunks {
 #[derive(Debug)]
 #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 pub(crate) struct Recorder {
-    pub data: OwnedBytes,
+    pub data: Arc<format::Laid>,
     pub reads: Mutex<Vec<Range<u64>>>,
 }
 
 impl Storage for Recorder {
     fn read(&self, range: Range<u64>) -> io::Result<OwnedBytes> {
         lock(&self.reads).push(range.clone());
-        Ok(self.data.slice(range.start as usize..range.end as usize))
+        self.data.read(range).map(OwnedBytes::new)
     }
 }
 

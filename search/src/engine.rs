@@ -673,7 +673,7 @@ impl Engine {
     /// ranges of the byte space an index's head carries.
     #[cfg(not(target_arch = "wasm32"))]
     pub(crate) fn preload(
-        data: tantivy::directory::OwnedBytes,
+        data: Arc<crate::format::Laid>,
         files: &[(String, std::ops::Range<u64>)],
         synonyms: &Synonyms,
     ) -> Result<Vec<std::ops::Range<u64>>, Error> {

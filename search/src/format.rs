@@ -34,6 +34,8 @@
 
 use std::ops::Range;
 
+use tantivy::HasLen;
+
 use crate::{Error, Synonyms, FORMAT_VERSION};
 
 const MAGIC: &[u8; 8] = b"ACCORDSI";
@@ -111,56 +113,115 @@ pub(crate) struct Head {
     pub preloaded: Vec<(u64, Vec<u8>)>,
 }
 
-// Only the native build writes indexes.
+/// tantivy's files laid end to end in one byte space, each read where it lies (in memory, or on
+/// disk through the directory it was written to), never copied into one buffer: at 100,000
+/// pages the space is 600 MB.
+#[derive(Debug)]
 #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
-pub(crate) fn lay_out(files: Vec<(String, Vec<u8>)>) -> (Vec<u8>, Vec<(String, Range<u64>)>) {
-    let mut data = Vec::with_capacity(files.iter().map(|(_, d)| d.len()).sum());
-    let mut table = Vec::with_capacity(files.len());
-    // Each file is freed as soon as it is copied.
-    for (name, bytes) in files {
-        let start = data.len() as u64;
-        data.extend_from_slice(&bytes);
-        table.push((name, start..data.len() as u64));
+pub(crate) struct Laid {
+    /// Each file's start in the space, and the file.
+    parts: Vec<(u64, tantivy::directory::FileSlice)>,
+    len: u64,
+}
+
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+impl Laid {
+    /// The files in the order given, with each one's name and range in the space.
+    pub fn new(
+        files: Vec<(String, tantivy::directory::FileSlice)>,
+    ) -> (Laid, Vec<(String, Range<u64>)>) {
+        let mut parts = Vec::with_capacity(files.len());
+        let mut table = Vec::with_capacity(files.len());
+        let mut len = 0u64;
+        for (name, file) in files {
+            let end = len + file.len() as u64;
+            table.push((name, len..end));
+            parts.push((len, file));
+            len = end;
+        }
+        (Laid { parts, len }, table)
     }
-    (data, table)
+
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// The bytes of `range`, across as many files as it spans.
+    pub fn read(&self, range: Range<u64>) -> std::io::Result<Vec<u8>> {
+        let want = range.end.saturating_sub(range.start) as usize;
+        let mut out = Vec::with_capacity(want);
+        let mut i = self
+            .parts
+            .partition_point(|(start, f)| start + f.len() as u64 <= range.start);
+        while out.len() < want {
+            let Some((start, file)) = self.parts.get(i) else {
+                return Err(std::io::ErrorKind::UnexpectedEof.into());
+            };
+            let from = (range.start + out.len() as u64 - start) as usize;
+            let to = file.len().min((range.end - start) as usize);
+            out.extend_from_slice(file.read_bytes_slice(from..to)?.as_slice());
+            i += 1;
+        }
+        Ok(out)
+    }
 }
 
 /// Packs tantivy's files (sorted by name), with what opening them reads in the head.
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn pack(
-    files: Vec<(String, Vec<u8>)>,
+    files: Vec<(String, tantivy::directory::FileSlice)>,
     synonyms: &Synonyms,
 ) -> Result<PackedIndex, Error> {
-    let (data, table) = lay_out(files);
-    // Shared with the recording reader, not copied: at 100,000 pages the index is 600 MB.
-    let data = tantivy::directory::OwnedBytes::new(data);
-    let preload = crate::Engine::preload(data.clone(), &table, synonyms)?;
-    pack_laid_out(data.as_slice(), &table, synonyms, &preload)
+    let (laid, table) = Laid::new(files);
+    let laid = std::sync::Arc::new(laid);
+    let preload = crate::Engine::preload(laid.clone(), &table, synonyms)?;
+    pack_laid_out(&laid, &table, synonyms, &preload)
 }
+
+/// Chunks read and deflated at a time: read one after another, so that a file on disk is read
+/// from start to end, then deflated on all cores.
+#[cfg(not(target_arch = "wasm32"))]
+const CHUNKS_AT_A_TIME: usize = 256;
 
 /// Packs laid-out files: `preload` are the ranges of `data` that opening the index reads.
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn pack_laid_out(
-    data: &[u8],
+    data: &Laid,
     files: &[(String, Range<u64>)],
     synonyms: &Synonyms,
     preload: &[Range<u64>],
 ) -> Result<PackedIndex, Error> {
+    use rayon::prelude::*;
+
+    let read = |range: Range<u64>| data.read(range).map_err(|e| Error::Index(e.to_string()));
     let synonyms = serde_json::to_vec(synonyms).map_err(|e| Error::Index(e.to_string()))?;
     // Each chunk is deflated on its own, so on all cores: deflating was the longest serial
     // step of building a large site's index.
-    let chunks: Vec<Vec<u8>> = {
-        use rayon::prelude::*;
-        data.par_chunks(CHUNK_SIZE).map(pack_chunk).collect()
-    };
-    let id = crc32fast::hash(data);
+    let size = CHUNK_SIZE as u64;
+    let count = data.len().div_ceil(size);
+    let mut chunks: Vec<Vec<u8>> = Vec::with_capacity(count as usize);
+    let mut crc = crc32fast::Hasher::new();
+    let mut next = 0u64;
+    while next < count {
+        let end = count.min(next + CHUNKS_AT_A_TIME as u64);
+        let bytes = read(next * size..data.len().min(end * size))?;
+        crc.update(&bytes);
+        chunks.extend(
+            bytes
+                .par_chunks(CHUNK_SIZE)
+                .map(pack_chunk)
+                .collect::<Vec<_>>(),
+        );
+        next = end;
+    }
+    let id = crc.finalize();
     let mut out = Vec::new();
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
     // The checksum, filled in once the payload is complete.
     out.extend_from_slice(&[0; 4]);
     out.extend_from_slice(&len_u32(CHUNK_SIZE)?.to_le_bytes());
-    out.extend_from_slice(&(data.len() as u64).to_le_bytes());
+    out.extend_from_slice(&data.len().to_le_bytes());
     out.extend_from_slice(&len_u32(chunks.len())?.to_le_bytes());
     out.extend_from_slice(&id.to_le_bytes());
     out.extend_from_slice(&len_u32(files.len())?.to_le_bytes());
@@ -178,10 +239,9 @@ pub(crate) fn pack_laid_out(
     out.extend_from_slice(&len_u32(preload.len())?.to_le_bytes());
     let mut preloaded = Vec::new();
     for range in preload {
-        let (start, end) = (range.start as usize, range.end as usize);
         out.extend_from_slice(&range.start.to_le_bytes());
-        out.extend_from_slice(&len_u32(end - start)?.to_le_bytes());
-        preloaded.extend_from_slice(&data[start..end]);
+        out.extend_from_slice(&len_u32((range.end - range.start) as usize)?.to_le_bytes());
+        preloaded.extend_from_slice(&read(range.clone())?);
     }
     let preloaded = deflate(&preloaded);
     out.extend_from_slice(&len_u32(preloaded.len())?.to_le_bytes());

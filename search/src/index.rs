@@ -218,13 +218,13 @@ pub(crate) fn finish(
     crate::format::pack(files, synonyms)
 }
 
-/// The files of the segments merged into one, taking the segments. Each copy of the index is
-/// freed as soon as the next exists: at 100,000 pages one copy is 600 MB.
+/// The files of the segments merged into one, taking the segments; the segments are freed
+/// once merged. The files stay where the merge wrote them (at 100,000 pages they are 600 MB).
 #[cfg(not(target_arch = "wasm32"))]
 fn merged_files(
     segments: Vec<Segment>,
     scratch: Option<&std::path::Path>,
-) -> Result<Vec<(String, Vec<u8>)>, Error> {
+) -> Result<Vec<(String, tantivy::directory::FileSlice)>, Error> {
     if let [(index, dir)] = &segments[..] {
         return deterministic_files(index, &**dir);
     }
@@ -358,7 +358,7 @@ fn write_segment(
 fn deterministic_files(
     index: &tantivy::Index,
     dir: &dyn tantivy::Directory,
-) -> Result<Vec<(String, Vec<u8>)>, Error> {
+) -> Result<Vec<(String, tantivy::directory::FileSlice)>, Error> {
     use std::path::Path;
 
     use tantivy::index::SegmentId;
@@ -400,7 +400,10 @@ fn deterministic_files(
         renames.push((old.uuid_string(), new.uuid_string()));
     }
 
-    let mut files = vec![(meta_path.to_string_lossy().into_owned(), meta.into_bytes())];
+    let mut files = vec![(
+        meta_path.to_string_lossy().into_owned(),
+        tantivy::directory::FileSlice::from(meta.into_bytes()),
+    )];
     // Candidate paths; components a segment does not have (delete bitsets) are skipped.
     for path in metas.list_segment_files() {
         if !dir.exists(&path).unwrap_or(false) {
@@ -414,9 +417,11 @@ fn deterministic_files(
                     .map(|rest| format!("{new}{rest}"))
             })
             .ok_or_else(|| Error::Index(format!("{name} belongs to no segment")))?;
-        files.push((renamed, read(&path)?));
-        // Read once; the copy is all that is kept.
-        dir.delete(&path).map_err(|e| Error::Index(e.to_string()))?;
+        // Read where it is when the index is packed, not copied here.
+        let file = dir
+            .open_read(&path)
+            .map_err(|e| Error::Index(e.to_string()))?;
+        files.push((renamed, file));
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files.dedup_by(|a, b| a.0 == b.0);
