@@ -40,7 +40,7 @@ pub fn bundle(root: &Path, out: Option<&Path>) -> Result<PathBuf> {
     let work = TempDir::new("bundle")?;
     // Outside the site's folder, whose files are what the zip holds.
     let scratch = TempDir::new("bundle-scratch")?;
-    let sink = Sink::folder(work.path.clone()).with_scratch(scratch.path.clone());
+    let sink = Sink::folder_with_scratch(work.path.clone(), scratch.path.clone());
     pipeline::render_site(root, &mut site, &mut timer, None, &sink)?;
     let title = site.config.book.title.clone();
     let slug = slugify(&title);

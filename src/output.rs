@@ -8,7 +8,7 @@
 //!   lock when a build ends in any way, `kill -9` included.
 //! - `.site.accord-new-<pid>`: the new site while it is written.
 //! - `.site.accord-scratch-<pid>`: what a build writes to disk rather than hold in memory (the
-//!   search index while it is merged), never part of the site.
+//!   pages' HTML and text, the search index while it is written), never part of the site.
 //!
 //! A folder of either name that is still there when the next build holds the lock was left by a
 //! build that was killed, and is removed.
@@ -181,7 +181,7 @@ impl Staging {
         std::fs::create_dir_all(&scratch).map_err(|e| Error::io(&scratch, e))?;
         Ok(Staging {
             out: out.to_path_buf(),
-            sink: Sink::folder(tmp).with_scratch(scratch),
+            sink: Sink::folder_with_scratch(tmp, scratch),
             _lock: lock,
         })
     }
@@ -255,7 +255,7 @@ pub struct Sink {
 struct Shared {
     dir: Option<PathBuf>,
     /// A folder outside the site where stages may write what they do not keep in memory (the
-    /// search index while it is merged); its owner removes it.
+    /// pages' HTML and text, the search index while it is written); its owner removes it.
     scratch: Option<PathBuf>,
     /// The folders made so far, so that each is made once.
     made: Mutex<HashSet<PathBuf>>,
@@ -277,16 +277,20 @@ impl Sink {
         }
     }
 
-    /// This sink, with `scratch`, an existing folder outside the site, for stages to write
-    /// their intermediate files into. Only before the sink is shared.
-    pub fn with_scratch(mut self, scratch: PathBuf) -> Sink {
-        if let Some(shared) = Arc::get_mut(&mut self.shared) {
-            shared.scratch = Some(scratch);
+    /// Writes files into `dir`, and lets stages write their intermediate files into
+    /// `scratch`: both folders exist, and `scratch` is outside the site.
+    pub fn folder_with_scratch(dir: PathBuf, scratch: PathBuf) -> Sink {
+        Sink {
+            shared: Arc::new(Shared {
+                dir: Some(dir),
+                scratch: Some(scratch),
+                ..Shared::default()
+            }),
+            prefix: String::new(),
         }
-        self
     }
 
-    /// The folder for intermediate files, if any ([`Sink::with_scratch`]).
+    /// The folder for intermediate files, if any ([`Sink::folder_with_scratch`]).
     pub fn scratch(&self) -> Option<&Path> {
         self.shared.scratch.as_deref()
     }

@@ -99,7 +99,7 @@ pub fn print(opts: &PrintOptions) -> Result<PrintReport> {
     std::fs::create_dir(&site_dir).map_err(|e| Error::io(&site_dir, e))?;
     let scratch = work.path.join("scratch");
     std::fs::create_dir(&scratch).map_err(|e| Error::io(&scratch, e))?;
-    let sink = Sink::folder(site_dir.clone()).with_scratch(scratch);
+    let sink = Sink::folder_with_scratch(site_dir.clone(), scratch);
     pipeline::render_site(&opts.root, &mut site, &mut timer, None, &sink)?;
     let document = match &opts.section {
         None => "print.html".to_string(),

@@ -654,7 +654,10 @@ fn a_build_that_works_on_disk_writes_the_files_of_one_held_in_memory() {
     let (site, scratch) = (dir.path().join("site"), dir.path().join("scratch"));
     std::fs::create_dir(&site).unwrap();
     std::fs::create_dir(&scratch).unwrap();
-    render(&accord::output::Sink::folder(site.clone()).with_scratch(scratch.clone()));
+    render(&accord::output::Sink::folder_with_scratch(
+        site.clone(),
+        scratch.clone(),
+    ));
     let on_disk = snapshot_dir(&site);
     assert!(in_memory.len() > 100, "{} files", in_memory.len());
     assert_eq!(
