@@ -61,25 +61,30 @@ const MAX_COMPOUND_PARTS: usize = 6;
 pub(crate) struct IndexTokenizer {
     // One analyzer for every field of every section, not one per text.
     analyzer: Analyzer,
+    /// The tokens of the text last given, kept with their strings for the next text: tantivy
+    /// asks for a stream for every field of every section, and allocating a string for each of
+    /// their millions of words was a good part of indexing.
+    tokens: Vec<Token>,
 }
 
-pub(crate) struct IndexTokenStream {
-    tokens: Vec<Token>,
+pub(crate) struct IndexTokenStream<'a> {
+    tokens: &'a mut [Token],
     next: usize,
 }
 
 impl Tokenizer for IndexTokenizer {
-    type TokenStream<'a> = IndexTokenStream;
+    type TokenStream<'a> = IndexTokenStream<'a>;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> IndexTokenStream {
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> IndexTokenStream<'a> {
+        let count = self.analyzer.index_tokens(text, &mut self.tokens);
         IndexTokenStream {
-            tokens: self.analyzer.index_tokens(text),
+            tokens: &mut self.tokens[..count],
             next: 0,
         }
     }
 }
 
-impl TokenStream for IndexTokenStream {
+impl TokenStream for IndexTokenStream<'_> {
     fn advance(&mut self) -> bool {
         self.next += 1;
         self.next <= self.tokens.len()
@@ -97,6 +102,7 @@ impl TokenStream for IndexTokenStream {
 pub(crate) fn index_analyzer(language: &str) -> TextAnalyzer {
     TextAnalyzer::from(IndexTokenizer {
         analyzer: Analyzer::new(language),
+        tokens: Vec::new(),
     })
 }
 
@@ -123,6 +129,27 @@ fn fold_with(folder: &mut TextAnalyzer, word: &str) -> String {
         out.push_str(&stream.token().text);
     }
     out
+}
+
+/// Words as written, before [`lowercase_analyzer`] or [`folding_analyzer`] lowercases or folds
+/// them: the same words at the same positions.
+fn spelling_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_WORD_BYTES))
+        .build()
+}
+
+/// Lowercases one word as written, and folds it where the language folds first: the word
+/// [`lowercase_analyzer`] or [`folding_analyzer`] gives for it, since their filters work on each
+/// word alone.
+fn word_normalizer(fold_first: bool) -> TextAnalyzer {
+    let lowercased =
+        TextAnalyzer::builder(tantivy::tokenizer::RawTokenizer::default()).filter(LowerCaser);
+    if fold_first {
+        lowercased.filter(AsciiFoldingFilter).build()
+    } else {
+        lowercased.build()
+    }
 }
 
 fn folding_analyzer() -> TextAnalyzer {
@@ -178,6 +205,12 @@ pub(crate) struct Analyzer {
     /// Words seen, with their analysis: a site repeats its vocabulary in every section, and
     /// stemming each occurrence again was a tenth of building the index.
     seen: rustc_hash::FxHashMap<String, Arc<Analysed>>,
+    /// The index's words as written, and [`Analyzer::normalizer`] for those not yet seen.
+    /// Looking a word up as written spares lowercasing and folding each occurrence again.
+    spellings: TextAnalyzer,
+    normalizer: TextAnalyzer,
+    /// The analysis of each word as written, from `seen`.
+    seen_spelled: rustc_hash::FxHashMap<String, Arc<Analysed>>,
 }
 
 /// What the analysis of one word gives, remembered for its next occurrence.
@@ -204,6 +237,7 @@ impl Analyzer {
             .collect();
         stop.sort();
         stop.dedup();
+        let fold_first = language.fold_first;
         Analyzer {
             words: if language.fold_first {
                 folding_analyzer()
@@ -215,6 +249,9 @@ impl Analyzer {
             language,
             stop: Arc::new(stop),
             seen: rustc_hash::FxHashMap::default(),
+            spellings: spelling_analyzer(),
+            normalizer: word_normalizer(fold_first),
+            seen_spelled: rustc_hash::FxHashMap::default(),
         }
     }
 
@@ -254,13 +291,15 @@ impl Analyzer {
     /// last part, the joined word of every run of two or more parts that ends there (so that
     /// "IOM/UN.GIFT" also holds "ungift"). The same tokens as [`Analyzer::words`] and
     /// [`Analyzer::joined`] give, without building a [`Word`] for each: this runs for every
-    /// word of every section.
-    fn index_tokens(&mut self, text: &str) -> Vec<Token> {
-        let mut tokens = Vec::with_capacity(text.len() / 5);
+    /// word of every section. Written over the first tokens of `out`, reusing their strings;
+    /// returns how many.
+    fn index_tokens(&mut self, text: &str, out: &mut Vec<Token>) -> usize {
+        let mut count = 0;
         // The current compound's last parts: analysis, start, end and position.
         let mut chain: Vec<(Arc<Analysed>, usize, usize, usize)> =
             Vec::with_capacity(MAX_COMPOUND_PARTS);
-        let mut stream = self.words.token_stream(text);
+        let mut joined = String::new();
+        let mut stream = self.spellings.token_stream(text);
         while stream.advance() {
             let t = stream.token();
             let joined_previous = chain
@@ -271,36 +310,53 @@ impl Analyzer {
             } else if chain.len() == MAX_COMPOUND_PARTS {
                 chain.remove(0);
             }
-            let analysed = remember(
-                &mut self.seen,
-                &t.text,
-                &mut self.folder,
-                self.stemmer.as_ref(),
-                self.language.fold_first,
-                &self.stop,
+            let analysed = match self.seen_spelled.get(&t.text) {
+                Some(known) => known.clone(),
+                None => {
+                    let word = fold_with(&mut self.normalizer, &t.text);
+                    let analysed = remember(
+                        &mut self.seen,
+                        &word,
+                        &mut self.folder,
+                        self.stemmer.as_ref(),
+                        self.language.fold_first,
+                        &self.stop,
+                    );
+                    if self.seen_spelled.len() >= REMEMBERED_WORDS {
+                        self.seen_spelled.clear();
+                    }
+                    self.seen_spelled.insert(t.text.clone(), analysed.clone());
+                    analysed
+                }
+            };
+            put_token(
+                out,
+                &mut count,
+                t.offset_from,
+                t.offset_to,
+                t.position,
+                &analysed.stem,
             );
-            tokens.push(Token {
-                offset_from: t.offset_from,
-                offset_to: t.offset_to,
-                position: t.position,
-                text: analysed.stem.clone(),
-                position_length: 1,
-            });
             chain.push((analysed, t.offset_from, t.offset_to, t.position));
             for start in (0..chain.len() - 1).rev() {
-                let folded: String = chain[start..].iter().map(|c| c.0.folded.as_str()).collect();
-                if folded.len() <= MAX_WORD_BYTES {
-                    tokens.push(Token {
-                        offset_from: chain[start].1,
-                        offset_to: t.offset_to,
-                        position: t.position,
-                        text: stem_with(self.stemmer.as_ref(), &folded),
-                        position_length: 1,
-                    });
+                joined.clear();
+                chain[start..]
+                    .iter()
+                    .for_each(|c| joined.push_str(&c.0.folded));
+                if joined.len() <= MAX_WORD_BYTES {
+                    let stem = stem_with(self.stemmer.as_ref(), &joined);
+                    put_token(
+                        out,
+                        &mut count,
+                        chain[start].1,
+                        t.offset_to,
+                        t.position,
+                        &stem,
+                    );
                 }
             }
         }
-        tokens
+        count
     }
 
     /// A word's folded form, stem and whether it is a stop word, as the index holds them.
@@ -341,6 +397,28 @@ impl Analyzer {
     pub fn is_stop_word(&self, folded: &str) -> bool {
         is_stop(&self.stop, folded)
     }
+}
+
+/// Sets the `count`th token of `out` (pushing one when there are fewer), and counts it.
+fn put_token(
+    out: &mut Vec<Token>,
+    count: &mut usize,
+    offset_from: usize,
+    offset_to: usize,
+    position: usize,
+    text: &str,
+) {
+    if *count == out.len() {
+        out.push(Token::default());
+    }
+    let token = &mut out[*count];
+    token.offset_from = offset_from;
+    token.offset_to = offset_to;
+    token.position = position;
+    token.position_length = 1;
+    token.text.clear();
+    token.text.push_str(text);
+    *count += 1;
 }
 
 fn stem_with(stemmer: Option<&frostem::Stemmer>, word: &str) -> String {
