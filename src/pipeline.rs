@@ -243,11 +243,11 @@ struct Generated {
     others: Vec<String>,
 }
 
-/// Pages, generated views and the search index's segments of one language's site, side by side
-/// on all cores, each file put into `sink` as soon as it is made; then the index merged, packed
-/// and put. The fragments' HTML is freed as soon as pages and views are written, and the merge,
-/// which holds the index twice over, starts only then: at no moment is the site's HTML held
-/// beside the index's copies.
+/// One language's search index written into segments on all cores; then pages and generated
+/// views side by side with the index's merge and packing, each file put into `sink` as soon as
+/// it is made. The merge runs on one core: started after the segments, it has the pages and
+/// views to share the machine with, where started last it left the other cores idle. The
+/// fragments' HTML is freed as soon as pages and views are written.
 fn generate(
     site: &Site,
     frags: &mut Fragments,
@@ -260,20 +260,22 @@ fn generate(
     let sctx = render::site_ctx(site, theme);
     // Only the index reads the sections' text: it takes them rather than copying them.
     let sections = frags.take_sections();
-    let (((pages, t_pages), (views, t_views)), (segments, t_segments)) = rayon::join(
+    let (segments, t_segments) =
+        timed(|| crate::search::index_segments(site, sections, sink.scratch()));
+    let segments = segments?;
+    let (((pages, t_pages), (views, t_views)), (index, t_pack)) = rayon::join(
         || {
             let shared = &*frags;
             let done = rayon::join(
                 || timed(|| render::put_pages(site, shared, theme, &sctx, sink, progress)),
                 || timed(|| crate::views::put(site, shared, theme, &sctx, sink)),
             );
-            // Read by nothing else: freed while the index may still be writing.
+            // Read by nothing else: freed while the index may still be merging.
             frags.release_html();
             done
         },
-        || timed(|| crate::search::index_segments(site, sections, sink.scratch())),
+        || timed(|| put_index(segments, sink)),
     );
-    let (index, t_pack) = timed(|| segments.and_then(|s| put_index(s, sink)));
     timer.stages.push(("pages", t_pages));
     timer.stages.push(("views", t_views));
     timer.stages.push(("index", t_segments + t_pack));
