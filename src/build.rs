@@ -83,5 +83,8 @@ fn progress_bar(pages: usize) -> ProgressBar {
         ProgressStyle::with_template("{spinner} rendering {pos}/{len} pages {wide_bar}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
+    // The spinner turns while the stages that count no pages run (Markdown, the search
+    // index's segments), so that a large site's build never looks stuck.
+    pb.enable_steady_tick(std::time::Duration::from_millis(120));
     pb
 }
