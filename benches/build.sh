@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
 # Build benchmark: accord (release build, with its search index) against Zola without search,
-# Zola with search and mdBook, on the same synthetic knowledge base (benches/corpus/gen_corpus.py:
-# about 600 words a page with headings, lists, tables and cross-links, in a 10-ary tree; the same
-# pages in each tool's layout).
+# Zola without search highlighting code, Zola with search and mdBook, on the same synthetic
+# knowledge base (benches/corpus/gen_corpus.py: about 600 words a page with headings, lists,
+# tables, code blocks and cross-links, in a 10-ary tree; the same pages in each tool's layout).
 #
-# Runs are paired and alternate (accord, Zola, Zola with search, mdBook, accord, …; RUNS=3 rounds)
-# so that the noise of a shared machine falls on every tool alike. For each size it prints the
-# median build time, the ratio of accord's time to Zola's without search (the median of the
-# ratios within each round) and the median peak memory (GNU time's maximum resident set).
+# accord highlights fenced code when it builds (CSS classes, no script); Zola does so only when
+# configured, and mdBook leaves it to a script in the reader's browser. "Zola highlighting code"
+# is Zola without search, configured to highlight with classes as accord does: the peer doing
+# the same Markdown work.
+#
+# Runs are paired and alternate (accord, Zola, Zola highlighting, Zola with search, mdBook,
+# accord, …; RUNS=3 rounds) so that the noise of a shared machine falls on every tool alike. For
+# each size it prints each tool's median build time, the ratio of accord's time to the tool's
+# (the median of the ratios within each round) and the median peak memory (GNU time's maximum
+# resident set).
 #
 #   bash benches/build.sh [PAGES...]      (default: 1000 10000; e.g. 1000 10000 100000)
 #
@@ -74,7 +80,7 @@ runs_dir=$(mktemp -d "$bench/runs.XXXXXX")
 kept=()
 trap 'rm -rf "$runs_dir"' EXIT
 
-printf '\n| pages | tool | build time (median of %s) | accord / Zola without search (median of pairs) | peak memory (median) |\n' "$runs"
+printf '\n| pages | tool | build time (median of %s) | accord / this tool (median of rounds) | peak memory (median) |\n' "$runs"
 printf '|---|---|---|---|---|\n'
 for n in "${sizes[@]}"; do
   corpus="$bench/c$n"
@@ -85,16 +91,24 @@ for n in "${sizes[@]}"; do
     touch "$corpus/.pages-$n"
   fi
   tools=(accord)
-  [ -n "$zola" ] && tools+=(zola zola-search)
+  [ -n "$zola" ] && tools+=(zola zola-highlight zola-search)
+  # Zola's configuration without search, highlighting code with classes (Zola 0.22's keys).
+  if [ -n "$zola" ]; then
+    cat "$corpus/zola/config.nosearch.toml" - >"$corpus/zola/config.highlight.toml" <<'TOML'
+[markdown.highlighting]
+theme = "github-light"
+style = "class"
+TOML
+  fi
   [ -n "$mdbook" ] && tools+=(mdbook)
-  declare -A times=() mems=()
-  ratios=()
+  declare -A times=() mems=() ratios=()
   for r in $(seq "$runs"); do
     for tool in "${tools[@]}"; do
       out="$runs_dir/c$n-$tool-$r"
       case $tool in
         accord) res=$(measure "$out" "$accord" build --root "$corpus/mdbook" --out "$out") ;;
         zola) res=$(measure "$out" "$zola" --root "$corpus/zola" --config "$corpus/zola/config.nosearch.toml" build --output-dir "$out") ;;
+        zola-highlight) res=$(measure "$out" "$zola" --root "$corpus/zola" --config "$corpus/zola/config.highlight.toml" build --output-dir "$out") ;;
         zola-search) res=$(measure "$out" "$zola" --root "$corpus/zola" --config "$corpus/zola/config.toml" build --output-dir "$out") ;;
         mdbook) res=$(measure "$out" "$mdbook" build "$corpus/mdbook" --dest-dir "$out") ;;
       esac
@@ -102,8 +116,12 @@ for n in "${sizes[@]}"; do
       echo "  $n pages, round $r: $tool $t s, $((m / 1024)) MiB" >&2
       times[$tool]+="$t "
       mems[$tool]+="$m "
-      [ "$tool" = zola ] && ratios+=("$(awk -v a="$last_accord" -v z="$t" 'BEGIN { printf "%.3f", a / z }')")
-      [ "$tool" = accord ] && last_accord=$t && last_out=$out
+      if [ "$tool" = accord ]; then
+        last_accord=$t
+        last_out=$out
+      else
+        ratios[$tool]+="$(awk -v a="$last_accord" -v z="$t" 'BEGIN { printf "%.3f", a / z }') "
+      fi
     done
   done
   kept+=("$last_out:$corpus/out-accord")
@@ -111,18 +129,19 @@ for n in "${sizes[@]}"; do
     t=$(printf '%s\n' ${times[$tool]} | median)
     m=$(printf '%s\n' ${mems[$tool]} | median | mib)
     ratio="–"
-    if [ "$tool" = accord ] && [ ${#ratios[@]} -gt 0 ]; then
-      ratio="$(printf '%s\n' "${ratios[@]}" | median | awk '{ printf "%.2f×", $1 }')"
+    if [ "$tool" != accord ]; then
+      ratio="$(printf '%s\n' ${ratios[$tool]} | median | awk '{ printf "%.2f×", $1 }')"
     fi
     case $tool in
       accord) name="accord (with search)" ;;
       zola) name="Zola without search" ;;
+      zola-highlight) name="Zola without search, highlighting code" ;;
       zola-search) name="Zola with search" ;;
       mdbook) name="mdBook (with search)" ;;
     esac
     printf '| %s | %s | %.2f s | %s | %s |\n' "$n" "$name" "$t" "$ratio" "$m"
   done
-  unset times mems
+  unset times mems ratios
 done
 # Each size's last accord site is kept, for the other benchmarks.
 for k in "${kept[@]}"; do
