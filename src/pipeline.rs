@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! config ─ load ─ resolve ─ audit ─┬─ theme ─ markdown ─ render ─ write
-//!                                  │            (pages ∥ views ∥ index, assets)
+//!                                  │            (index segments; pages ∥ views ∥ index merge; assets)
 //!                                  └─ diagnostics: every error and warning so far
 //! ```
 //!
