@@ -61,6 +61,12 @@ const MAX_COMPOUND_PARTS: usize = 6;
 pub(crate) struct IndexTokenizer {
     // One analyzer for every field of every section, not one per text.
     analyzer: Analyzer,
+    /// The words of a text as written, and `normalizer` for those not yet seen: looking a word
+    /// up as written spares lowercasing and folding each of its occurrences again.
+    spellings: TextAnalyzer,
+    normalizer: TextAnalyzer,
+    /// The analysis of each word as written, from the analyzer's memory.
+    seen_spelled: rustc_hash::FxHashMap<String, Arc<Analysed>>,
     /// The tokens of the text last given, kept with their strings for the next text: tantivy
     /// asks for a stream for every field of every section, and allocating a string for each of
     /// their millions of words was a good part of indexing.
@@ -72,11 +78,78 @@ pub(crate) struct IndexTokenStream<'a> {
     next: usize,
 }
 
+impl IndexTokenizer {
+    /// The tokens the index holds for `text`: each word's stem and, after each compound's
+    /// last part, the joined word of every run of two or more parts that ends there (so that
+    /// "IOM/UN.GIFT" also holds "ungift"). The same tokens as [`Analyzer::words`] and
+    /// [`Analyzer::joined`] give, without building a [`Word`] for each: this runs for every
+    /// word of every section. Written over the first of `tokens`, reusing their strings;
+    /// returns how many.
+    fn index_tokens(&mut self, text: &str) -> usize {
+        let mut count = 0;
+        // The current compound's last parts: analysis, start, end and position.
+        let mut chain: Vec<(Arc<Analysed>, usize, usize, usize)> =
+            Vec::with_capacity(MAX_COMPOUND_PARTS);
+        let mut joined = String::new();
+        let mut stream = self.spellings.token_stream(text);
+        while stream.advance() {
+            let t = stream.token();
+            let joined_previous = chain
+                .last()
+                .is_some_and(|&(_, _, to, _)| is_joiner(&text[to..t.offset_from]));
+            if !joined_previous {
+                chain.clear();
+            } else if chain.len() == MAX_COMPOUND_PARTS {
+                chain.remove(0);
+            }
+            let analysed = match self.seen_spelled.get(&t.text) {
+                Some(known) => known.clone(),
+                None => {
+                    let word = fold_with(&mut self.normalizer, &t.text);
+                    let analysed = self.analyzer.analysed(&word);
+                    if self.seen_spelled.len() >= REMEMBERED_WORDS {
+                        self.seen_spelled.clear();
+                    }
+                    self.seen_spelled.insert(t.text.clone(), analysed.clone());
+                    analysed
+                }
+            };
+            put_token(
+                &mut self.tokens,
+                &mut count,
+                t.offset_from,
+                t.offset_to,
+                t.position,
+                &analysed.stem,
+            );
+            chain.push((analysed, t.offset_from, t.offset_to, t.position));
+            for start in (0..chain.len() - 1).rev() {
+                joined.clear();
+                chain[start..]
+                    .iter()
+                    .for_each(|c| joined.push_str(&c.0.folded));
+                if joined.len() <= MAX_WORD_BYTES {
+                    let stem = self.analyzer.stem(&joined);
+                    put_token(
+                        &mut self.tokens,
+                        &mut count,
+                        chain[start].1,
+                        t.offset_to,
+                        t.position,
+                        &stem,
+                    );
+                }
+            }
+        }
+        count
+    }
+}
+
 impl Tokenizer for IndexTokenizer {
     type TokenStream<'a> = IndexTokenStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> IndexTokenStream<'a> {
-        let count = self.analyzer.index_tokens(text, &mut self.tokens);
+        let count = self.index_tokens(text);
         IndexTokenStream {
             tokens: &mut self.tokens[..count],
             next: 0,
@@ -100,8 +173,13 @@ impl TokenStream for IndexTokenStream<'_> {
 }
 
 pub(crate) fn index_analyzer(language: &str) -> TextAnalyzer {
+    let analyzer = Analyzer::new(language);
+    let normalizer = word_normalizer(analyzer.language.fold_first);
     TextAnalyzer::from(IndexTokenizer {
-        analyzer: Analyzer::new(language),
+        analyzer,
+        spellings: spelling_analyzer(),
+        normalizer,
+        seen_spelled: rustc_hash::FxHashMap::default(),
         tokens: Vec::new(),
     })
 }
@@ -205,12 +283,6 @@ pub(crate) struct Analyzer {
     /// Words seen, with their analysis: a site repeats its vocabulary in every section, and
     /// stemming each occurrence again was a tenth of building the index.
     seen: rustc_hash::FxHashMap<String, Arc<Analysed>>,
-    /// The index's words as written, and [`Analyzer::normalizer`] for those not yet seen.
-    /// Looking a word up as written spares lowercasing and folding each occurrence again.
-    spellings: TextAnalyzer,
-    normalizer: TextAnalyzer,
-    /// The analysis of each word as written, from `seen`.
-    seen_spelled: rustc_hash::FxHashMap<String, Arc<Analysed>>,
 }
 
 /// What the analysis of one word gives, remembered for its next occurrence.
@@ -237,7 +309,6 @@ impl Analyzer {
             .collect();
         stop.sort();
         stop.dedup();
-        let fold_first = language.fold_first;
         Analyzer {
             words: if language.fold_first {
                 folding_analyzer()
@@ -249,9 +320,6 @@ impl Analyzer {
             language,
             stop: Arc::new(stop),
             seen: rustc_hash::FxHashMap::default(),
-            spellings: spelling_analyzer(),
-            normalizer: word_normalizer(fold_first),
-            seen_spelled: rustc_hash::FxHashMap::default(),
         }
     }
 
@@ -287,88 +355,31 @@ impl Analyzer {
         out
     }
 
-    /// The tokens the index holds for `text`: each word's stem and, after each compound's
-    /// last part, the joined word of every run of two or more parts that ends there (so that
-    /// "IOM/UN.GIFT" also holds "ungift"). The same tokens as [`Analyzer::words`] and
-    /// [`Analyzer::joined`] give, without building a [`Word`] for each: this runs for every
-    /// word of every section. Written over the first tokens of `out`, reusing their strings;
-    /// returns how many.
-    fn index_tokens(&mut self, text: &str, out: &mut Vec<Token>) -> usize {
-        let mut count = 0;
-        // The current compound's last parts: analysis, start, end and position.
-        let mut chain: Vec<(Arc<Analysed>, usize, usize, usize)> =
-            Vec::with_capacity(MAX_COMPOUND_PARTS);
-        let mut joined = String::new();
-        let mut stream = self.spellings.token_stream(text);
-        while stream.advance() {
-            let t = stream.token();
-            let joined_previous = chain
-                .last()
-                .is_some_and(|&(_, _, to, _)| is_joiner(&text[to..t.offset_from]));
-            if !joined_previous {
-                chain.clear();
-            } else if chain.len() == MAX_COMPOUND_PARTS {
-                chain.remove(0);
-            }
-            let analysed = match self.seen_spelled.get(&t.text) {
-                Some(known) => known.clone(),
-                None => {
-                    let word = fold_with(&mut self.normalizer, &t.text);
-                    let analysed = remember(
-                        &mut self.seen,
-                        &word,
-                        &mut self.folder,
-                        self.stemmer.as_ref(),
-                        self.language.fold_first,
-                        &self.stop,
-                    );
-                    if self.seen_spelled.len() >= REMEMBERED_WORDS {
-                        self.seen_spelled.clear();
-                    }
-                    self.seen_spelled.insert(t.text.clone(), analysed.clone());
-                    analysed
-                }
-            };
-            put_token(
-                out,
-                &mut count,
-                t.offset_from,
-                t.offset_to,
-                t.position,
-                &analysed.stem,
-            );
-            chain.push((analysed, t.offset_from, t.offset_to, t.position));
-            for start in (0..chain.len() - 1).rev() {
-                joined.clear();
-                chain[start..]
-                    .iter()
-                    .for_each(|c| joined.push_str(&c.0.folded));
-                if joined.len() <= MAX_WORD_BYTES {
-                    let stem = stem_with(self.stemmer.as_ref(), &joined);
-                    put_token(
-                        out,
-                        &mut count,
-                        chain[start].1,
-                        t.offset_to,
-                        t.position,
-                        &stem,
-                    );
-                }
-            }
-        }
-        count
-    }
-
-    /// A word's folded form, stem and whether it is a stop word, as the index holds them.
+    /// A word's folded form, stem and whether it is a stop word, as the index holds them;
+    /// remembered for the word's next occurrence.
     fn analysed(&mut self, word: &str) -> Arc<Analysed> {
-        remember(
-            &mut self.seen,
-            word,
-            &mut self.folder,
-            self.stemmer.as_ref(),
-            self.language.fold_first,
-            &self.stop,
-        )
+        if let Some(known) = self.seen.get(word) {
+            return known.clone();
+        }
+        let stem = self.stem(word);
+        let (folded, stem) = if self.language.fold_first {
+            (word.to_string(), stem)
+        } else {
+            (
+                fold_with(&mut self.folder, word),
+                fold_with(&mut self.folder, &stem),
+            )
+        };
+        let analysed = Arc::new(Analysed {
+            stop: is_stop(&self.stop, &folded),
+            folded,
+            stem,
+        });
+        if self.seen.len() >= REMEMBERED_WORDS {
+            self.seen.clear();
+        }
+        self.seen.insert(word.to_string(), analysed.clone());
+        analysed
     }
 
     /// The parts of a compound written as one word, as the index holds it: "non-punishment" →
@@ -430,37 +441,6 @@ fn stem_with(stemmer: Option<&frostem::Stemmer>, word: &str) -> String {
 
 fn is_stop(stop: &[String], folded: &str) -> bool {
     stop.binary_search_by(|s| s.as_str().cmp(folded)).is_ok()
-}
-
-/// The analysis of `word`, from `seen` when it was analysed before. Takes the analyzer's parts
-/// rather than the analyzer, which is busy tokenizing the text the word comes from.
-fn remember(
-    seen: &mut rustc_hash::FxHashMap<String, Arc<Analysed>>,
-    word: &str,
-    folder: &mut TextAnalyzer,
-    stemmer: Option<&frostem::Stemmer>,
-    fold_first: bool,
-    stop: &[String],
-) -> Arc<Analysed> {
-    if let Some(known) = seen.get(word) {
-        return known.clone();
-    }
-    let stem = stem_with(stemmer, word);
-    let (folded, stem) = if fold_first {
-        (word.to_string(), stem)
-    } else {
-        (fold_with(folder, word), fold_with(folder, &stem))
-    };
-    let analysed = Arc::new(Analysed {
-        stop: is_stop(stop, &folded),
-        folded,
-        stem,
-    });
-    if seen.len() >= REMEMBERED_WORDS {
-        seen.clear();
-    }
-    seen.insert(word.to_string(), analysed.clone());
-    analysed
 }
 
 /// Whether `a` and `b` are within `max` edits (insertions, deletions, substitutions and
