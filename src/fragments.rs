@@ -63,7 +63,8 @@ impl Spill {
 
     fn read_range(&self, offset: u64, len: usize) -> Result<String> {
         let mut bytes = vec![0; len];
-        read_at(&self.file, &mut bytes, offset).map_err(|e| Error::io(&self.path, e))?;
+        accord_search::read_exact_at(&self.file, &mut bytes, offset)
+            .map_err(|e| Error::io(&self.path, e))?;
         String::from_utf8(bytes).map_err(|e| {
             Error::io(
                 &self.path,
@@ -71,27 +72,6 @@ impl Spill {
             )
         })
     }
-}
-
-#[cfg(unix)]
-fn read_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
-    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
-}
-
-#[cfg(windows)]
-fn read_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
-    let mut done = 0;
-    while done < buf.len() {
-        match std::os::windows::fs::FileExt::seek_read(
-            file,
-            &mut buf[done..],
-            offset + done as u64,
-        )? {
-            0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
-            n => done += n,
-        }
-    }
-    Ok(())
 }
 
 /// The file being written while fragments are rendered: pages are appended as they finish, in

@@ -47,6 +47,8 @@ pub use engine::Engine;
 pub use error::Error;
 pub use format::{PackedIndex, CHUNK_SIZE};
 pub use language::has_stemmer;
+#[cfg(not(target_arch = "wasm32"))]
+pub use scratch::read_exact_at;
 
 /// Version of the packed index. Bump it whenever the schema, the tokenizers or the packing
 /// change, so an engine never reads an index it would misinterpret (an old bundle opened with a

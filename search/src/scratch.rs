@@ -164,24 +164,31 @@ impl FileHandle for WindowedFile {
     }
 }
 
-#[cfg(unix)]
 fn read_at(file: &File, offset: usize, len: usize) -> io::Result<Vec<u8>> {
-    use std::os::unix::fs::FileExt;
     let mut buf = vec![0; len];
-    file.read_exact_at(&mut buf, offset as u64)?;
+    read_exact_at(file, &mut buf, offset as u64)?;
     Ok(buf)
 }
 
+/// Fills `buf` from `offset` in `file` without moving a cursor, so that threads sharing the
+/// file read it at once: the index's scratch segments here, the build's page spill in accord.
+#[cfg(unix)]
+pub fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
 #[cfg(windows)]
-fn read_at(file: &File, offset: usize, len: usize) -> io::Result<Vec<u8>> {
-    use std::os::windows::fs::FileExt;
-    let mut buf = vec![0; len];
+pub fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
     let mut done = 0;
-    while done < len {
-        match file.seek_read(&mut buf[done..], (offset + done) as u64)? {
+    while done < buf.len() {
+        match std::os::windows::fs::FileExt::seek_read(
+            file,
+            &mut buf[done..],
+            offset + done as u64,
+        )? {
             0 => return Err(io::ErrorKind::UnexpectedEof.into()),
             n => done += n,
         }
     }
-    Ok(buf)
+    Ok(())
 }
